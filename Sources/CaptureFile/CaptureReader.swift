@@ -1,0 +1,106 @@
+/// Reads a pcap or pcapng file, plain or compressed, as a stream of records.
+///
+/// One buffer is reused for the whole file: memory does not depend on the trace's size. A
+/// `Packet`'s bytes are valid until the next call to `next()`.
+public final class CaptureReader {
+    public let path: String
+    public let format: CaptureFormat
+    public let compression: Compression
+    /// Sections seen so far (pcap: one synthetic section).
+    public internal(set) var sections: [SectionHeader] = []
+    /// Interfaces seen so far, over all sections (pcap: the one implicit interface).
+    public internal(set) var interfaces: [InterfaceDescription] = []
+    /// Skip unreadable records instead of failing (`--keep-going`).
+    public var keepGoing = false
+    /// Records that could not be read and were skipped (with `keepGoing`).
+    public internal(set) var skippedRecords = 0
+    /// The first error skipped with `keepGoing`, to be reported as a warning.
+    public internal(set) var firstSkippedError: CaptureError?
+    /// pcap records whose sub-second field was out of range and carried into the seconds.
+    public internal(set) var subsecondCarries = 0
+    /// pcapng blocks of unknown or uncopyable types that were skipped.
+    public internal(set) var skippedBlocks = 0
+    /// Packets returned so far.
+    public internal(set) var packetCount = 0
+
+    let buffer: InputBuffer
+    let file: FileSource
+    let pcap: PcapState?
+    var pcapng = PcapngState()
+    /// Synthetic records still to return before the first pcap packet.
+    var pendingHeaderRecords: [CaptureRecord] = []
+    var finished = false
+
+    /// The largest packet accepted (a bound checked before allocating).
+    public static let maximumPacketLength = 16 << 20
+    /// The largest pcapng block accepted.
+    public static let maximumBlockLength = maximumPacketLength + 64 * 1024
+
+    /// Opens `path` (`-` for standard input) and reads its file header.
+    public init(path: String) throws(CaptureError) {
+        self.path = path
+        let opened = try openByteSource(path: path)
+        file = opened.file
+        compression = opened.compression
+        buffer = InputBuffer(source: opened.source, maximumCapacity: Self.maximumBlockLength + 16)
+        guard try buffer.ensure(4) else {
+            if buffer.available == 0 {
+                throw CaptureError(.unsupported, file: path, offset: 0, "empty file, not a capture")
+            }
+            throw CaptureError(.truncated, file: path, offset: 0, "file too short to be a capture")
+        }
+        let magic = buffer.pointer.loadUnaligned(as: UInt32.self)
+        if magic == 0x0A0D_0D0A {
+            format = .pcapng
+            pcap = nil
+        } else if let state = PcapState(magic: magic) {
+            format = .pcap
+            pcap = state
+            try readPcapHeader()
+        } else {
+            let first = UInt32(bigEndian: magic)
+            let hex = String(first, radix: 16)
+            let padded = String(repeating: "0", count: 8 - hex.count) + hex
+            throw CaptureError(.unsupported, file: path, offset: 0,
+                               "not a pcap or pcapng file (starts with 0x\(padded))")
+        }
+    }
+
+    /// The next record, or nil at the end of the file.
+    @inline(__always)
+    public func next() throws(CaptureError) -> CaptureRecord? {
+        if pcap != nil {
+            if !pendingHeaderRecords.isEmpty { return pendingHeaderRecords.removeFirst() }
+            if let packet = try nextPcapPacket() { return .packet(packet) }
+            return nil
+        }
+        return try nextPcapngRecord()
+    }
+
+    /// The next packet, skipping every other record (which still updates `interfaces`).
+    @inline(__always)
+    public func nextPacket() throws(CaptureError) -> Packet? {
+        while let record = try next() {
+            if case .packet(let packet) = record { return packet }
+        }
+        return nil
+    }
+
+    /// Bytes read from the file so far and its size when known (for progress reports).
+    public var progress: (read: UInt64, total: UInt64?) { (file.compressedBytesRead, file.size) }
+
+    /// Offset in the (decompressed) stream of the next unread byte.
+    public var streamOffset: UInt64 { buffer.streamOffset }
+
+    func error(_ kind: CaptureError.Kind, at offset: UInt64, block: String? = nil,
+               _ message: String) -> CaptureError {
+        CaptureError(kind, file: path, offset: offset, packet: packetCount + 1, block: block, message)
+    }
+
+    /// Records a skipped record under `--keep-going`, or throws.
+    func skipOrThrow(_ error: CaptureError) throws(CaptureError) {
+        guard keepGoing else { throw error }
+        skippedRecords += 1
+        if firstSkippedError == nil { firstSkippedError = error }
+    }
+}
