@@ -18,24 +18,21 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
 
-        // Wire formats: no dependencies at all.
-        .target(name: "PacketWire", swiftSettings: fast),
         // Byte sources, format detection, pcap/pcapng readers and writers.
         .target(name: "CaptureFile", dependencies: ["CZstd", "CZlib"], swiftSettings: fast),
         // BPF filters compiled by libpcap, per link type.
         .target(name: "PacketFilter", dependencies: ["CPcap"], swiftSettings: fast),
         // Everything roamcap does, as a library.
-        .target(name: "RoamcapKit", dependencies: ["PacketWire", "CaptureFile", "PacketFilter"],
+        .target(name: "RoamcapKit", dependencies: ["CaptureFile", "PacketFilter"],
                 swiftSettings: fast),
         // The command line: parsing and rendering only.
         .executableTarget(name: "roamcap", dependencies: [
             "RoamcapKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fast),
         // Benchmark driver (`make bench`): generates a trace and times roamcap against its peers.
-        .executableTarget(name: "roamcap-bench", dependencies: ["CaptureFile", "PacketWire"],
+        .executableTarget(name: "roamcap-bench", dependencies: ["CaptureFile"],
                           path: "Sources/roamcap-bench", swiftSettings: fast),
 
-        .testTarget(name: "PacketWireTests", dependencies: ["PacketWire"]),
         .testTarget(name: "CaptureFileTests", dependencies: ["CaptureFile"]),
         .testTarget(name: "PacketFilterTests", dependencies: ["PacketFilter", "CaptureFile"]),
         .testTarget(name: "RoamcapTests", dependencies: ["RoamcapKit", "CaptureFile"]),

@@ -148,7 +148,8 @@ public struct Packet {
     public var interface: Int
     public var originalLength: Int
     public var data: UnsafeRawBufferPointer
-    /// The raw pcapng timestamp in the interface's ticks (pcap: 0). Lets a pcapng writer keep
+    /// The timestamp in ticks of the interface's resolution, as read (pcapng) or computed (pcap,
+    /// after any sub-second carry). Lets a pcapng writer keep
     /// the exact value when the interface's resolution is kept.
     public var ticks: UInt64
     /// Raw EPB/PB options, in the byte order of the section (`optionsBigEndian`).
@@ -158,13 +159,16 @@ public struct Packet {
     public var number: Int
     /// Byte offset of the record in the (decompressed) stream.
     public var offset: UInt64
+    /// False for pcapng simple packet blocks, which carry no timestamp (`timestamp` is then 0).
+    public var hasTimestamp: Bool
 
     public var capturedLength: Int { data.count }
 
     public init(timestamp: Timestamp, interface: Int, originalLength: Int,
                 data: UnsafeRawBufferPointer, ticks: UInt64 = 0,
                 options: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
-                optionsBigEndian: Bool = false, number: Int = 0, offset: UInt64 = 0) {
+                optionsBigEndian: Bool = false, number: Int = 0, offset: UInt64 = 0,
+                hasTimestamp: Bool = true) {
         self.timestamp = timestamp
         self.interface = interface
         self.originalLength = originalLength
@@ -174,6 +178,7 @@ public struct Packet {
         self.optionsBigEndian = optionsBigEndian
         self.number = number
         self.offset = offset
+        self.hasTimestamp = hasTimestamp
     }
 
     /// The packet's options decoded (comments, flags, packet id…) — allocates, not for hot paths.

@@ -104,9 +104,11 @@ extension CaptureReader {
         let timestamp = Timestamp(seconds: secondsValue,
                                   nanoseconds: state.nanosecond ? fraction : fraction &* 1000)
         packetCount += 1
+        // The same instant in ticks of the interface's resolution, as a pcapng writer keeps it.
+        let ticks = UInt64(secondsValue) &* UInt64(unit) &+ UInt64(fraction)
         let packet = Packet(timestamp: timestamp, interface: 0, originalLength: original,
                             data: UnsafeRawBufferPointer(start: p + headerSize, count: captured),
-                            number: packetCount, offset: offset)
+                            ticks: ticks, number: packetCount, offset: offset)
         buffer.consume(headerSize + captured)
         return packet
     }

@@ -207,7 +207,7 @@ extension CaptureReader {
         packetCount += 1
         return Packet(timestamp: timestamp, interface: global, originalLength: original, data: data,
                       ticks: ticks, options: options, optionsBigEndian: pcapng.bigEndian,
-                      number: packetCount, offset: offset)
+                      number: packetCount, offset: offset, hasTimestamp: hasTimestamp)
     }
 
     private func tooShort(_ type: UInt32, _ offset: UInt64) -> CaptureError {

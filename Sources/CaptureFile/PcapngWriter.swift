@@ -55,6 +55,10 @@ public final class PcapngWriter {
     @inline(__always)
     public func write(_ packet: Packet, interfaceID: Int, keepTicks: Bool,
                       extraOptions: [BlockOption] = []) throws(CaptureError) {
+        if !packet.hasTimestamp && interfaceID == 0 && extraOptions.isEmpty {
+            try writeSimplePacket(packet)
+            return
+        }
         let interface = interfaces[interfaceID]
         let ticks: UInt64
         if keepTicks {
@@ -92,6 +96,17 @@ public final class PcapngWriter {
         }
         (tail + padding + optionsLength).storeBytes(of: UInt32(truncatingIfNeeded: total).littleEndian,
                                                     as: UInt32.self)
+    }
+
+    /// A packet without a timestamp, kept as a Simple Packet Block (interface 0, no options).
+    ///
+    ///    original length | packet data (padded)
+    private func writeSimplePacket(_ packet: Packet) throws(CaptureError) {
+        scratch.removeAll(keepingCapacity: true)
+        appendUInt32(&scratch, UInt32(truncatingIfNeeded: packet.originalLength))
+        scratch.append(contentsOf: packet.data)
+        let body = scratch
+        try writeBlock(type: 3, body: body)
     }
 
     /// Packets whose options must be re-encoded (big-endian input, added options).

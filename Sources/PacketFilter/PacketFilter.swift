@@ -107,3 +107,22 @@ public struct FilterError: Error, CustomStringConvertible, Sendable {
         "filter '\(expression)' (link type \(linkType)): \(message)"
     }
 }
+
+/// Names of link types, as libpcap knows them.
+public enum LinkTypeName {
+    /// libpcap's short name (`EN10MB`, `LINUX_SLL`…) or `LINKTYPE_n` when unknown.
+    public static func name(_ linkType: UInt16) -> String {
+        if let c = pcap_datalink_val_to_name(PacketFilter.dataLinkType(forLinkType: linkType)) {
+            return String(cString: c)
+        }
+        return "LINKTYPE_\(linkType)"
+    }
+
+    /// libpcap's description (`Ethernet`, `Linux cooked v1`…) or `link type n` when unknown.
+    public static func description(_ linkType: UInt16) -> String {
+        if let c = pcap_datalink_val_to_description(PacketFilter.dataLinkType(forLinkType: linkType)) {
+            return String(cString: c)
+        }
+        return "link type \(linkType)"
+    }
+}

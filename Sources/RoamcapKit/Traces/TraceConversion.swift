@@ -1,0 +1,68 @@
+import CaptureFile
+import PacketFilter
+
+/// What a convert or merge run did.
+public struct ConversionResult: Sendable {
+    public var packetsRead = 0
+    public var packetsWritten = 0
+    public var skippedRecords = 0
+    public var skippedErrors: [CaptureError] = []
+    public var outputFormat: CaptureFormat = .pcap
+}
+
+/// Either a capture error or a filter error, the two ways a conversion fails.
+public enum ConversionError: Error, CustomStringConvertible {
+    case capture(CaptureError)
+    case filter(FilterError)
+
+    public var description: String {
+        switch self {
+        case .capture(let e): return e.description
+        case .filter(let e): return e.description
+        }
+    }
+}
+
+/// `roamcap convert`: copies one capture to another format or compression, keeping sections,
+/// interfaces, options, comments and exact timestamps, through a packet selection.
+public func convertTrace(input path: String, output: OutputFile, format requested: CaptureFormat?,
+                         selection: PacketSelection, keepGoing: Bool,
+                         progress: ((CaptureReader, Int) -> Void)? = nil) throws(ConversionError) -> ConversionResult {
+    do {
+        let reader = try CaptureReader(path: path)
+        reader.keepGoing = keepGoing
+        let format = chooseOutputFormat(path: output.path, requested: requested, input: reader.format)
+        let writer = TraceWriter(output: output, format: format)
+        var outputID: [Int] = []  // input interface (global) → output interface
+        var result = ConversionResult(outputFormat: format)
+        while let record = try reader.next() {
+            switch record {
+            case .packet(let packet):
+                result.packetsRead += 1
+                let linkType = writer.interfaces[outputID[packet.interface]].linkType
+                if try selection.admits(packet, linkType: linkType) {
+                    try writer.write(packet, interfaceID: outputID[packet.interface], keepTicks: true)
+                }
+                if result.packetsRead & 0xFFFF == 0, let progress { progress(reader, result.packetsRead) }
+            case .section(let section):
+                try writer.beginSection(section)
+            case .interface(let interface):
+                outputID.append(try writer.addInterface(interface))
+            case .other(let block):
+                try writer.write(block, interfaceID: block.interface.map { outputID[$0] })
+            }
+            if selection.isExhausted { break }
+        }
+        try writer.finish()
+        result.packetsWritten = writer.packetsWritten
+        result.skippedRecords = reader.skippedRecords
+        result.skippedErrors = reader.firstSkippedError.map { [$0] } ?? []
+        return result
+    } catch let error as CaptureError {
+        throw .capture(error)
+    } catch let error as FilterError {
+        throw .filter(error)
+    } catch {
+        fatalError("unexpected error \(error)")
+    }
+}

@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CaptureFile
+
+/// One line of the comparison: a roamcap job against one peer doing the same work.
+struct Row {
+    var job: String
+    var peer: String
+    var roamcap: Measurement
+    var peerResult: Measurement
+
+    /// peer / roamcap: above 1 means roamcap is faster.
+    var ratio: Double? {
+        guard roamcap.ok, peerResult.ok, roamcap.seconds > 0 else { return nil }
+        return peerResult.seconds / roamcap.seconds
+    }
+}
+
+/// Generates (or reuses) the trace, times every job and writes the report. Returns the exit status.
+func runBenchmark(_ options: BenchOptions) -> Int32 {
+    if let problem = makeDirectories(options.work) { fail(problem, status: 1) }
+    let work = options.work
+    let trace = "\(work)/dc-mix.pcap"
+
+    // The trace: its exact size is known from the plan alone, so a complete file is reused.
+    let mix = TraceMix.of(packets: options.packets)
+    if fileSize(trace) == mix.fileBytes {
+        say("reusing \(trace) (\(mix.packets) packets, \(megabytes(mix.fileBytes)) MB)")
+    } else {
+        say("generating \(trace): \(mix.packets) packets, \(megabytes(mix.fileBytes)) MB …")
+        let start = monotonicSeconds()
+        do throws(CaptureError) {
+            try TraceWriter.write(path: trace, packets: options.packets)
+        } catch {
+            fail("cannot write the trace: \(error)", status: 1)
+        }
+        guard fileSize(trace) == mix.fileBytes else {
+            fail("\(trace) has \(fileSize(trace) ?? 0) bytes, expected \(mix.fileBytes)", status: 1)
+        }
+        say("  written in \(fixed(monotonicSeconds() - start, 1)) s")
+    }
+    say(mixSummary(mix))
+    readThrough(trace)
+
+    let harness = Harness(runs: options.runs, stderrPath: "\(work)/last-stderr.txt")
+    let roamcap = options.roamcap
+    let filter = "tcp and host \(Network.filterAddress)"
+    // Debian's tcpdump drops root privileges before opening its output; keep them so it can
+    // write into WORK like everyone else (no effect on speed).
+    let tcpdumpUser: [String] = geteuid() == 0 ? ["-Z", "root"] : []
+
+    var commands: [String] = []
+    func time(_ command: Command, keepOutputs: Bool = false) -> Measurement {
+        commands.append(command.display)
+        say("timing \(command.display) (\(options.runs) run\(options.runs == 1 ? "" : "s"))")
+        let m = harness.measure(command, keepOutputs: keepOutputs)
+        switch m.status {
+        case .ok: say("  best \(fixed(m.seconds, 3)) s, peak \(fixed(m.peakMiB, 1)) MiB")
+        case .missing: say("  \(command.program): missing, skipped")
+        case .failed(let why): say("  failed: \(why)")
+        }
+        return m
+    }
+
+    var rows: [Row] = []
+    var notes: [String] = []
+
+    // 1. Copy to a file.
+    let out = "\(work)/out.pcap"
+    let copy = time(Command(program: roamcap, arguments: ["convert", trace, "-o", out], outputs: [out]),
+                    keepOutputs: true)
+    if copy.ok {
+        let records = countPcapRecords(out)
+        let same = fileSize(out) == fileSize(trace)
+        notes.append("copy: roamcap wrote \(records.map(String.init) ?? "an unreadable file, not") packets "
+                     + "(\(same ? "same size as the input" : "size differs from the input"))")
+        unlink(out)
+    }
+    for (peer, command) in [
+        ("tcpdump", Command(program: "tcpdump", arguments: tcpdumpUser + ["-r", trace, "-w", "\(work)/out-tcpdump.pcap"],
+                            outputs: ["\(work)/out-tcpdump.pcap"])),
+        ("editcap", Command(program: "editcap", arguments: [trace, "\(work)/out-editcap.pcap"],
+                            outputs: ["\(work)/out-editcap.pcap"])),
+        ("cp", Command(program: "cp", arguments: [trace, "\(work)/out-cp.pcap"], outputs: ["\(work)/out-cp.pcap"])),
+    ] {
+        rows.append(Row(job: "copy to file", peer: peer, roamcap: copy, peerResult: time(command)))
+    }
+
+    // 2. Copy to standard output, thrown away.
+    let stdoutCopy = time(Command(program: roamcap, arguments: ["convert", trace, "-o", "-"]))
+    let stdoutPeer = time(Command(program: "tcpdump", arguments: tcpdumpUser + ["-r", trace, "-w", "-"]))
+    rows.append(Row(job: "copy to stdout", peer: "tcpdump", roamcap: stdoutCopy, peerResult: stdoutPeer))
+
+    // 3. A BPF filter.
+    let filtered = "\(work)/out-f.pcap"
+    let filteredPeer = "\(work)/out-f-tcpdump.pcap"
+    let filterRun = time(Command(program: roamcap, arguments: ["convert", trace, "-o", filtered, "-f", filter],
+                                 outputs: [filtered]), keepOutputs: true)
+    let filterPeer = time(Command(program: "tcpdump", arguments: tcpdumpUser + ["-r", trace, "-w", filteredPeer, filter],
+                                  outputs: [filteredPeer]), keepOutputs: true)
+    rows.append(Row(job: "BPF filter", peer: "tcpdump", roamcap: filterRun, peerResult: filterPeer))
+    let roamcapMatches = filterRun.ok ? countPcapRecords(filtered) : nil
+    let tcpdumpMatches = filterPeer.ok ? countPcapRecords(filteredPeer) : nil
+    unlink(filtered)
+    unlink(filteredPeer)
+    notes.append("filter '\(filter)': roamcap kept \(roamcapMatches.map(String.init) ?? "-") packets "
+                 + "(expected \(mix.filterAll), VLAN/QinQ-tagged frames included), tcpdump kept "
+                 + "\(tcpdumpMatches.map(String.init) ?? "-") (expected \(mix.filterUntagged), untagged frames only)")
+
+    // 4. Summary of the file.
+    let info = time(Command(program: roamcap, arguments: ["info", trace]))
+    let capinfos = time(Command(program: "capinfos", arguments: [trace]))
+    rows.append(Row(job: "info", peer: "capinfos", roamcap: info, peerResult: capinfos))
+    unlink("\(work)/last-stderr.txt")
+
+    // Versions of what was timed.
+    var versions: [String] = []
+    let scratch = "\(work)/version.txt"
+    for (program, arguments) in [(roamcap, ["--version"]), ("tcpdump", ["--version"]), ("editcap", ["--version"]),
+                                 ("capinfos", ["--version"]), ("cp", ["--version"])] {
+        let name = program == roamcap ? "roamcap" : program
+        if let line = harness.firstLine(program, arguments, scratch: scratch) {
+            versions.append("\(name): \(line)")
+        } else if harness.locate(program) == nil {
+            versions.append("\(name): missing")
+        }
+    }
+    unlink("\(work)/last-stderr.txt")
+
+    let report = Report(options: options, trace: trace, mix: mix, rows: rows, notes: notes, versions: versions,
+                        commands: commands)
+    print("")
+    print(report.plainText())
+    fflush(nil)
+    let results = "\(work)/results.md"
+    if !writeTextFile(results, report.markdown()) {
+        fail("cannot write \(results): \(String(cString: strerror(errno)))", status: 1)
+    }
+    print("written: \(results)")
+    let roamcapFailed = rows.contains { if case .failed = $0.roamcap.status { return true } else { return false } }
+    return roamcapFailed ? 1 : 0
+}
+
+/// A progress line on standard output, flushed at once.
+func say(_ text: String) {
+    print(text)
+    fflush(nil)
+}
+
+func megabytes(_ bytes: UInt64) -> String { fixed(Double(bytes) / 1e6, 1) }
+
+func mixSummary(_ mix: TraceMix) -> String {
+    func share(_ n: Int) -> String { fixed(Double(n) * 100 / Double(max(mix.packets, 1)), 1) + "%" }
+    let hosts = Network.segments.count * Network.hostsPerSegment
+    return "trace mix: \(mix.packets) frames, mean \(fixed(mix.meanLength, 1)) bytes (\(mix.minLength)..\(mix.maxLength)), "
+        + "802.1Q-tagged \(share(mix.tagged)) (QinQ \(share(mix.qinq))), TCP \(share(mix.tcp)), UDP \(share(mix.udp)), "
+        + "IPv6 \(share(mix.ipv6)), ARP \(share(mix.arp)) (\(mix.gratuitousARP) gratuitous), "
+        + "\(hosts) hosts on \(Network.segments.count) VLANs"
+}

@@ -1,0 +1,147 @@
+import ArgumentParser
+import CaptureFile
+import PacketFilter
+import RoamcapKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ReportFormat: ExpressibleByArgument {}
+
+extension CaptureFormat: ExpressibleByArgument {
+    public static var allValueStrings: [String] { ["pcap", "pcapng"] }
+}
+
+/// `--format`, for commands that report.
+struct ReportOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table, json, ndjson or csv.")
+    var format: ReportFormat = .table
+}
+
+/// Packet selection shared by every command that reads packets.
+struct SelectionOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp(
+        "Keep packets matching a tcpdump/BPF expression.",
+        discussion: """
+        Compiled by libpcap for each link type. An Ethernet frame matches when the expression \
+        matches it as captured or with its 802.1Q/802.1ad (QinQ) tags removed, so 'host 10.0.0.1' \
+        also finds tagged traffic, which tcpdump misses. Expressions that mention 'vlan' or 'mpls' \
+        are matched as captured only, as is every expression with --strict-vlan (tcpdump's exact \
+        behaviour).
+        """, valueName: "expression"))
+    var filter: String?
+
+    @Flag(name: .long, help: "Match the filter against frames as captured only, as tcpdump does.")
+    var strictVlan = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Keep packets at or after this time: RFC 3339 (2026-11-20T10:00:00Z) or seconds after the first packet (12.5).",
+        valueName: "time"))
+    var from: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Keep packets before this time: RFC 3339 or seconds after the first packet.", valueName: "time"))
+    var until: String?
+
+    @Option(name: [.customShort("c"), .long], help: ArgumentHelp("Stop after this many packets.", valueName: "n"))
+    var count: Int?
+
+    @Flag(name: .long, help: "Skip unreadable records (counted and reported) instead of stopping with an error.")
+    var keepGoing = false
+
+    func validate() throws {
+        if let from, TimeBound(from) == nil {
+            throw ValidationError("--from '\(from)' is neither an RFC 3339 time nor a number of seconds")
+        }
+        if let until, TimeBound(until) == nil {
+            throw ValidationError("--until '\(until)' is neither an RFC 3339 time nor a number of seconds")
+        }
+        if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
+    }
+
+    func makeSelection() throws -> PacketSelection {
+        var filter: PacketFilter?
+        if let expression = self.filter {
+            do {
+                filter = try PacketFilter(expression: expression, strictVLAN: strictVlan)
+            } catch {
+                throw RoamcapFailure(message: error.description)
+            }
+        }
+        return PacketSelection(filter: filter, from: from.flatMap(TimeBound.init),
+                               until: until.flatMap(TimeBound.init), count: count)
+    }
+}
+
+/// Where and how a command writes a trace.
+struct TraceOutputOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp("Output file ('-' for standard output).", valueName: "file"))
+    var output: String
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Output format: pcap or pcapng (default: from the output name, else the input's).", valueName: "format"))
+    var outputFormat: CaptureFormat?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Compress the output: zstd or none (default: zstd when the name ends in .zst).", valueName: "method"))
+    var compress: String?
+
+    @Flag(name: .long, help: "Replace an existing output file (an input is never replaced).")
+    var force = false
+
+    func validate() throws {
+        if let compress, compress != "zstd" && compress != "none" {
+            throw ValidationError("--compress must be zstd or none, not '\(compress)'")
+        }
+    }
+
+    func open(inputs: [String]) throws -> OutputFile {
+        let compressed: Bool? = compress.map { $0 == "zstd" }
+        return try OutputFile(path: output, compressed: compressed, force: force, inputs: inputs)
+    }
+}
+
+/// Progress on standard error, when it is a terminal.
+final class ProgressLine {
+    let enabled: Bool
+    let label: String
+    private var lastPrint: Double = 0
+    private let start: Double
+    private var printed = false
+
+    init(label: String) {
+        enabled = isatty(2) != 0
+        self.label = label
+        start = ProgressLine.now()
+        lastPrint = start
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    func update(read: UInt64, total: UInt64?, packets: Int) {
+        guard enabled else { return }
+        let t = ProgressLine.now()
+        guard t - lastPrint >= 0.5 else { return }
+        lastPrint = t
+        let rate = Double(read) / max(t - start, 1e-6) / 1e6
+        var text = "\r\(label): \(packets) packets, \(Int(rate)) MB/s"
+        if let total, total > 0 { text += ", \(Int(Double(read) * 100 / Double(total)))%" }
+        writeStandardError(text + "   ")
+        printed = true
+    }
+
+    func finish() {
+        if printed { writeStandardError("\r\u{1B}[K") }
+    }
+}
+
+func reportSkipped(_ result: ConversionResult) {
+    if result.skippedRecords > 0 {
+        let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
+        warn("skipped \(result.skippedRecords) unreadable records\(first)")
+    }
+}

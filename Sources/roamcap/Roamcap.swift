@@ -1,0 +1,85 @@
+import ArgumentParser
+import CaptureFile
+import RoamcapKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct Roamcap: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roamcap",
+        abstract: "Analyze and rewrite packet captures taken around workload mobility.",
+        discussion: """
+        roamcap reads pcap and pcapng traces (plain, zstd or gzip compressed, detected by content), \
+        writes them back exactly, and reports on them. Every command takes files or '-' for \
+        standard input.
+
+        Exit status: 0 success, 1 a verification failed, 2 bad usage or bad input. Diagnostics \
+        go to standard error as 'roamcap: error: ...', naming the file, byte offset and packet.
+        """,
+        version: roamcapVersion,
+        subcommands: [Info.self, Convert.self, Merge.self]
+    )
+
+    /// Runs the command, turning every failure into a one-line diagnostic and exit code 2.
+    static func main() {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Glibc.exit(code.rawValue)
+        } catch let error as RoamcapFailure {
+            fail(error.message)
+        } catch let error as CaptureError {
+            fail(error.description)
+        } catch let error as ConversionError {
+            fail(error.description)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Glibc.exit(0)
+            }
+            let firstLine = message.split(separator: "\n").first.map(String.init) ?? message
+            let text = firstLine.hasPrefix("Error: ") ? String(firstLine.dropFirst(7)) : firstLine
+            writeStandardError("roamcap: error: \(text)\n")
+            if message.contains("Usage:") || message.contains("Help:") {
+                writeStandardError("Run 'roamcap help' or 'roamcap SUBCOMMAND --help' for usage.\n")
+            }
+            Glibc.exit(2)
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        writeStandardError("roamcap: error: \(message)\n")
+        Glibc.exit(2)
+    }
+}
+
+/// A failure with a ready message (exit code 2).
+struct RoamcapFailure: Error {
+    var message: String
+}
+
+func writeStandardError(_ text: String) {
+    var bytes = Array(text.utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+func warn(_ text: String) {
+    writeStandardError("roamcap: warning: \(text)\n")
+}
+
+/// Prints to standard output without Swift's per-call overhead mattering for reports.
+func output(_ text: String) {
+    var bytes = Array(text.utf8)
+    var done = 0
+    while done < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { write(1, $0.baseAddress! + done, $0.count - done) }
+        if n <= 0 { break }
+        done += n
+    }
+}

@@ -1,0 +1,121 @@
+function __roamcap_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __roamcap_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __roamcap_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __roamcap_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __roamcap_parse_tokens -S
+    set -l unparsed_tokens (__roamcap_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'roamcap'
+        __roamcap_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'info'
+            __roamcap_parse_subcommand -r 1 'format=' 'keep-going' 'version' 'h/help'
+        case 'convert'
+            __roamcap_parse_subcommand 1 'o/output=' 'output-format=' 'compress=' 'force' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'version' 'h/help'
+        case 'merge'
+            __roamcap_parse_subcommand -r 1 'o/output=' 'output-format=' 'compress=' 'force' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'offset=+' 'version' 'h/help'
+        case 'help'
+            __roamcap_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __roamcap_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __roamcap_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __roamcap_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __roamcap_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__roamcap_tokens -p)
+    if test -z "$(__roamcap_tokens -t)"
+        set -l index (count (__roamcap_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'roamcap' -f
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap" version' -l 'version' -d 'Show the version.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'info' -d 'Summarize capture files (capinfos\' job).'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'convert' -d 'Convert a capture\'s format or compression, with filters and time windows (editcap\'s job).'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'merge' -d 'Merge captures by timestamp (mergecap\'s job), with per-input clock offsets.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap info" format' -l 'format' -d 'Output format: table, json, ndjson or csv.' -rfka 'table json ndjson csv'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap info" keep-going' -l 'keep-going' -d 'Skip unreadable records (counted and reported) instead of stopping with an error.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap info" version' -l 'version' -d 'Show the version.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap info" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" o output' -s 'o' -l 'output' -d 'Output file (\'-\' for standard output).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" output-format' -l 'output-format' -d 'Output format: pcap or pcapng (default: from the output name, else the input\'s).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" compress' -l 'compress' -d 'Compress the output: zstd or none (default: zstd when the name ends in .zst).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" force' -l 'force' -d 'Replace an existing output file (an input is never replaced).'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" f filter' -s 'f' -l 'filter' -d 'Keep packets matching a tcpdump/BPF expression.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" strict-vlan' -l 'strict-vlan' -d 'Match the filter against frames as captured only, as tcpdump does.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" from' -l 'from' -d 'Keep packets at or after this time: RFC 3339 (2026-11-20T10:00:00Z) or seconds after the first packet (12.5).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" until' -l 'until' -d 'Keep packets before this time: RFC 3339 or seconds after the first packet.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" c count' -s 'c' -l 'count' -d 'Stop after this many packets.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" keep-going' -l 'keep-going' -d 'Skip unreadable records (counted and reported) instead of stopping with an error.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" version' -l 'version' -d 'Show the version.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" o output' -s 'o' -l 'output' -d 'Output file (\'-\' for standard output).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" output-format' -l 'output-format' -d 'Output format: pcap or pcapng (default: from the output name, else the input\'s).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" compress' -l 'compress' -d 'Compress the output: zstd or none (default: zstd when the name ends in .zst).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" force' -l 'force' -d 'Replace an existing output file (an input is never replaced).'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" f filter' -s 'f' -l 'filter' -d 'Keep packets matching a tcpdump/BPF expression.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" strict-vlan' -l 'strict-vlan' -d 'Match the filter against frames as captured only, as tcpdump does.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" from' -l 'from' -d 'Keep packets at or after this time: RFC 3339 (2026-11-20T10:00:00Z) or seconds after the first packet (12.5).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" until' -l 'until' -d 'Keep packets before this time: RFC 3339 or seconds after the first packet.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" c count' -s 'c' -l 'count' -d 'Stop after this many packets.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" keep-going' -l 'keep-going' -d 'Skip unreadable records (counted and reported) instead of stopping with an error.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge"' -l 'offset' -d 'Clock correction for one input: FILE=[+|-]SECONDS.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" version' -l 'version' -d 'Show the version.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap help" version' -l 'version' -d 'Show the version.'
