@@ -18,12 +18,14 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
 
+        // Wire formats: views and header values, checksums, decoder. No dependencies at all.
+        .target(name: "PacketWire", swiftSettings: fast),
         // Byte sources, format detection, pcap/pcapng readers and writers.
         .target(name: "CaptureFile", dependencies: ["CZstd", "CZlib"], swiftSettings: fast),
         // BPF filters compiled by libpcap, per link type.
         .target(name: "PacketFilter", dependencies: ["CPcap"], swiftSettings: fast),
         // Everything roamcap does, as a library.
-        .target(name: "RoamcapKit", dependencies: ["CaptureFile", "PacketFilter"],
+        .target(name: "RoamcapKit", dependencies: ["PacketWire", "CaptureFile", "PacketFilter"],
                 swiftSettings: fast),
         // The command line: parsing and rendering only.
         .executableTarget(name: "roamcap", dependencies: [
@@ -33,6 +35,7 @@ let package = Package(
         .executableTarget(name: "roamcap-bench", dependencies: ["CaptureFile"],
                           path: "Sources/roamcap-bench", swiftSettings: fast),
 
+        .testTarget(name: "PacketWireTests", dependencies: ["PacketWire"]),
         .testTarget(name: "CaptureFileTests", dependencies: ["CaptureFile"]),
         .testTarget(name: "PacketFilterTests", dependencies: ["PacketFilter", "CaptureFile"]),
         .testTarget(name: "RoamcapTests", dependencies: ["RoamcapKit", "CaptureFile"]),

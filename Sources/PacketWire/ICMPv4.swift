@@ -155,6 +155,12 @@ public struct MutableICMPv4Packet {
         self.bytes = bytes
     }
 
+    /// Wraps `bytes` that the caller has checked as the checked constructor does.
+    @inlinable
+    public init(uncheckedBytes bytes: UnsafeMutableRawBufferPointer) {
+        self.bytes = bytes
+    }
+
     /// A read-only view of the same message.
     @inlinable public var packet: ICMPv4Packet { ICMPv4Packet(uncheckedBytes: bytes.readOnly) }
 

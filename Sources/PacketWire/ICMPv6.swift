@@ -219,6 +219,12 @@ public struct MutableICMPv6Packet {
         self.bytes = bytes
     }
 
+    /// Wraps `bytes` that the caller has checked as the checked constructor does.
+    @inlinable
+    public init(uncheckedBytes bytes: UnsafeMutableRawBufferPointer) {
+        self.bytes = bytes
+    }
+
     /// A read-only view of the same message.
     @inlinable public var packet: ICMPv6Packet { ICMPv6Packet(uncheckedBytes: bytes.readOnly) }
 

@@ -110,9 +110,14 @@ import Testing
                           "-e", "frame.len"]
             let before = TestSupport.run(tshark, ["-r", file] + fields)
             let after = TestSupport.run(tshark, ["-r", out] + fields)
+            // tshark lists pcapng custom blocks as frames with no interface and no time; those
+            // marked "not to be copied" (0x40000BAD) are, per the pcapng spec, not copied.
+            func packetLines(_ text: String) -> [Substring] {
+                text.split(separator: "\n").filter { !$0.hasPrefix("\t\t\t") }
+            }
             if before.status == 0 {
                 #expect(after.status == 0, "\(row.file)")
-                #expect(before.stdout == after.stdout, "\(row.file)")
+                #expect(packetLines(before.stdout) == packetLines(after.stdout), "\(row.file)")
                 compared += 1
             }
         }
