@@ -8,6 +8,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C system libraries, found with pkg-config.
@@ -25,7 +26,8 @@ let package = Package(
         // BPF filters compiled by libpcap, per link type.
         .target(name: "PacketFilter", dependencies: ["CPcap"], swiftSettings: fast),
         // Everything roamcap does, as a library.
-        .target(name: "RoamcapKit", dependencies: ["PacketWire", "CaptureFile", "PacketFilter"],
+        .target(name: "RoamcapKit", dependencies: ["PacketWire", "CaptureFile", "PacketFilter",
+                                                   .product(name: "Yams", package: "Yams")],
                 swiftSettings: fast),
         // The command line: parsing and rendering only.
         .executableTarget(name: "roamcap", dependencies: [
@@ -38,7 +40,7 @@ let package = Package(
         .testTarget(name: "PacketWireTests", dependencies: ["PacketWire"]),
         .testTarget(name: "CaptureFileTests", dependencies: ["CaptureFile"]),
         .testTarget(name: "PacketFilterTests", dependencies: ["PacketFilter", "CaptureFile"]),
-        .testTarget(name: "RoamcapTests", dependencies: ["RoamcapKit", "CaptureFile"]),
+        .testTarget(name: "RoamcapTests", dependencies: ["RoamcapKit", "CaptureFile", "PacketWire"]),
     ],
     swiftLanguageModes: [.v6]
 )

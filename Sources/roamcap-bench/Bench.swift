@@ -51,16 +51,23 @@ func runBenchmark(_ options: BenchOptions) -> Int32 {
     let tcpdumpUser: [String] = geteuid() == 0 ? ["-Z", "root"] : []
 
     var commands: [String] = []
-    func time(_ command: Command, keepOutputs: Bool = false) -> Measurement {
-        commands.append(command.display)
-        say("timing \(command.display) (\(options.runs) run\(options.runs == 1 ? "" : "s"))")
-        let m = harness.measure(command, keepOutputs: keepOutputs)
-        switch m.status {
-        case .ok: say("  best \(fixed(m.seconds, 3)) s, peak \(fixed(m.peakMiB, 1)) MiB")
-        case .missing: say("  \(command.program): missing, skipped")
-        case .failed(let why): say("  failed: \(why)")
+    /// Times one job's commands in interleaved rounds, printing what it does.
+    func time(_ job: String, _ group: [Command], inspect: (Int) -> Void = { _ in }) -> [Measurement] {
+        commands += group.map(\.display)
+        say("timing \(job): \(options.runs) round\(options.runs == 1 ? "" : "s") of")
+        for command in group { say("  \(command.display)") }
+        let results = harness.measure(group, inspect: inspect)
+        for (command, m) in zip(group, results) {
+            let name = command.program == roamcap ? "roamcap" : command.program
+            switch m.status {
+            case .ok:
+                let runs = m.runSeconds.map { fixed($0, 3) }.joined(separator: " ")
+                say("  \(name): best \(fixed(m.seconds, 3)) s (runs: \(runs)), peak \(fixed(m.peakMiB, 1)) MiB")
+            case .missing: say("  \(name): missing, skipped")
+            case .failed(let why): say("  \(name): failed: \(why)")
+            }
         }
-        return m
+        return results
     }
 
     var rows: [Row] = []
@@ -68,50 +75,51 @@ func runBenchmark(_ options: BenchOptions) -> Int32 {
 
     // 1. Copy to a file.
     let out = "\(work)/out.pcap"
-    let copy = time(Command(program: roamcap, arguments: ["convert", trace, "-o", out], outputs: [out]),
-                    keepOutputs: true)
-    if copy.ok {
+    var copyNote = "copy: roamcap wrote no output"
+    let copies = time("copy to file", [
+        Command(program: roamcap, arguments: ["convert", trace, "-o", out], outputs: [out]),
+        Command(program: "tcpdump", arguments: tcpdumpUser + ["-r", trace, "-w", "\(work)/out-tcpdump.pcap"],
+                outputs: ["\(work)/out-tcpdump.pcap"]),
+        Command(program: "editcap", arguments: [trace, "\(work)/out-editcap.pcap"], outputs: ["\(work)/out-editcap.pcap"]),
+        Command(program: "cp", arguments: [trace, "\(work)/out-cp.pcap"], outputs: ["\(work)/out-cp.pcap"]),
+    ]) { i in
+        guard i == 0 else { return }
         let records = countPcapRecords(out)
         let same = fileSize(out) == fileSize(trace)
-        notes.append("copy: roamcap wrote \(records.map(String.init) ?? "an unreadable file, not") packets "
-                     + "(\(same ? "same size as the input" : "size differs from the input"))")
-        unlink(out)
+        copyNote = "copy: roamcap wrote \(records.map(String.init) ?? "an unreadable file, not") packets "
+            + "(\(same ? "same size as the input" : "size differs from the input"))"
     }
-    for (peer, command) in [
-        ("tcpdump", Command(program: "tcpdump", arguments: tcpdumpUser + ["-r", trace, "-w", "\(work)/out-tcpdump.pcap"],
-                            outputs: ["\(work)/out-tcpdump.pcap"])),
-        ("editcap", Command(program: "editcap", arguments: [trace, "\(work)/out-editcap.pcap"],
-                            outputs: ["\(work)/out-editcap.pcap"])),
-        ("cp", Command(program: "cp", arguments: [trace, "\(work)/out-cp.pcap"], outputs: ["\(work)/out-cp.pcap"])),
-    ] {
-        rows.append(Row(job: "copy to file", peer: peer, roamcap: copy, peerResult: time(command)))
+    notes.append(copyNote)
+    for (i, peer) in ["tcpdump", "editcap", "cp"].enumerated() {
+        rows.append(Row(job: "copy to file", peer: peer, roamcap: copies[0], peerResult: copies[i + 1]))
     }
 
     // 2. Copy to standard output, thrown away.
-    let stdoutCopy = time(Command(program: roamcap, arguments: ["convert", trace, "-o", "-"]))
-    let stdoutPeer = time(Command(program: "tcpdump", arguments: tcpdumpUser + ["-r", trace, "-w", "-"]))
-    rows.append(Row(job: "copy to stdout", peer: "tcpdump", roamcap: stdoutCopy, peerResult: stdoutPeer))
+    let stdoutCopies = time("copy to stdout", [
+        Command(program: roamcap, arguments: ["convert", trace, "-o", "-"]),
+        Command(program: "tcpdump", arguments: tcpdumpUser + ["-r", trace, "-w", "-"]),
+    ])
+    rows.append(Row(job: "copy to stdout", peer: "tcpdump", roamcap: stdoutCopies[0], peerResult: stdoutCopies[1]))
 
     // 3. A BPF filter.
-    let filtered = "\(work)/out-f.pcap"
-    let filteredPeer = "\(work)/out-f-tcpdump.pcap"
-    let filterRun = time(Command(program: roamcap, arguments: ["convert", trace, "-o", filtered, "-f", filter],
-                                 outputs: [filtered]), keepOutputs: true)
-    let filterPeer = time(Command(program: "tcpdump", arguments: tcpdumpUser + ["-r", trace, "-w", filteredPeer, filter],
-                                  outputs: [filteredPeer]), keepOutputs: true)
-    rows.append(Row(job: "BPF filter", peer: "tcpdump", roamcap: filterRun, peerResult: filterPeer))
-    let roamcapMatches = filterRun.ok ? countPcapRecords(filtered) : nil
-    let tcpdumpMatches = filterPeer.ok ? countPcapRecords(filteredPeer) : nil
-    unlink(filtered)
-    unlink(filteredPeer)
-    notes.append("filter '\(filter)': roamcap kept \(roamcapMatches.map(String.init) ?? "-") packets "
+    let filtered = ["\(work)/out-f.pcap", "\(work)/out-f-tcpdump.pcap"]
+    var matches: [Int?] = [nil, nil]
+    let filterRuns = time("BPF filter", [
+        Command(program: roamcap, arguments: ["convert", trace, "-o", filtered[0], "-f", filter], outputs: [filtered[0]]),
+        Command(program: "tcpdump", arguments: tcpdumpUser + ["-r", trace, "-w", filtered[1], filter],
+                outputs: [filtered[1]]),
+    ]) { i in matches[i] = countPcapRecords(filtered[i]) }
+    rows.append(Row(job: "BPF filter", peer: "tcpdump", roamcap: filterRuns[0], peerResult: filterRuns[1]))
+    notes.append("filter '\(filter)': roamcap kept \(matches[0].map(String.init) ?? "-") packets "
                  + "(expected \(mix.filterAll), VLAN/QinQ-tagged frames included), tcpdump kept "
-                 + "\(tcpdumpMatches.map(String.init) ?? "-") (expected \(mix.filterUntagged), untagged frames only)")
+                 + "\(matches[1].map(String.init) ?? "-") (expected \(mix.filterUntagged), untagged frames only)")
 
     // 4. Summary of the file.
-    let info = time(Command(program: roamcap, arguments: ["info", trace]))
-    let capinfos = time(Command(program: "capinfos", arguments: [trace]))
-    rows.append(Row(job: "info", peer: "capinfos", roamcap: info, peerResult: capinfos))
+    let infos = time("info", [
+        Command(program: roamcap, arguments: ["info", trace]),
+        Command(program: "capinfos", arguments: [trace]),
+    ])
+    rows.append(Row(job: "info", peer: "capinfos", roamcap: infos[0], peerResult: infos[1]))
     unlink("\(work)/last-stderr.txt")
 
     // Versions of what was timed.

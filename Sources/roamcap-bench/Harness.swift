@@ -36,6 +36,8 @@ struct Measurement {
     var seconds = 0.0
     /// Highest peak resident set size over the runs, in KiB.
     var peakKiB = 0
+    /// Wall time of every run, in order.
+    var runSeconds: [Double] = []
 
     var ok: Bool { status == .ok }
     var peakMiB: Double { Double(peakKiB) / 1024 }
@@ -83,26 +85,42 @@ struct Harness {
         return nil
     }
 
-    /// Runs `command` `runs` times: best wall time, highest peak RSS. Outputs are deleted before
-    /// every run and after the last one unless `keepOutputs`.
-    func measure(_ command: Command, keepOutputs: Bool = false) -> Measurement {
-        guard let executable = locate(command.program) else { return Measurement(status: .missing) }
-        var result = Measurement(status: .ok, seconds: .infinity, peakKiB: 0)
-        for _ in 0..<runs {
-            for file in command.outputs { unlink(file) }
-            let child = spawnAndWait(executable, arguments: [command.program] + command.arguments,
-                                     stdoutPath: command.stdoutPath)
-            if !child.succeeded {
-                result.status = .failed(describeFailure(child))
-                break
+    /// Times a group of commands doing the same job, `runs` rounds of one run each (so that a
+    /// change of machine load hits every command alike): best wall time and highest peak RSS per
+    /// command, after one untimed warm-up run of the first command. Outputs are deleted before
+    /// and after every run; `inspect(i)` is called right after the last successful run of
+    /// command `i`, while its outputs still exist.
+    func measure(_ commands: [Command], inspect: (Int) -> Void = { _ in }) -> [Measurement] {
+        let executables = commands.map { locate($0.program) }
+        var results = executables.map {
+            $0 == nil ? Measurement(status: .missing) : Measurement(status: .ok, seconds: .infinity)
+        }
+        // One untimed run of the first command (roamcap) warms the binary, the input's pages
+        // and the file system's allocator, so that the first timed round is not an outlier.
+        if let first = commands.first, let executable = executables[0] {
+            for file in first.outputs { unlink(file) }
+            _ = spawnAndWait(executable, arguments: [first.program] + first.arguments, stdoutPath: first.stdoutPath)
+            for file in first.outputs { unlink(file) }
+        }
+        for round in 0..<runs {
+            for (i, command) in commands.enumerated() where results[i].ok {
+                for file in command.outputs { unlink(file) }
+                // Start every run with no dirty pages of earlier runs being written back.
+                sync()
+                let child = spawnAndWait(executables[i]!, arguments: [command.program] + command.arguments,
+                                         stdoutPath: command.stdoutPath)
+                if child.succeeded {
+                    results[i].seconds = min(results[i].seconds, child.seconds)
+                    results[i].runSeconds.append(child.seconds)
+                    results[i].peakKiB = max(results[i].peakKiB, child.peakKiB)
+                    if round == runs - 1 { inspect(i) }
+                } else {
+                    results[i].status = .failed(describeFailure(child))
+                }
+                for file in command.outputs { unlink(file) }
             }
-            result.seconds = min(result.seconds, child.seconds)
-            result.peakKiB = max(result.peakKiB, child.peakKiB)
         }
-        if !keepOutputs || !result.ok {
-            for file in command.outputs { unlink(file) }
-        }
-        return result
+        return results
     }
 
     /// First line of a command's standard output (for version strings), or nil.

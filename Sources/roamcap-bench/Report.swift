@@ -115,7 +115,8 @@ struct Report {
         return [
             "trace: \(trace), \(mix.packets) packets, \(megabytes(mix.fileBytes)) MB (deterministic, seed 0x\(String(TraceGenerator.seed, radix: 16)))",
             mixSummary(mix),
-            "each command run \(options.runs) time\(options.runs == 1 ? "" : "s"): best wall time, highest peak RSS; "
+            "each command run \(options.runs) time\(options.runs == 1 ? "" : "s") (rounds interleaved within a job): "
+                + "best wall time, highest peak RSS; "
                 + "ratio = peer s / roamcap s (> 1: roamcap faster)",
             "host: \(cpu), \(cpus) CPUs",
         ]

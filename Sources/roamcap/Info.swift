@@ -38,17 +38,17 @@ extension Roamcap {
             }
             switch report.format {
             case .json:
-                output(JSONValue.array(summaries.map(\.json)).pretty() + "\n")
+                writeStandardOutput(JSONValue.array(summaries.map(\.json)).pretty() + "\n")
             case .ndjson:
-                output(summaries.map { $0.json.rendered() + "\n" }.joined())
+                writeStandardOutput(summaries.map { $0.json.rendered() + "\n" }.joined())
             case .csv, .table:
                 if report.format == .table && summaries.count == 1 {
-                    output(summaries[0].text)
+                    writeStandardOutput(summaries[0].text)
                     return
                 }
                 let columns = ["file", "format", "compression", "packets", "bytes", "first", "last",
                                "durationSeconds", "ordered"]
-                output(Report(columns: columns, rows: summaries.map(\.json)).rendered(report.format))
+                writeStandardOutput(Report(columns: columns, rows: summaries.map(\.json)).rendered(report.format))
             }
         }
     }

@@ -73,11 +73,8 @@ struct SelectionOptions: ParsableArguments {
     }
 }
 
-/// Where and how a command writes a trace.
-struct TraceOutputOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp("Output file ('-' for standard output).", valueName: "file"))
-    var output: String
-
+/// How a command writes a trace: format, compression, replacing.
+struct TraceWritingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Output format: pcap or pcapng (default: from the output name, else the input's).", valueName: "format"))
     var outputFormat: CaptureFormat?
@@ -95,9 +92,23 @@ struct TraceOutputOptions: ParsableArguments {
         }
     }
 
-    func open(inputs: [String]) throws -> OutputFile {
+    func open(_ path: String, inputs: [String]) throws -> OutputFile {
         let compressed: Bool? = compress.map { $0 == "zstd" }
-        return try OutputFile(path: output, compressed: compressed, force: force, inputs: inputs)
+        return try OutputFile(path: path, compressed: compressed, force: force, inputs: inputs)
+    }
+}
+
+/// Where a command writes its one trace.
+struct TraceOutputOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp("Output file ('-' for standard output).", valueName: "file"))
+    var output: String
+
+    @OptionGroup var writing: TraceWritingOptions
+
+    var outputFormat: CaptureFormat? { writing.outputFormat }
+
+    func open(inputs: [String]) throws -> OutputFile {
+        try writing.open(output, inputs: inputs)
     }
 }
 

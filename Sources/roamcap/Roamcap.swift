@@ -19,7 +19,7 @@ struct Roamcap: ParsableCommand {
         go to standard error as 'roamcap: error: ...', naming the file, byte offset and packet.
         """,
         version: roamcapVersion,
-        subcommands: [Info.self, Convert.self, Merge.self]
+        subcommands: [Info.self, Convert.self, Merge.self, Rewrite.self]
     )
 
     /// Runs the command, turning every failure into a one-line diagnostic and exit code 2.
@@ -74,7 +74,7 @@ func warn(_ text: String) {
 }
 
 /// Prints to standard output without Swift's per-call overhead mattering for reports.
-func output(_ text: String) {
+func writeStandardOutput(_ text: String) {
     var bytes = Array(text.utf8)
     var done = 0
     while done < bytes.count {

@@ -1,0 +1,129 @@
+import CaptureFile
+import Foundation
+import PacketWire
+
+/// Reads migration entries from an NCS notification log (NDJSON) or a static table (CSV or YAML).
+public enum MigrationTableLoader {
+    /// NDJSON, one notification a line:
+    /// `{"time": "2026-11-20T10:00:10Z", "vm": "web-1", "primary": "10.1.0.7", "new": "10.9.0.7"}`;
+    /// `time` is RFC 3339 or seconds after the first packet; `"new": null` removes the entry.
+    public static func loadNotifications(path: String) throws(MigrationInputError) -> [MigrationEntry] {
+        let text = try readText(path)
+        var entries: [MigrationEntry] = []
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let lineNumber = n + 1
+            func fail(_ message: String) -> MigrationInputError {
+                MigrationInputError(file: path, line: lineNumber, message)
+            }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw fail("expected a JSON object like {\"time\": \"…\", \"primary\": \"10.1.0.7\", \"new\": \"10.9.0.7\"}")
+            }
+            for key in object.keys where !["time", "vm", "primary", "new"].contains(key) {
+                throw fail("unknown field \"\(key)\" (expected time, vm, primary, new)")
+            }
+            guard let timeValue = object["time"] else { throw fail("missing \"time\" (RFC 3339 or seconds)") }
+            let time: TimeBound
+            if let s = timeValue as? String, let t = TimeBound(s) {
+                time = t
+            } else if let number = timeValue as? NSNumber, let t = TimeBound(number.stringValue) {
+                time = t
+            } else {
+                throw fail("\"time\" must be an RFC 3339 time or a number of seconds")
+            }
+            guard let primaryText = object["primary"] as? String else { throw fail("missing \"primary\" IP address") }
+            guard let primary = IPAddress(primaryText) else { throw fail("\"primary\": '\(primaryText)' is not an IP address") }
+            let new: IPAddress?
+            switch object["new"] {
+            case nil: throw fail("missing \"new\" (an IP address, or null to remove the entry)")
+            case is NSNull: new = nil
+            case let s as String:
+                guard let a = IPAddress(s) else { throw fail("\"new\": '\(s)' is not an IP address") }
+                new = a
+            default: throw fail("\"new\" must be an IP address string or null")
+            }
+            if let new, sameFamily(primary, new) == false {
+                throw fail("\"primary\" and \"new\" must be the same IP version")
+            }
+            let vm: String?
+            switch object["vm"] {
+            case nil, is NSNull: vm = nil
+            case let s as String: vm = s
+            default: throw fail("\"vm\" must be a string")
+            }
+            entries.append(MigrationEntry(vm: vm, primary: primary, new: new, from: time,
+                                          origin: "\(baseName(path)):\(lineNumber)"))
+        }
+        return entries
+    }
+
+    /// A CSV table with a header naming its columns: primary, new, and optionally vm, from, until.
+    public static func loadCSV(path: String) throws(MigrationInputError) -> [MigrationEntry] {
+        let text = try readText(path)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .map { ($0.offset + 1, $0.element.trimmingCharacters(in: CharacterSet(charactersIn: " \r"))) }
+            .filter { !$0.1.isEmpty && !$0.1.hasPrefix("#") }
+        guard !lines.isEmpty else { throw MigrationInputError(file: path, "empty table: expected a header line naming primary,new[,vm,from,until]") }
+        let header = lines.removeFirst()
+        let columns = header.1.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for (i, c) in columns.enumerated() where !["vm", "primary", "new", "from", "until"].contains(c) {
+            throw MigrationInputError(file: path, line: header.0, column: i + 1,
+                                      "unknown column '\(c)' (expected vm, primary, new, from, until)")
+        }
+        guard columns.contains("primary"), columns.contains("new") else {
+            throw MigrationInputError(file: path, line: header.0, "the header must name the columns primary and new")
+        }
+        var entries: [MigrationEntry] = []
+        for (lineNumber, line) in lines {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count == columns.count else {
+                throw MigrationInputError(file: path, line: lineNumber,
+                                          "expected \(columns.count) fields (\(columns.joined(separator: ","))), found \(cells.count)")
+            }
+            var fields: [String: (String, Int)] = [:]
+            for (i, c) in columns.enumerated() { fields[c] = (cells[i], i + 1) }
+            entries.append(try makeEntry(path: path, line: lineNumber, fields: fields))
+        }
+        return entries
+    }
+
+    /// Builds an entry from text fields (CSV cells or YAML scalars) with their columns.
+    public static func makeEntry(path: String, line: Int, fields: [String: (String, Int)]) throws(MigrationInputError) -> MigrationEntry {
+        func fail(_ column: Int?, _ message: String) -> MigrationInputError {
+            MigrationInputError(file: path, line: line, column: column, message)
+        }
+        guard let (primaryText, primaryColumn) = fields["primary"], !primaryText.isEmpty else {
+            throw fail(nil, "missing primary IP address")
+        }
+        guard let primary = IPAddress(primaryText) else { throw fail(primaryColumn, "primary '\(primaryText)' is not an IP address") }
+        guard let (newText, newColumn) = fields["new"], !newText.isEmpty else { throw fail(nil, "missing new IP address") }
+        guard let new = IPAddress(newText) else { throw fail(newColumn, "new '\(newText)' is not an IP address") }
+        guard sameFamily(primary, new) else { throw fail(newColumn, "primary and new must be the same IP version") }
+        func time(_ key: String) throws(MigrationInputError) -> TimeBound? {
+            guard let (text, column) = fields[key], !text.isEmpty else { return nil }
+            guard let t = TimeBound(text) else { throw fail(column, "\(key) '\(text)' is neither an RFC 3339 time nor seconds") }
+            return t
+        }
+        let vm = fields["vm"].map(\.0).flatMap { $0.isEmpty ? nil : $0 }
+        return MigrationEntry(vm: vm, primary: primary, new: new, from: try time("from"), until: try time("until"),
+                              origin: "\(baseName(path)):\(line)")
+    }
+
+    static func sameFamily(_ a: IPAddress, _ b: IPAddress) -> Bool {
+        switch (a, b) {
+        case (.v4, .v4), (.v6, .v6): return true
+        default: return false
+        }
+    }
+
+    static func readText(_ path: String) throws(MigrationInputError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw MigrationInputError(file: path, "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw MigrationInputError(file: path, "not UTF-8 text")
+        }
+        return text
+    }
+}

@@ -1,0 +1,229 @@
+import CaptureFile
+import PacketFilter
+import PacketWire
+
+/// How `roamcap rewrite` runs.
+public struct RewriteOptions: Sendable {
+    public var entries: [MigrationEntry] = []
+    public var learn = false
+    /// Capture interfaces (pcapng if_name, or input file names for pcap) that face the VMs:
+    /// packets there get the source check only, the others the destination check only. Empty:
+    /// both checks on every packet.
+    public var vmSideInterfaces: Set<String> = []
+    /// Add a pcapng comment to each rewritten packet naming the entry and the change.
+    public var annotate = false
+    /// Count what would change without writing.
+    public var dryRun = false
+    public var format: CaptureFormat?
+    public var keepGoing = false
+
+    public init() {}
+}
+
+/// Counts for one entry (static/notified or learned).
+public struct EntryCounts: Sendable {
+    /// Destination rewritten primary → post (network → VM).
+    public var toVM = 0
+    /// Source rewritten post → primary (VM → network).
+    public var fromVM = 0
+    /// ICMP/ICMPv6 errors whose quoted header was translated.
+    public var embedded = 0
+    /// Rewritten packets that were truncated (captured < original length).
+    public var truncated = 0
+}
+
+/// One flow a dry run saw changing.
+public struct FlowChange: Hashable, Sendable {
+    public var learned: Bool
+    public var entry: Int
+    /// "to-vm" or "from-vm".
+    public var direction: String
+    public var proto: UInt8
+    public var source: IPAddress
+    public var sourcePort: UInt16
+    public var destination: IPAddress
+    public var destinationPort: UInt16
+}
+
+/// What a rewrite did.
+public struct RewriteResult: Sendable {
+    public var input: String
+    public var packets = 0
+    public var rewritten = 0
+    public var truncatedRewritten = 0
+    public var embeddedTranslated = 0
+    public var table: [MigrationEntry] = []
+    public var tableCounts: [EntryCounts] = []
+    public var learned: [LearnedEntry] = []
+    public var learnedCounts: [EntryCounts] = []
+    public var flows: [(FlowChange, packets: Int, first: Timestamp, last: Timestamp)] = []
+    public var skippedRecords = 0
+    public var skippedError: CaptureError?
+}
+
+/// `roamcap rewrite`: replays a migration table over a trace (SPEC §1) and writes the rewritten
+/// trace in the input's format (unless asked otherwise); untouched packets stay byte-identical.
+public func rewriteTrace(input path: String, output: OutputFile?, options: RewriteOptions,
+                         selection: PacketSelection,
+                         progress: ((CaptureReader, Int) -> Void)? = nil) throws(ConversionError) -> RewriteResult {
+    do {
+        var reference = Timestamp(seconds: 0, nanoseconds: 0)
+        if MigrationTable.needsReference(options.entries) {
+            reference = try earliestTimestamp(path)
+        }
+        let table = MigrationTable(entries: options.entries, reference: reference)
+        let learner = options.learn ? MigrationLearner() : nil
+        let mapping = MigrationMapping(table: table, learner: learner)
+        let reader = try CaptureReader(path: path)
+        reader.keepGoing = options.keepGoing
+        var format = chooseOutputFormat(path: output?.path ?? "", requested: options.format, input: reader.format)
+        if options.annotate && options.format == nil { format = .pcapng }
+        if options.annotate && format == .pcap {
+            throw CaptureError(.output, file: output?.path ?? path, "--annotate needs pcapng output (pcap has no comments)")
+        }
+        let writer = output.map { TraceWriter(output: $0, format: format) }
+        var result = RewriteResult(input: path)
+        result.table = options.entries
+        result.tableCounts = Array(repeating: EntryCounts(), count: options.entries.count)
+        var outputID: [Int] = []
+        var linkTypes: [UInt16] = []
+        var checksByInterface: [DirectionChecks] = []
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: CaptureReader.maximumPacketLength, alignment: 16)
+        defer { scratch.deallocate() }
+        var flows: [FlowChange: (Int, Timestamp, Timestamp)] = [:]
+        var decoded = DecodedPacket()
+        let fileName = baseName(path)
+        while let record = try reader.next() {
+            switch record {
+            case .packet(var packet):
+                result.packets += 1
+                let linkType = linkTypes[packet.interface]
+                guard try selection.admits(packet, linkType: linkType) else {
+                    if selection.isExhausted { break }
+                    continue
+                }
+                learner?.observe(packet, linkType: linkType)
+                let bytes = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<packet.data.count])
+                if !packet.data.isEmpty { bytes.baseAddress!.copyMemory(from: packet.data.baseAddress!, byteCount: packet.data.count) }
+                let outcome = AddressRewriter.rewrite(bytes, linkType: linkType, at: packet.timestamp,
+                                                      checks: checksByInterface[packet.interface], mapping: mapping)
+                var extra: [BlockOption] = []
+                if outcome.changed {
+                    result.rewritten += 1
+                    let truncated = packet.data.count < packet.originalLength
+                    if truncated { result.truncatedRewritten += 1 }
+                    if outcome.translatedEmbedded { result.embeddedTranslated += 1 }
+                    func count(_ span: Int, _ learned: Bool, toVM: Bool) {
+                        func bump(_ c: inout EntryCounts) {
+                            if toVM { c.toVM += 1 } else { c.fromVM += 1 }
+                            if outcome.translatedEmbedded { c.embedded += 1 }
+                            if truncated { c.truncated += 1 }
+                        }
+                        if learned {
+                            while result.learnedCounts.count <= span { result.learnedCounts.append(EntryCounts()) }
+                            bump(&result.learnedCounts[span])
+                        } else {
+                            bump(&result.tableCounts[span])
+                        }
+                    }
+                    if outcome.destinationSpan >= 0 { count(outcome.destinationSpan, outcome.destinationLearned, toVM: true) }
+                    if outcome.sourceSpan >= 0 { count(outcome.sourceSpan, outcome.sourceLearned, toVM: false) }
+                    if options.dryRun {
+                        PacketDecoder(linkType: LinkType(rawValue: linkType)).decode(packet.data, into: &decoded)
+                        if let source = decoded.sourceAddress, let destination = decoded.destinationAddress {
+                            for (span, learned, direction) in [(outcome.destinationSpan, outcome.destinationLearned, "to-vm"),
+                                                               (outcome.sourceSpan, outcome.sourceLearned, "from-vm")] where span >= 0 {
+                                let key = FlowChange(learned: learned, entry: span, direction: direction,
+                                                     proto: decoded.ipProtocol.rawValue, source: source,
+                                                     sourcePort: decoded.sourcePort, destination: destination,
+                                                     destinationPort: decoded.destinationPort)
+                                if let old = flows[key] {
+                                    flows[key] = (old.0 + 1, min(old.1, packet.timestamp), max(old.2, packet.timestamp))
+                                } else {
+                                    flows[key] = (1, packet.timestamp, packet.timestamp)
+                                }
+                            }
+                        }
+                    }
+                    if options.annotate {
+                        extra.append(BlockOption(code: BlockOption.commentCode,
+                                                 string: annotation(outcome, before: packet.data, after: UnsafeRawBufferPointer(bytes),
+                                                                    linkType: linkType, options: options, learner: learner)))
+                    }
+                    packet.data = UnsafeRawBufferPointer(bytes)
+                }
+                try writer?.write(packet, interfaceID: outputID[packet.interface], keepTicks: true, extraOptions: extra)
+                if result.packets & 0xFFFF == 0, let progress { progress(reader, result.packets) }
+            case .section(let section):
+                try writer?.beginSection(section)
+            case .interface(let interface):
+                linkTypes.append(interface.linkType)
+                let name = interface.name ?? fileName
+                if options.vmSideInterfaces.isEmpty {
+                    checksByInterface.append(.both)
+                } else {
+                    checksByInterface.append(options.vmSideInterfaces.contains(name) ? .vmSide : .networkSide)
+                }
+                outputID.append(try writer?.addInterface(interface) ?? outputID.count)
+            case .other(let block):
+                try writer?.write(block, interfaceID: block.interface.map { outputID[$0] })
+            }
+            if selection.isExhausted { break }
+        }
+        try writer?.finish()
+        result.learned = learner?.learned ?? []
+        while result.learnedCounts.count < result.learned.count { result.learnedCounts.append(EntryCounts()) }
+        result.flows = flows.map { ($0.key, $0.value.0, $0.value.1, $0.value.2) }
+            .sorted { $0.packets != $1.packets ? $0.packets > $1.packets : $0.first < $1.first }
+        result.skippedRecords = reader.skippedRecords
+        result.skippedError = reader.firstSkippedError
+        return result
+    } catch let error as CaptureError {
+        throw .capture(error)
+    } catch let error as FilterError {
+        throw .filter(error)
+    } catch {
+        fatalError("unexpected error \(error)")
+    }
+}
+
+/// The earliest packet time of a file (relative times count from it); standard input cannot be
+/// read twice, so there it is the first packet's.
+func earliestTimestamp(_ path: String) throws(CaptureError) -> Timestamp {
+    let reader = try CaptureReader(path: path)
+    var earliest: Timestamp?
+    while let packet = try reader.nextPacket() {
+        if path == "-" { return packet.timestamp }
+        if packet.hasTimestamp, earliest == nil || packet.timestamp < earliest! { earliest = packet.timestamp }
+    }
+    return earliest ?? Timestamp(seconds: 0, nanoseconds: 0)
+}
+
+/// `roamcap: dst 10.1.0.7→10.9.0.7 (web-1, moves.ndjson:3)` for a rewritten packet.
+func annotation(_ outcome: RewriteOutcome, before: UnsafeRawBufferPointer, after: UnsafeRawBufferPointer,
+                linkType: UInt16, options: RewriteOptions, learner: MigrationLearner?) -> String {
+    var decodedBefore = DecodedPacket()
+    var decodedAfter = DecodedPacket()
+    let decoder = PacketDecoder(linkType: LinkType(rawValue: linkType))
+    decoder.decode(before, into: &decodedBefore)
+    decoder.decode(after, into: &decodedAfter)
+    func entryName(_ span: Int, _ learned: Bool) -> String {
+        if learned, let learner {
+            let e = learner.learned[span]
+            return "learned from packet \(e.packet) (\(e.evidence) by \(e.mac))"
+        }
+        let e = options.entries[span]
+        return (e.vm.map { "\($0), " } ?? "") + e.origin
+    }
+    var parts: [String] = []
+    if outcome.destinationSpan >= 0 {
+        parts.append("dst \(decodedBefore.destinationAddress?.description ?? "?")→\(decodedAfter.destinationAddress?.description ?? "?") "
+                     + "(\(entryName(outcome.destinationSpan, outcome.destinationLearned)))")
+    }
+    if outcome.sourceSpan >= 0 {
+        parts.append("src \(decodedBefore.sourceAddress?.description ?? "?")→\(decodedAfter.sourceAddress?.description ?? "?") "
+                     + "(\(entryName(outcome.sourceSpan, outcome.sourceLearned)))")
+    }
+    if outcome.translatedEmbedded { parts.append("quoted header translated") }
+    return "roamcap rewrite: " + parts.joined(separator: "; ")
+}

@@ -1,0 +1,184 @@
+import ArgumentParser
+import CaptureFile
+import Dispatch
+import Foundation
+import RoamcapKit
+
+extension Roamcap {
+    struct Rewrite: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replay a VM migration table over traces: the migration NAT (tcprewrite's job, time-aware).",
+            discussion: """
+            Each entry maps a VM's primary IP (the address the network keeps using) to its \
+            post-migration IP. For every IP packet at time t: a destination equal to the primary \
+            of an entry active at t becomes the post-migration address (network → VM); a source \
+            equal to an active post-migration address becomes the primary (VM → network).
+
+            Entries come from an NCS notification log (--notifications, NDJSON, one \
+            {"time", "vm", "primary", "new"} object a line; "new": null removes the entry), a \
+            static table (--table, CSV with a header naming primary,new[,vm,from,until]), or the \
+            trace itself (--learn: a MAC bound to IP P that announces IP N by gratuitous ARP, \
+            unsolicited neighbor advertisement or DHCP ACK makes an entry P → N from that packet; \
+            announcing P again removes it). Times are RFC 3339 or seconds after the earliest \
+            packet. A later entry for the same primary replaces the earlier one.
+
+            Both checks apply to every packet, unless --vm-side names the capture interfaces \
+            (pcapng if_name, or the input's file name) that face the VMs: packets there get the \
+            source check only, all others the destination check only.
+
+            Rewriting is exact: IPv4 header, TCP, UDP, ICMPv6 checksums updated incrementally \
+            (RFC 1624), so a wrong checksum stays wrong by the same amount; a UDP checksum of 0 \
+            stays 0 and one that becomes 0 is written 0xFFFF; 802.1Q/QinQ, Linux SLL/SLL2 and raw \
+            IP link types; IPv6 extension headers walked; fragments get their addresses rewritten \
+            and the transport checksum only in the first; ICMP and ICMPv6 errors get their quoted \
+            header translated the opposite way (RFC 5508) with its checksums; truncated packets are \
+            rewritten as far as captured. Untouched packets stay byte-identical; timestamps, \
+            interfaces, options and comments are kept, and the output has the input's format \
+            (pcapng with --annotate). The filters choose which packets are written.
+
+            The summary has one row per entry with its counts per direction, and every learned \
+            entry with the packet that taught it (--format json for scripts).
+            """)
+
+        @Argument(help: ArgumentHelp("Input captures ('-' for standard input).", valueName: "input"))
+        var inputs: [String]
+
+        @Option(name: [.short, .long], help: ArgumentHelp("Output file, for one input ('-' for standard output).", valueName: "file"))
+        var output: String?
+
+        @Option(name: [.customShort("O"), .long], help: ArgumentHelp(
+            "Output directory for several inputs (each output named after its input).", valueName: "dir"))
+        var outputDirectory: String?
+
+        @OptionGroup var writing: TraceWritingOptions
+
+        @Option(name: .long, help: ArgumentHelp("NCS notification log (NDJSON).", valueName: "file"))
+        var notifications: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp("Static migration table (CSV).", valueName: "file"))
+        var table: [String] = []
+
+        @Flag(name: .long, help: "Learn entries from the trace (gratuitous ARP, unsolicited NA, DHCP ACK).")
+        var learn = false
+
+        @Option(name: .long, help: ArgumentHelp(
+            "A capture interface (if_name or input file name) that faces the VMs; repeatable.", valueName: "name"))
+        var vmSide: [String] = []
+
+        @Flag(name: .long, help: "Add a pcapng comment to each rewritten packet naming the entry and the change.")
+        var annotate = false
+
+        @Flag(name: .long, help: "Print what would change, per entry and per flow, without writing.")
+        var dryRun = false
+
+        @Option(name: .customShort("j"), help: ArgumentHelp("Inputs processed in parallel (with -O).", valueName: "n"))
+        var jobs: Int = 1
+
+        @OptionGroup var selection: SelectionOptions
+        @OptionGroup var report: ReportOptions
+
+        func validate() throws {
+            if inputs.isEmpty { throw ValidationError("rewrite needs at least one input") }
+            if notifications.isEmpty && table.isEmpty && !learn {
+                throw ValidationError("give the entries: --notifications FILE, --table FILE or --learn")
+            }
+            if !dryRun {
+                if output == nil && outputDirectory == nil { throw ValidationError("give -o FILE (one input) or -O DIR") }
+                if output != nil && outputDirectory != nil { throw ValidationError("-o and -O cannot be used together") }
+                if output != nil && inputs.count > 1 { throw ValidationError("several inputs need -O DIR, not -o") }
+            }
+            if jobs < 1 || jobs > 256 { throw ValidationError("-j must be between 1 and 256, not \(jobs)") }
+            if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
+        }
+
+        func loadEntries() throws -> [MigrationEntry] {
+            var entries: [MigrationEntry] = []
+            do throws(MigrationInputError) {
+                for file in notifications { entries += try MigrationTableLoader.loadNotifications(path: file) }
+                for file in table { entries += try MigrationTableLoader.loadCSV(path: file) }
+            } catch {
+                throw RoamcapFailure(message: error.description)
+            }
+            return entries
+        }
+
+        func run() throws {
+            var options = RewriteOptions()
+            options.entries = try loadEntries()
+            options.learn = learn
+            options.vmSideInterfaces = Set(vmSide)
+            options.annotate = annotate
+            options.dryRun = dryRun
+            options.format = writing.outputFormat
+            options.keepGoing = selection.keepGoing
+            let frozen = options
+            let outputs: [String?] = inputs.map { input in
+                if dryRun { return nil }
+                if let output { return output }
+                return outputDirectory! + "/" + baseName(input)
+            }
+            if let outputDirectory, !dryRun {
+                var isDirectory: ObjCBool = false
+                if !FileManager.default.fileExists(atPath: outputDirectory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                    throw RoamcapFailure(message: "\(outputDirectory): not a directory")
+                }
+            }
+            let box = ResultBox(count: inputs.count)
+            let work: @Sendable (Int) -> Void = { [inputs, writing, selection] i in
+                do {
+                    let out = try outputs[i].map { try writing.open($0, inputs: inputs) }
+                    let progress = ProgressLine(label: inputs[i])
+                    let result = try rewriteTrace(input: inputs[i], output: out, options: frozen,
+                                                  selection: try selection.makeSelection()) { reader, packets in
+                        if jobs == 1 { progress.update(read: reader.progress.read, total: reader.progress.total, packets: packets) }
+                    }
+                    progress.finish()
+                    box.set(i, .success(result))
+                } catch {
+                    box.set(i, .failure(error))
+                }
+            }
+            if jobs > 1 && inputs.count > 1 {
+                let queue = DispatchQueue(label: "roamcap.rewrite", attributes: .concurrent)
+                let group = DispatchGroup()
+                let gate = DispatchSemaphore(value: jobs)
+                for i in inputs.indices {
+                    gate.wait()
+                    queue.async(group: group) {
+                        work(i)
+                        gate.signal()
+                    }
+                }
+                group.wait()
+            } else {
+                for i in inputs.indices { work(i) }
+            }
+            var results: [RewriteResult] = []
+            for outcome in box.results {
+                switch outcome {
+                case .success(let r)?: results.append(r)
+                case .failure(let e)?: throw e
+                case nil: break
+                }
+            }
+            for r in results where r.skippedRecords > 0 {
+                warn("\(r.input): skipped \(r.skippedRecords) unreadable records" + (r.skippedError.map { " (first: \($0))" } ?? ""))
+            }
+            writeStandardOutput(RewriteReport.render(results, format: report.format, dryRun: dryRun))
+        }
+    }
+}
+
+/// Results of parallel jobs, filled under a lock.
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var results: [Result<RewriteResult, any Error>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ r: Result<RewriteResult, any Error>) {
+        lock.lock()
+        results[i] = r
+        lock.unlock()
+    }
+}
