@@ -173,13 +173,13 @@ _roamcap() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    info|convert|merge|help)
+    info|convert|merge|rewrite|help)
         # Offer subcommand argument completions
         "_roamcap_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'info convert merge help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'info convert merge rewrite help' -- "${cur}"))
         ;;
     esac
 }
@@ -264,6 +264,58 @@ _roamcap_merge() {
         return
         ;;
     '--offset')
+        return
+        ;;
+    esac
+}
+
+_roamcap_rewrite() {
+    repeating_flags=()
+    non_repeating_flags=(--force --learn --annotate --dry-run --strict-vlan --keep-going --version -h --help)
+    repeating_options=(--notifications --table --vm-side)
+    non_repeating_options=(-o --output -O --output-directory --output-format --compress -j -f --filter --from --until -c --count --format)
+    __roamcap_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-o'|'--output')
+        return
+        ;;
+    '-O'|'--output-directory')
+        return
+        ;;
+    '--output-format')
+        return
+        ;;
+    '--compress')
+        return
+        ;;
+    '--notifications')
+        return
+        ;;
+    '--table')
+        return
+        ;;
+    '--vm-side')
+        return
+        ;;
+    '-j')
+        return
+        ;;
+    '-f'|'--filter')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--until')
+        return
+        ;;
+    '-c'|'--count')
+        return
+        ;;
+    '--format')
+        __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
         return
         ;;
     esac

@@ -16,7 +16,8 @@ extension Roamcap {
 
             Entries come from an NCS notification log (--notifications, NDJSON, one \
             {"time", "vm", "primary", "new"} object a line; "new": null removes the entry), a \
-            static table (--table, CSV with a header naming primary,new[,vm,from,until]), or the \
+            static table (--table: YAML, a list of {vm?, primary, new, from?, until?}, or CSV with a \
+            header naming those columns), or the \
             trace itself (--learn: a MAC bound to IP P that announces IP N by gratuitous ARP, \
             unsolicited neighbor advertisement or DHCP ACK makes an entry P → N from that packet; \
             announcing P again removes it). Times are RFC 3339 or seconds after the earliest \
@@ -55,7 +56,7 @@ extension Roamcap {
         @Option(name: .long, help: ArgumentHelp("NCS notification log (NDJSON).", valueName: "file"))
         var notifications: [String] = []
 
-        @Option(name: .long, help: ArgumentHelp("Static migration table (CSV).", valueName: "file"))
+        @Option(name: .long, help: ArgumentHelp("Static migration table: YAML (.yaml/.yml) or CSV.", valueName: "file"))
         var table: [String] = []
 
         @Flag(name: .long, help: "Learn entries from the trace (gratuitous ARP, unsolicited NA, DHCP ACK).")
@@ -95,7 +96,11 @@ extension Roamcap {
             var entries: [MigrationEntry] = []
             do throws(MigrationInputError) {
                 for file in notifications { entries += try MigrationTableLoader.loadNotifications(path: file) }
-                for file in table { entries += try MigrationTableLoader.loadCSV(path: file) }
+                for file in table {
+                    let lower = file.lowercased()
+                    entries += lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
+                        ? try MigrationTableLoader.loadYAML(path: file) : try MigrationTableLoader.loadCSV(path: file)
+                }
             } catch {
                 throw RoamcapFailure(message: error.description)
             }
