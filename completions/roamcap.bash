@@ -173,13 +173,13 @@ _roamcap() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    info|convert|merge|rewrite|help)
+    info|convert|merge|rewrite|tables|synth|topology|help)
         # Offer subcommand argument completions
         "_roamcap_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'info convert merge rewrite help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology help' -- "${cur}"))
         ;;
     esac
 }
@@ -273,7 +273,7 @@ _roamcap_rewrite() {
     repeating_flags=()
     non_repeating_flags=(--force --learn --annotate --dry-run --strict-vlan --keep-going --version -h --help)
     repeating_options=(--notifications --table --vm-side)
-    non_repeating_options=(-o --output -O --output-directory --output-format --compress -j -f --filter --from --until -c --count --format)
+    non_repeating_options=(-o --output -O --output-directory --output-format --compress --topology -j -f --filter --from --until -c --count --format)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -299,6 +299,9 @@ _roamcap_rewrite() {
     '--vm-side')
         return
         ;;
+    '--topology')
+        return
+        ;;
     '-j')
         return
         ;;
@@ -314,6 +317,125 @@ _roamcap_rewrite() {
     '-c'|'--count')
         return
         ;;
+    '--format')
+        __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
+        return
+        ;;
+    esac
+}
+
+_roamcap_tables() {
+    repeating_flags=()
+    non_repeating_flags=(--strict-vlan --keep-going --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--topology --at --mac --ip --vlan --aging --duplicate-moves --duplicate-window --duplicate-ip-window --format -f --filter --from --until -c --count)
+    __roamcap_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--topology')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '--mac')
+        return
+        ;;
+    '--ip')
+        return
+        ;;
+    '--vlan')
+        return
+        ;;
+    '--aging')
+        return
+        ;;
+    '--duplicate-moves')
+        return
+        ;;
+    '--duplicate-window')
+        return
+        ;;
+    '--duplicate-ip-window')
+        return
+        ;;
+    '--format')
+        __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
+        return
+        ;;
+    '-f'|'--filter')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--until')
+        return
+        ;;
+    '-c'|'--count')
+        return
+        ;;
+    esac
+}
+
+_roamcap_synth() {
+    repeating_flags=()
+    non_repeating_flags=(--force --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-o --output --topology-output --compress --format)
+    __roamcap_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-o'|'--output')
+        return
+        ;;
+    '--topology-output')
+        return
+        ;;
+    '--compress')
+        return
+        ;;
+    '--format')
+        __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
+        return
+        ;;
+    esac
+}
+
+_roamcap_topology() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __roamcap_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    check)
+        # Offer subcommand argument completions
+        "_roamcap_topology_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'check' -- "${cur}"))
+        ;;
+    esac
+}
+
+_roamcap_topology_check() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--format)
+    __roamcap_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
     '--format')
         __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
         return

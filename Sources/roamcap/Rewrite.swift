@@ -23,8 +23,9 @@ extension Roamcap {
             announcing P again removes it). Times are RFC 3339 or seconds after the earliest \
             packet. A later entry for the same primary replaces the earlier one.
 
-            Both checks apply to every packet, unless --vm-side names the capture interfaces \
-            (pcapng if_name, or the input's file name) that face the VMs: packets there get the \
+            Both checks apply to every packet, unless --vm-side (or nat.vm-side in the --topology \
+            file) names the capture interfaces (pcapng if_name, or the input's file name) that face \
+            the VMs: packets there get the \
             source check only, all others the destination check only.
 
             Rewriting is exact: IPv4 header, TCP, UDP, ICMPv6 checksums updated incrementally \
@@ -65,6 +66,10 @@ extension Roamcap {
         @Option(name: .long, help: ArgumentHelp(
             "A capture interface (if_name or input file name) that faces the VMs; repeatable.", valueName: "name"))
         var vmSide: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp(
+            "Topology file (YAML, SPEC §3): its nat.vm-side interfaces give the direction.", valueName: "file"))
+        var topology: String?
 
         @Flag(name: .long, help: "Add a pcapng comment to each rewritten packet naming the entry and the change.")
         var annotate = false
@@ -112,6 +117,13 @@ extension Roamcap {
             options.entries = try loadEntries()
             options.learn = learn
             options.vmSideInterfaces = Set(vmSide)
+            if let topology {
+                do throws(TopologyError) {
+                    options.vmSideInterfaces.formUnion(try Topology.load(path: topology).vmSide)
+                } catch {
+                    throw RoamcapFailure(message: error.description)
+                }
+            }
             options.annotate = annotate
             options.dryRun = dryRun
             options.format = writing.outputFormat

@@ -141,3 +141,28 @@ import Testing
         #expect(!TestSupport.fileExists(dir + "/out.pcap"))
     }
 }
+
+extension RewriteTimeTests {
+    @Test func directionFromTheTopologyFile() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let fromVM = NATFixture.ether(NATFixture.ipv4(NATFixture.n4, NATFixture.p4, proto: 17,
+                                                      payload: NATFixture.udp { NATFixture.pseudo4(NATFixture.n4, NATFixture.p4, 17, $0) }), type: 0x0800)
+        try Self.writeTrace(dir + "/vmside.pcap", [fromVM])
+        TestSupport.writeFile(dir + "/t.csv", Array("primary,new\n10.1.0.7,10.9.0.7\n".utf8))
+        TestSupport.writeFile(dir + "/topo.yaml", Array("""
+        sites:
+          C: { ports: { p1: "vmside.pcap" } }
+        nat:
+          vm-side: ["vmside.pcap"]
+        """.utf8))
+        let r = TestSupport.run(roamcap, ["rewrite", dir + "/vmside.pcap", "-o", dir + "/a.pcap", "--table", dir + "/t.csv",
+                                          "--topology", dir + "/topo.yaml"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Self.destinations(dir + "/a.pcap") == ["10.1.0.7"])
+        TestSupport.writeFile(dir + "/bad.yaml", Array("sites: 3\n".utf8))
+        let bad = TestSupport.run(roamcap, ["rewrite", dir + "/vmside.pcap", "-o", dir + "/b.pcap", "--table", dir + "/t.csv",
+                                            "--topology", dir + "/bad.yaml"])
+        #expect(bad.status == 2 && bad.stderr.contains("bad.yaml:1:"), "\(bad.stderr)")
+    }
+}

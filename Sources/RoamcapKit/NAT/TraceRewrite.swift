@@ -158,11 +158,13 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                 try writer?.beginSection(section)
             case .interface(let interface):
                 linkTypes.append(interface.linkType)
-                let name = interface.name ?? fileName
                 if options.vmSideInterfaces.isEmpty {
                     checksByInterface.append(.both)
                 } else {
-                    checksByInterface.append(options.vmSideInterfaces.contains(name) ? .vmSide : .networkSide)
+                    // An interface is named by its if_name, or, for pcap, by its file.
+                    let names = [interface.name, fileName, path].compactMap { $0 }
+                    let vmSide = names.contains { options.vmSideInterfaces.contains($0) }
+                    checksByInterface.append(vmSide ? .vmSide : .networkSide)
                 }
                 outputID.append(try writer?.addInterface(interface) ?? outputID.count)
             case .other(let block):

@@ -1,0 +1,234 @@
+import CaptureFile
+import PacketFilter
+import PacketWire
+
+/// What `rebuildTables` did.
+public struct TableRebuildResult: Sendable {
+    /// The timeline, in time order.
+    public var events: [TableEvent]
+    /// The tables at `--at` (nil without it).
+    public var snapshot: TableSnapshot?
+    /// The topology used (the default one lists one site per capture interface).
+    public var topology: Topology
+    /// Packets read from the inputs, and those processed (selected and on a claimed interface).
+    public var packetsRead = 0
+    public var packetsProcessed = 0
+    /// Packets on interfaces no port claims (ignored).
+    public var packetsUnclaimed = 0
+    /// Capture interfaces no port claims, as `file: interface`.
+    public var unclaimed: [String] = []
+    /// Packets whose timestamp is earlier than one before them in the same file.
+    public var outOfOrder = 0
+    /// The earliest timestamp of the input (the reference of relative times).
+    public var firstTime: Timestamp?
+    public var skippedRecords = 0
+    public var skippedErrors: [CaptureError] = []
+}
+
+/// `roamcap tables`: reads the inputs merged in time order (ties: input order, then file
+/// order), maps each capture interface to a topology port, decodes every frame (and the inner
+/// frame of VXLAN) and rebuilds the MAC tables and IP bindings.
+///
+/// With `at`, stops after the last packet at or before that moment, ages the tables to it and
+/// returns their snapshot with the events up to it.
+public func rebuildTables(inputs: [String], topology: Topology?, settings: TableSettings = TableSettings(),
+                          selection: PacketSelection? = nil, at: TimeBound? = nil, keepGoing: Bool = false,
+                          progress: ((UInt64, UInt64?, Int) -> Void)? = nil) throws(ConversionError) -> TableRebuildResult {
+    do {
+        let readers = try inputs.map { (path) throws(CaptureError) -> CaptureReader in
+            let reader = try CaptureReader(path: path)
+            reader.keepGoing = keepGoing
+            return reader
+        }
+        let portMap = CapturePortMap(topology: topology, files: inputs)
+        let tracker = TableTracker(topology: portMap.topology, settings: settings)
+        var decoders = [[PacketDecoder]](repeating: [], count: readers.count)
+        var lastTimes = [Timestamp?](repeating: nil, count: readers.count)
+        var decoded = DecodedPacket()
+        var result = TableRebuildResult(events: [], topology: portMap.topology)
+
+        /// Reads input `i` up to its next packet, registering interfaces on the way.
+        func advance(_ i: Int) throws(CaptureError) -> Packet? {
+            let reader = readers[i]
+            while let record = try reader.next() {
+                switch record {
+                case .packet(let packet):
+                    return packet
+                case .interface(let interface):
+                    let index = reader.interfaces.count - 1
+                    portMap.register(file: i, index: index, interface: interface)
+                    decoders[i].append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType)))
+                    if portMap.topology.sites.count != tracker.topology.sites.count {
+                        tracker.update(topology: portMap.topology)
+                    }
+                case .section, .other:
+                    break
+                }
+            }
+            return nil
+        }
+
+        var pending: [Packet?] = []
+        for i in readers.indices { pending.append(try advance(i)) }
+        let earliest = pending.compactMap { $0?.timestamp }.min()
+        result.firstTime = earliest
+        if let earliest { selection?.noteFirst(earliest) }
+        let end = earliest.flatMap { at?.resolve(reference: $0) }
+        var number = 0
+        while true {
+            var best = -1
+            for i in pending.indices {
+                guard let candidate = pending[i] else { continue }
+                if best < 0 || candidate.timestamp < pending[best]!.timestamp { best = i }
+            }
+            if best < 0 { break }
+            if let selection, selection.isExhausted { break }
+            let packet = pending[best]!
+            if let end, end < packet.timestamp { break }
+            result.packetsRead += 1
+            number += 1
+            if let last = lastTimes[best], packet.timestamp < last { result.outOfOrder += 1 }
+            lastTimes[best] = packet.timestamp
+            let linkType = readers[best].interfaces[packet.interface].linkType
+            if let port = portMap.port(file: best, interface: packet.interface) {
+                if try selection?.admits(packet, linkType: linkType) ?? true {
+                    decoders[best][packet.interface].decode(packet.data, into: &decoded)
+                    tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: number)
+                    result.packetsProcessed += 1
+                }
+            } else {
+                result.packetsUnclaimed += 1
+            }
+            pending[best] = try advance(best)
+            if number & 0xFFFF == 0, let progress {
+                let read = readers.reduce(UInt64(0)) { $0 + $1.progress.read }
+                let totals = readers.map(\.progress.total)
+                let total: UInt64? = totals.contains(where: { $0 == nil }) ? nil : totals.reduce(0) { $0 + $1! }
+                progress(read, total, number)
+            }
+        }
+        if let end {
+            tracker.advance(to: end)
+            var snapshot = tracker.snapshot()
+            snapshot.time = end
+            result.snapshot = snapshot
+        }
+        result.events = tracker.events
+        result.topology = portMap.topology
+        result.unclaimed = portMap.unclaimed
+        result.skippedRecords = readers.reduce(0) { $0 + $1.skippedRecords }
+        result.skippedErrors = readers.compactMap(\.firstSkippedError)
+        return result
+    } catch let error as CaptureError {
+        throw .capture(error)
+    } catch let error as FilterError {
+        throw .filter(error)
+    } catch {
+        fatalError("unexpected error \(error)")
+    }
+}
+
+// MARK: Reports
+
+extension TableSnapshot {
+    /// `{"time", "mac": [{site, port, vlan, [segment], mac, learned, lastSeen}],
+    /// "arp": [{vlan, [segment], ip, mac, via, site?, port?, since, lastSeen}]}`.
+    public func json(_ topology: Topology) -> JSONValue {
+        .object([
+            ("time", .string(time.rfc3339)),
+            ("mac", .array(mac.map { $0.json(topology) })),
+            ("arp", .array(bindings.map { $0.json(topology) })),
+        ])
+    }
+
+    /// One row per entry with a `table` field (`mac` or `arp`), for ndjson and CSV.
+    public func rows(_ topology: Topology) -> [JSONValue] {
+        mac.map { row in
+            guard case .object(let fields) = row.json(topology) else { return .null }
+            return .object([("table", .string("mac"))] + fields)
+        } + bindings.map { row in
+            guard case .object(let fields) = row.json(topology) else { return .null }
+            return .object([("table", .string("arp"))] + fields)
+        }
+    }
+}
+
+extension TableSnapshot.MACRow {
+    public func json(_ topology: Topology) -> JSONValue {
+        let names = topology.names(of: Topology.PortID(site: site, port: port))
+        var fields: [(String, JSONValue)] = [
+            ("site", .string(names.site)), ("port", .string(names.port)),
+            ("vlan", .int(Int64(station.segment.identifier))),
+        ]
+        if station.segment.isVXLAN { fields.append(("segment", .string("vxlan"))) }
+        fields += [("mac", .string(station.mac.description)), ("learned", .string(learned.rfc3339)),
+                   ("lastSeen", .string(lastSeen.rfc3339))]
+        return .object(fields)
+    }
+}
+
+extension TableSnapshot.BindingRow {
+    public func json(_ topology: Topology) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("vlan", .int(Int64(key.segment.identifier)))]
+        if key.segment.isVXLAN { fields.append(("segment", .string("vxlan"))) }
+        fields += [("ip", .string(key.ip.description)), ("mac", .string(mac.description)), ("via", .string(via.rawValue))]
+        if let place {
+            let names = topology.names(of: place)
+            fields += [("site", .string(names.site)), ("port", .string(names.port))]
+        }
+        fields += [("since", .string(since.rfc3339)), ("lastSeen", .string(lastSeen.rfc3339))]
+        return .object(fields)
+    }
+}
+
+/// Which events `--mac`, `--ip` and `--vlan` keep: those of one station through time.
+public struct StationFilter: Sendable {
+    public var mac: MACAddress?
+    public var ip: IPAddress?
+    public var vlan: UInt32?
+
+    public init(mac: MACAddress? = nil, ip: IPAddress? = nil, vlan: UInt32? = nil) {
+        self.mac = mac
+        self.ip = ip
+        self.vlan = vlan
+    }
+
+    public var isEmpty: Bool { mac == nil && ip == nil && vlan == nil }
+
+    /// The events kept: with `ip`, the events of that address and the MAC events of every MAC
+    /// that was bound to it.
+    public func apply(_ events: [TableEvent]) -> [TableEvent] {
+        guard !isEmpty else { return events }
+        var macsOfIP: Set<StationKey> = []
+        if let ip {
+            for event in events where event.ip == ip && (vlan == nil || event.segment.identifier == vlan) {
+                macsOfIP.insert(event.station)
+            }
+        }
+        return events.filter { event in
+            if let vlan, event.segment.identifier != vlan { return false }
+            if let mac, event.mac != mac && event.previousMAC != mac { return false }
+            if let ip {
+                if event.ip == ip { return true }
+                return event.ip == nil && macsOfIP.contains(event.station)
+            }
+            return true
+        }
+    }
+
+    /// Keeps the snapshot rows of the station(s).
+    public func apply(_ snapshot: TableSnapshot) -> TableSnapshot {
+        guard !isEmpty else { return snapshot }
+        var out = snapshot
+        out.bindings = snapshot.bindings.filter { row in
+            (vlan == nil || row.key.segment.identifier == vlan) && (mac == nil || row.mac == mac)
+                && (ip == nil || row.key.ip == ip)
+        }
+        let macs = Set(out.bindings.map(\.mac))
+        out.mac = snapshot.mac.filter { row in
+            (vlan == nil || row.station.segment.identifier == vlan) && (mac == nil || row.station.mac == mac)
+                && (ip == nil || macs.contains(row.station.mac))
+        }
+        return out
+    }
+}

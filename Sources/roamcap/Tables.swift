@@ -1,0 +1,172 @@
+import ArgumentParser
+import CaptureFile
+import PacketWire
+import RoamcapKit
+
+extension Roamcap {
+    struct Tables: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild MAC tables and ARP/ND bindings from the packets and report every move (arpwatch's job, across sites).",
+            discussion: """
+            The inputs are merged in time order (ties: input order). Each capture interface is \
+            mapped to a site's access port by the topology (--topology, see 'roamcap topology'); \
+            without one, every capture interface is a site of its own with one port p1. Each \
+            site learns (VLAN, MAC) → port from the source of every frame it captures (VXLAN is \
+            decapsulated: inner frames count, keyed by their VNI); entries age out after the \
+            aging time. IP bindings come from ARP requests and replies (gratuitous ones too), \
+            RARP replies, Neighbor Solicitations and Advertisements, and DHCP ACKs; they never \
+            age, as in arpwatch.
+
+            Events (one a line with --format ndjson): {"time", "packet", "event", "vlan", \
+            ["segment": "vxlan"], "mac", "ip"?, "from"?: {"site", "port"}, "to"?: {"site", \
+            "port"}, "evidence"?, "previousMac"?, "via"?, "moves"?}. event is new-station (a MAC \
+            first seen, or seen again at a site after aging out there; or an IP first bound), \
+            moved (same site, other port), migration (other site), flip-flop (an IP answered \
+            again by its previous MAC), changed-mac (an IP answered by another MAC), duplicate-ip \
+            (an IP flip-flopping within --duplicate-ip-window: two live stations), duplicate-mac \
+            (--duplicate-moves moves within --duplicate-window, RFC 7432 §15) or aged-out. \
+            evidence, for moves, is the first frame at the new place: garp, rarp, \
+            unsolicited-na, dhcp or frame. via names the protocol of a binding: arp, rarp, nd, \
+            dhcp. packet is the frame's number in the time-ordered input (for aged-out: the last \
+            frame that refreshed the entry).
+
+            --at TIME prints the MAC table of every site and the IP bindings as they stood at \
+            that moment (JSON: {"time", "mac": [{"site", "port", "vlan", "mac", "learned", \
+            "lastSeen"}], "arp": [{"vlan", "ip", "mac", "via", "site"?, "port"?, "since", \
+            "lastSeen"}]}). --mac, --ip and --vlan follow one station through time (with --ip, \
+            also the moves of every MAC bound to that address).
+            """)
+
+        @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"))
+        var inputs: [String]
+
+        @Option(name: .long, help: ArgumentHelp("Topology file (YAML): sites, ports, control plane.", valueName: "file"))
+        var topology: String?
+
+        @Option(name: .long, help: ArgumentHelp(
+            "Print the tables as they stood at this time: RFC 3339 or seconds after the first packet.",
+            valueName: "time"))
+        var at: String?
+
+        @Option(name: .long, help: ArgumentHelp("Follow one MAC address.", valueName: "mac"))
+        var mac: String?
+
+        @Option(name: .long, help: ArgumentHelp("Follow one IP address (and the MACs bound to it).", valueName: "ip"))
+        var ip: String?
+
+        @Option(name: .long, help: ArgumentHelp("Keep one VLAN (or VNI).", valueName: "id"))
+        var vlan: UInt32?
+
+        @Option(name: .long, help: ArgumentHelp(
+            "MAC aging time at every site (default: the topology's, else 300s).", valueName: "duration"))
+        var aging: String?
+
+        @Option(name: .long, help: ArgumentHelp("duplicate-mac after this many moves (RFC 7432's N).", valueName: "n"))
+        var duplicateMoves: Int = 5
+
+        @Option(name: .long, help: ArgumentHelp("…within this window (RFC 7432's M).", valueName: "duration"))
+        var duplicateWindow: String = "180s"
+
+        @Option(name: .long, help: ArgumentHelp(
+            "duplicate-ip when an IP flips back to its previous MAC within this window.", valueName: "duration"))
+        var duplicateIpWindow: String = "180s"
+
+        @OptionGroup var report: ReportOptions
+        @OptionGroup var selection: SelectionOptions
+
+        func validate() throws {
+            if inputs.isEmpty { throw ValidationError("tables needs at least one input") }
+            if inputs.filter({ $0 == "-" }).count > 1 {
+                throw ValidationError("standard input ('-') can be read only once")
+            }
+            if let at, TimeBound(at) == nil {
+                throw ValidationError("--at '\(at)' is neither an RFC 3339 time nor a number of seconds")
+            }
+            if let mac, MACAddress(mac) == nil { throw ValidationError("--mac '\(mac)' is not a MAC address") }
+            if let ip, IPAddress(ip) == nil { throw ValidationError("--ip '\(ip)' is not an IP address") }
+            if duplicateMoves < 1 { throw ValidationError("--duplicate-moves must be 1 or more") }
+            _ = try settings()
+        }
+
+        func settings() throws -> TableSettings {
+            func duration(_ text: String, _ name: String) throws -> Int64 {
+                guard let ns = parseSecondsToNanoseconds(text), ns >= 0 else {
+                    throw ValidationError("\(name) '\(text)' is not a duration (e.g. 180s, 2.5s, 500ms)")
+                }
+                return ns
+            }
+            return TableSettings(aging: try aging.map { try duration($0, "--aging") }, duplicateMoves: duplicateMoves,
+                                 duplicateWindow: try duration(duplicateWindow, "--duplicate-window"),
+                                 duplicateIPWindow: try duration(duplicateIpWindow, "--duplicate-ip-window"))
+        }
+
+        func run() throws {
+            var topo: Topology?
+            if let topology {
+                do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
+            }
+            let progress = ProgressLine(label: "tables")
+            let result = try rebuildTables(inputs: inputs, topology: topo, settings: try settings(),
+                                           selection: try selection.makeSelection(), at: at.flatMap(TimeBound.init),
+                                           keepGoing: selection.keepGoing) { read, total, packets in
+                progress.update(read: read, total: total, packets: packets)
+            }
+            progress.finish()
+            for name in result.unclaimed {
+                warn("capture interface \(name) is claimed by no port of the topology; its packets are ignored")
+            }
+            if result.outOfOrder > 0 {
+                warn("\(result.outOfOrder) packets are earlier than a packet before them in their file; they were processed in file order")
+            }
+            if result.skippedRecords > 0 {
+                let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
+                warn("skipped \(result.skippedRecords) unreadable records\(first)")
+            }
+            let filter = StationFilter(mac: mac.flatMap(MACAddress.init), ip: ip.flatMap(IPAddress.init), vlan: vlan)
+            if at != nil {
+                guard let snapshot = result.snapshot else {
+                    throw RoamcapFailure(message: "--at needs at least one packet to count from")
+                }
+                writeStandardOutput(render(filter.apply(snapshot), result.topology))
+                return
+            }
+            let events = filter.apply(result.events)
+            switch report.format {
+            case .json:
+                writeStandardOutput(JSONValue.array(events.map { $0.json(result.topology) }).pretty() + "\n")
+            case .ndjson:
+                writeStandardOutput(events.map { $0.json(result.topology).rendered() + "\n" }.joined())
+            case .csv, .table:
+                writeStandardOutput(Report(columns: TableEvent.flatColumns, rows: events.map { $0.flatJSON(result.topology) })
+                    .rendered(report.format))
+            }
+        }
+
+        func render(_ snapshot: TableSnapshot, _ topology: Topology) -> String {
+            switch report.format {
+            case .json:
+                return snapshot.json(topology).pretty() + "\n"
+            case .ndjson:
+                return snapshot.rows(topology).map { $0.rendered() + "\n" }.joined()
+            case .csv:
+                let columns = ["table", "site", "port", "vlan", "segment", "ip", "mac", "via", "learned", "since", "lastSeen"]
+                return Report(columns: columns, rows: snapshot.rows(topology)).rendered(.csv)
+            case .table:
+                var out = "MAC tables at \(snapshot.time.rfc3339)\n"
+                let macRows = snapshot.mac.map { row -> [String] in
+                    let names = topology.names(of: Topology.PortID(site: row.site, port: row.port))
+                    return [names.site, names.port, row.station.segment.description, row.station.mac.description,
+                            row.learned.rfc3339, row.lastSeen.rfc3339]
+                }
+                out += TextTable(header: ["site", "port", "vlan", "mac", "learned", "lastSeen"], rows: macRows).rendered()
+                out += "\nARP/ND bindings at \(snapshot.time.rfc3339)\n"
+                let bindingRows = snapshot.bindings.map { row -> [String] in
+                    [row.key.segment.description, row.key.ip.description, row.mac.description, row.via.rawValue,
+                     row.place.map { placeText($0, topology) } ?? "-", row.since.rfc3339]
+                }
+                out += TextTable(header: ["vlan", "ip", "mac", "via", "where", "since"], rows: bindingRows).rendered()
+                return out
+            }
+        }
+    }
+}
