@@ -122,11 +122,51 @@ func runBenchmark(_ options: BenchOptions) -> Int32 {
     rows.append(Row(job: "info", peer: "capinfos", roamcap: infos[0], peerResult: infos[1]))
     unlink("\(work)/last-stderr.txt")
 
+    // 5. The migration NAT against tcprewrite with the equivalent static single-entry map.
+    let primary = Network.filterAddress, post = "10.99.0.7"
+    let table = "\(work)/nat-table.csv"
+    _ = writeTextFile(table, "primary,new\n\(primary),\(post)\n")
+    let tcprewriteMap = ["--dstipmap=\(primary)/32:\(post)/32", "--srcipmap=\(post)/32:\(primary)/32", "--fixcsum"]
+    let natOut = ["\(work)/out-nat.pcap", "\(work)/out-nat-tcprewrite.pcap"]
+    let natFile = time("rewrite to file", [
+        Command(program: roamcap, arguments: ["rewrite", trace, "-o", natOut[0], "--table", table], outputs: [natOut[0]]),
+        Command(program: "tcprewrite", arguments: tcprewriteMap + ["-i", trace, "-o", natOut[1]], outputs: [natOut[1]]),
+    ])
+    rows.append(Row(job: "rewrite to file", peer: "tcprewrite", roamcap: natFile[0], peerResult: natFile[1]))
+    let natNull = time("rewrite to /dev/null", [
+        Command(program: roamcap, arguments: ["rewrite", trace, "-o", "-", "--table", table]),
+        Command(program: "tcprewrite", arguments: tcprewriteMap + ["-i", trace, "-o", "/dev/null"]),
+    ])
+    rows.append(Row(job: "rewrite to /dev/null", peer: "tcprewrite", roamcap: natNull[0], peerResult: natNull[1]))
+
+    // 6. rewrite -j 2 over two inputs against -j 1 (the "peer" is roamcap itself with one job).
+    let twins = ["\(work)/twin-a.pcap", "\(work)/twin-b.pcap"]
+    for twin in twins where fileSize(twin) == nil { link(trace, twin) }
+    let parallelOut = "\(work)/out-parallel"
+    mkdir(parallelOut, 0o755)
+    let parallelOutputs = twins.map { parallelOut + "/" + ($0.split(separator: "/").last.map(String.init) ?? $0) }
+    let parallel = time("rewrite -j 2 over two inputs", [
+        Command(program: roamcap, arguments: ["rewrite"] + twins + ["-O", parallelOut, "-j", "2", "--table", table],
+                outputs: parallelOutputs),
+        Command(program: roamcap, arguments: ["rewrite"] + twins + ["-O", parallelOut, "-j", "1", "--table", table],
+                outputs: parallelOutputs),
+    ])
+    rows.append(Row(job: "rewrite 2 files -j 2", peer: "roamcap -j 1", roamcap: parallel[0], peerResult: parallel[1]))
+
+    // 7. Table evolution against the nearest peer job: tshark listing ARP senders.
+    let tablesRuns = time("tables", [
+        Command(program: roamcap, arguments: ["tables", trace, "--format", "ndjson"]),
+        Command(program: "tshark", arguments: ["-r", trace, "-Y", "arp", "-T", "fields", "-e", "eth.src",
+                                               "-e", "arp.src.proto_ipv4"]),
+    ])
+    rows.append(Row(job: "tables", peer: "tshark -Y arp", roamcap: tablesRuns[0], peerResult: tablesRuns[1]))
+
     // Versions of what was timed.
     var versions: [String] = []
     let scratch = "\(work)/version.txt"
     for (program, arguments) in [(roamcap, ["--version"]), ("tcpdump", ["--version"]), ("editcap", ["--version"]),
-                                 ("capinfos", ["--version"]), ("cp", ["--version"])] {
+                                 ("capinfos", ["--version"]), ("cp", ["--version"]),
+                                 ("tcprewrite", ["--version"]), ("tshark", ["--version"])] {
         let name = program == roamcap ? "roamcap" : program
         if let line = harness.firstLine(program, arguments, scratch: scratch) {
             versions.append("\(name): \(line)")

@@ -181,7 +181,9 @@ extension Roamcap {
             for r in results where r.skippedRecords > 0 {
                 warn("\(r.input): skipped \(r.skippedRecords) unreadable records" + (r.skippedError.map { " (first: \($0))" } ?? ""))
             }
-            writeStandardOutput(RewriteReport.render(results, format: report.format, dryRun: dryRun))
+            // With the trace on standard output, the summary goes to standard error.
+            let summary = RewriteReport.render(results, format: report.format, dryRun: dryRun)
+            if output == "-" { writeStandardError(summary) } else { writeStandardOutput(summary) }
         }
     }
 }

@@ -166,3 +166,28 @@ extension RewriteTimeTests {
         #expect(bad.status == 2 && bad.stderr.contains("bad.yaml:1:"), "\(bad.stderr)")
     }
 }
+
+extension RewriteTimeTests {
+    /// A DHCPACK from 10.9.0.1 giving `yiaddr` to `mac` (broadcast, UDP 67 → 68).
+    static func dhcpAck(mac: [UInt8], yiaddr: String) -> [UInt8] {
+        var bootp: [UInt8] = [2, 1, 6, 0, 0x12, 0x34, 0x56, 0x78, 0, 0, 0, 0] + [0, 0, 0, 0] + NATFixture.v4(yiaddr)
+        bootp += [0, 0, 0, 0, 0, 0, 0, 0] + mac + [UInt8](repeating: 0, count: 10 + 64 + 128)
+        bootp += [99, 130, 83, 99, 53, 1, 5, 255]
+        let u = NATFixture.udp({ NATFixture.pseudo4("10.9.0.1", "255.255.255.255", 17, $0) }, sport: 67, dport: 68, payload: bootp)
+        var f: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02, 0, 0, 0, 0x09, 0x01, 0x08, 0x00]
+        f += NATFixture.ipv4("10.9.0.1", "255.255.255.255", proto: 17, payload: u)
+        return f
+    }
+
+    @Test func learnsFromDHCPAck() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let vm: [UInt8] = [0x02, 0, 0, 0, 0, 0x07]
+        try Self.writeTrace(dir + "/in.pcap", [Self.garp(mac: vm, ip: "10.1.0.7"), Self.dhcpAck(mac: vm, yiaddr: "10.9.0.7"),
+                                               Self.udpTo("10.1.0.7")])
+        let r = TestSupport.run(roamcap, ["rewrite", dir + "/in.pcap", "-o", dir + "/out.pcap", "--learn", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\"evidence\": \"dhcp\""))
+        #expect(try Self.destinations(dir + "/out.pcap").last == "10.9.0.7")
+    }
+}

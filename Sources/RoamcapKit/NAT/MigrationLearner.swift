@@ -56,8 +56,9 @@ public final class MigrationLearner {
             return
         }
         if decoded.layers.contains(.udp), decoded.sourcePort == 67, decoded.destinationPort == 68,
-           let (mac, address) = dhcpAck(packet.data, payloadAt: decoded.payloadOffset) {
-            bind(mac: mac, address: .v4(address), announcement: true, evidence: "dhcp", packet: packet)
+           let ack = DHCPAck(packet.data, at: decoded.payloadOffset, length: decoded.payloadLength) {
+            bind(mac: ack.clientHardwareAddress, address: .v4(ack.yourAddress), announcement: true,
+                 evidence: "dhcp", packet: packet)
         }
     }
 
@@ -93,30 +94,6 @@ public final class MigrationLearner {
     /// The active learned entry for a post-migration address.
     @inline(__always)
     public func entry(forPost post: IPAddress) -> Int? { byPost.isEmpty ? nil : byPost[post] }
-
-    ///   op (0) | htype | hlen | hops | xid (4) | secs | flags | ciaddr (12) | yiaddr (16) |
-    ///   siaddr | giaddr | chaddr (28, 16 bytes) | sname (64) | file (128) | magic (236) | options (240)
-    func dhcpAck(_ b: UnsafeRawBufferPointer, payloadAt start: Int) -> (MACAddress, IPv4Address)? {
-        let p = start + 8  // after the UDP header
-        guard b.count >= p + 240, b[p] == 2, b[p + 1] == 1, b[p + 2] == 6 else { return nil }
-        guard b[p + 236] == 99, b[p + 237] == 130, b[p + 238] == 83, b[p + 239] == 99 else { return nil }
-        var at = p + 240
-        var isAck = false
-        while at < b.count {
-            let code = b[at]
-            if code == 255 { break }
-            if code == 0 { at += 1; continue }
-            guard at + 2 <= b.count else { break }
-            let length = Int(b[at + 1])
-            if code == 53 && length == 1 && at + 3 <= b.count { isAck = b[at + 2] == 5 }
-            at += 2 + length
-        }
-        guard isAck else { return nil }
-        let yiaddr = IPv4Address(rawValue: UInt32(b[p + 16]) << 24 | UInt32(b[p + 17]) << 16 | UInt32(b[p + 18]) << 8 | UInt32(b[p + 19]))
-        guard !yiaddr.isUnspecified else { return nil }
-        let mac = MACAddress(b[p + 28], b[p + 29], b[p + 30], b[p + 31], b[p + 32], b[p + 33])
-        return (mac, yiaddr)
-    }
 }
 
 /// The static/notified table and the learned entries, looked up together.
