@@ -10,7 +10,8 @@ enum NATFixture {
     static let p4 = "10.1.0.7", n4 = "10.9.0.7", c4 = "10.1.0.100", o4 = "10.1.0.200"
     static let p6 = "2001:db8:1::7", n6 = "2001:db8:9::7", c6 = "2001:db8::100"
 
-    /// One case: a name, the interface (0 Ethernet, 1 SLL), the frame and its original length.
+    /// One case: a name, the interface (0 Ethernet, 1 SLL, 2 raw IP, 3 SLL2), the frame and its
+    /// original length.
     struct Case {
         var name: String
         var interface: Int
@@ -142,10 +143,24 @@ enum NATFixture {
         add("untouched tcp", ether(ipv4(c4, o4, proto: 6, payload: tcp { pseudo4(c4, o4, 6, $0) }), type: 0x0800), nil)
         add("arp untouched", ether([0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 1, 0] + v4(c4) + [0, 0, 0, 0, 0, 0] + v4(p4), type: 0x0806), nil)
         add("linux sll udp to primary", sll(ipv4(c4, p4, proto: 17, payload: udp { pseudo4(c4, p4, 17, $0) }), type: 0x0800), interface: 1, (c4, n4))
+        add("raw ip tcp from post", ipv4(n4, c4, proto: 6, payload: tcpNC), interface: 2, (p4, c4))
+        // Linux cooked v2: protocol (2) | reserved (2) | ifindex (4) | ARPHRD (2) | type (1) | addr len (1) | addr (8)
+        let sll2Header: [UInt8] = [0x86, 0xDD, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 1, 0, 0, 0]
+        add("linux sll2 ipv6 tcp to primary", sll2Header + ipv6(c6, p6, next: 6, payload: tcp { pseudo6(c6, p6, 6, $0) }), interface: 3, (c6, n6))
+        // IPv6 fragments of one UDP datagram: addresses in both, the UDP checksum in the first only.
+        let whole6 = udp({ pseudo6(c6, p6, 17, $0) }, payload: Array(repeating: 0x66, count: 24))
+        let firstFragment: [UInt8] = [17, 0, 0x00, 0x01, 0, 0, 0, 9]       // offset 0, M=1, id 9
+        let secondFragment: [UInt8] = [17, 0, 0x00, 0x10, 0, 0, 0, 9]      // offset 16 bytes (2 units), M=0
+        add("ipv6 first fragment", ether(ipv6(c6, p6, next: 44, payload: firstFragment + Array(whole6[0..<16])), type: 0x86DD), (c6, n6))
+        add("ipv6 second fragment", ether(ipv6(c6, p6, next: 44, payload: secondFragment + Array(whole6[16...])), type: 0x86DD), (c6, n6))
         return cases
     }
 
-    /// Writes the fixture: pcapng with interfaces "eth0" (Ethernet) and "sll0" (Linux SLL), one
+    /// Link type of each fixture interface.
+    static let linkTypes: [UInt16] = [1, 113, 101, 276]
+
+    /// Writes the fixture: pcapng with interfaces "eth0" (Ethernet), "sll0" (Linux SLL), "raw0"
+    /// (raw IP) and "sll2" (Linux SLL2), one
     /// packet every 10 ms from 2026-11-20T10:00:00Z; or pcap with the Ethernet cases only.
     static func write(_ path: String, format: CaptureFormat = .pcapng) throws {
         let output = try OutputFile(path: path, force: true)
@@ -160,6 +175,8 @@ enum NATFixture {
             try writer.beginSection(SectionHeader(options: [BlockOption(code: 1, string: "roamcap NAT fixture")]))
             try writer.addInterface(InterfaceDescription(linkType: 1, snapLength: 65535, options: [BlockOption(code: 2, string: "eth0")]))
             try writer.addInterface(InterfaceDescription(linkType: 113, snapLength: 65535, options: [BlockOption(code: 2, string: "sll0")]))
+            try writer.addInterface(InterfaceDescription(linkType: 101, snapLength: 65535, options: [BlockOption(code: 2, string: "raw0")]))
+            try writer.addInterface(InterfaceDescription(linkType: 276, snapLength: 65535, options: [BlockOption(code: 2, string: "sll2")]))
             for (i, k) in all.enumerated() {
                 let t = time(i)
                 try k.frame.withUnsafeBytes { bytes in

@@ -73,7 +73,7 @@ import Glibc
         let after = try TestSupport.packets(dir + "/out.pcapng")
         #expect(after.count == cases.count)
         for (i, k) in cases.enumerated() {
-            let linkType: UInt16 = k.interface == 0 ? 1 : 113
+            let linkType = NATFixture.linkTypes[k.interface]
             let (a, b) = (before[i].2, after[i].2)
             #expect(before[i].0 == after[i].0 && before[i].1 == after[i].1, "\(k.name): timestamp or length changed")
             guard let expected = k.expected else {
