@@ -173,13 +173,13 @@ _roamcap() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    info|convert|merge|rewrite|tables|synth|topology|help)
+    info|convert|merge|rewrite|tables|synth|topology|simulate|flows|help)
         # Offer subcommand argument completions
         "_roamcap_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology simulate flows help' -- "${cur}"))
         ;;
     esac
 }
@@ -438,6 +438,116 @@ _roamcap_topology_check() {
     case "${prev}" in
     '--format')
         __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
+        return
+        ;;
+    esac
+}
+
+_roamcap_simulate() {
+    repeating_flags=()
+    non_repeating_flags=(--force --strict-vlan --keep-going --version -h --help)
+    repeating_options=(--policy --advertise-delay)
+    non_repeating_options=(--topology --aging --unknown-unicast -o --output --trace-policy --decisions --output-format --compress --format -f --filter --from --until -c --count)
+    __roamcap_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--topology')
+        return
+        ;;
+    '--policy')
+        return
+        ;;
+    '--advertise-delay')
+        return
+        ;;
+    '--aging')
+        return
+        ;;
+    '--unknown-unicast')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    '--trace-policy')
+        return
+        ;;
+    '--decisions')
+        return
+        ;;
+    '--output-format')
+        return
+        ;;
+    '--compress')
+        return
+        ;;
+    '--format')
+        __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
+        return
+        ;;
+    '-f'|'--filter')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--until')
+        return
+        ;;
+    '-c'|'--count')
+        return
+        ;;
+    esac
+}
+
+_roamcap_flows() {
+    repeating_flags=()
+    non_repeating_flags=(--outages-only --silence-runs --no-silence-runs --strict-vlan --keep-going --version -h --help)
+    repeating_options=(--policy --advertise-delay)
+    non_repeating_options=(--topology --top --silence --migration-window --aging --unknown-unicast --format -f --filter --from --until -c --count)
+    __roamcap_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--topology')
+        return
+        ;;
+    '--top')
+        return
+        ;;
+    '--silence')
+        return
+        ;;
+    '--migration-window')
+        return
+        ;;
+    '--policy')
+        return
+        ;;
+    '--advertise-delay')
+        return
+        ;;
+    '--aging')
+        return
+        ;;
+    '--unknown-unicast')
+        return
+        ;;
+    '--format')
+        __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
+        return
+        ;;
+    '-f'|'--filter')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--until')
+        return
+        ;;
+    '-c'|'--count')
         return
         ;;
     esac

@@ -77,7 +77,7 @@ public enum PcapngOptions {
             switch code {
             case 2, 6: swap(0, 4)            // epb_flags, epb_queue
             case 4, 5: swap(0, 8)            // epb_dropcount, epb_packetid
-            case 7: if value.first == 2 || value.first == 3 { swap(1, 8) }  // epb_verdict eBPF
+            case 7: if value.first == 1 || value.first == 2 { swap(1, 8) }  // epb_verdict: eBPF TC, XDP
             default: break
             }
         case 5:  // ISB

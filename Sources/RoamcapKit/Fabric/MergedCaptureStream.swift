@@ -1,0 +1,78 @@
+import CaptureFile
+import PacketWire
+
+/// The inputs merged in time order (ties: input order, then file order), each capture interface
+/// mapped to a topology port as `rebuildTables` does. Used once per pass of the simulation.
+final class MergedCaptureStream {
+    let readers: [CaptureReader]
+    let portMap: CapturePortMap
+    private(set) var decoders: [[PacketDecoder]]
+    private var pending: [Packet?] = []
+    private var lastTimes: [Timestamp?]
+    /// The reader whose packet was returned last: advanced at the next call (its bytes stay valid until then).
+    private var returned = -1
+    /// Packets returned so far (the number of the last one).
+    private(set) var number = 0
+    private(set) var outOfOrder = 0
+    /// The earliest timestamp of the input.
+    private(set) var firstTime: Timestamp?
+
+    init(inputs: [String], topology: Topology?, keepGoing: Bool) throws(CaptureError) {
+        readers = try inputs.map { (path) throws(CaptureError) -> CaptureReader in
+            let reader = try CaptureReader(path: path)
+            reader.keepGoing = keepGoing
+            return reader
+        }
+        portMap = CapturePortMap(topology: topology, files: inputs)
+        decoders = Array(repeating: [], count: readers.count)
+        lastTimes = Array(repeating: nil, count: readers.count)
+        for i in readers.indices { pending.append(try advance(i)) }
+        firstTime = pending.compactMap { $0?.timestamp }.min()
+    }
+
+    /// Reads input `i` up to its next packet, registering interfaces on the way.
+    private func advance(_ i: Int) throws(CaptureError) -> Packet? {
+        let reader = readers[i]
+        while let record = try reader.next() {
+            switch record {
+            case .packet(let packet):
+                return packet
+            case .interface(let interface):
+                portMap.register(file: i, index: reader.interfaces.count - 1, interface: interface)
+                decoders[i].append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType)))
+            case .section, .other:
+                break
+            }
+        }
+        return nil
+    }
+
+    /// The next packet in time order with the input it came from; valid until the next call.
+    @inline(__always)
+    func next() throws(CaptureError) -> (packet: Packet, file: Int)? {
+        if returned >= 0 {
+            pending[returned] = try advance(returned)
+            returned = -1
+        }
+        var best = -1
+        for i in pending.indices {
+            guard let candidate = pending[i] else { continue }
+            if best < 0 || candidate.timestamp < pending[best]!.timestamp { best = i }
+        }
+        if best < 0 { return nil }
+        let packet = pending[best]!
+        number += 1
+        if let last = lastTimes[best], packet.timestamp < last { outOfOrder += 1 }
+        lastTimes[best] = packet.timestamp
+        returned = best
+        return (packet, best)
+    }
+
+    /// Bytes read so far and the total when every input's size is known.
+    var progress: (read: UInt64, total: UInt64?) {
+        let read = readers.reduce(UInt64(0)) { $0 + $1.progress.read }
+        let totals = readers.map(\.progress.total)
+        let total: UInt64? = totals.contains(where: { $0 == nil }) ? nil : totals.reduce(0) { $0 + $1! }
+        return (read, total)
+    }
+}

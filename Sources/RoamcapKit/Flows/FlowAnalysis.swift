@@ -1,0 +1,345 @@
+import CaptureFile
+import PacketFilter
+import PacketWire
+
+/// One flow as reported: its state, and the migration tied to its worst outage.
+public struct FlowRecord: Sendable {
+    public var flow: FlowState
+    /// The migration tied to the worst outage that has one.
+    public var migration: TableEvent?
+    /// Whether outcomes come from a policy (then `lost` counts dropped frames).
+    public var hasPolicy: Bool
+
+    public init(flow: FlowState, migration: TableEvent? = nil, hasPolicy: Bool = false) {
+        self.flow = flow
+        self.migration = migration
+        self.hasPolicy = hasPolicy
+    }
+
+    /// Frames lost: inferred without a policy, dropped by the policy with one.
+    public var lost: Int { hasPolicy ? flow.dropped : flow.inferredLost }
+    /// Frames misdelivered (0 without a policy).
+    public var misdelivered: Int { hasPolicy ? flow.misdelivered : 0 }
+    /// Frames in all outages.
+    public var outageFrames: Int { flow.outages.reduce(0) { $0 + $1.frames } }
+    /// The total duration of the outages, in ns.
+    public var outageDuration: Int64 { flow.outages.reduce(0) { $0 + $1.duration } }
+
+    /// The outages, worst first: most frames, then longest, then earliest.
+    public var outagesWorstFirst: [FlowOutage] {
+        flow.outages.sorted {
+            if $0.frames != $1.frames { return $0.frames > $1.frames }
+            if $0.duration != $1.duration { return $0.duration > $1.duration }
+            return $0.start < $1.start
+        }
+    }
+
+    /// Worst first: most lost (and misdelivered) frames, then most frames in outages, then the
+    /// longest outages; flows without an outage in order of their first packet.
+    public static func worseFirst(_ x: FlowRecord, _ y: FlowRecord) -> Bool {
+        let lx = x.lost + x.misdelivered, ly = y.lost + y.misdelivered
+        if lx != ly { return lx > ly }
+        let fx = x.outageFrames, fy = y.outageFrames
+        if fx != fy { return fx > fy }
+        let dx = x.outageDuration, dy = y.outageDuration
+        if dx != dy { return dx > dy }
+        if x.flow.first != y.flow.first { return x.flow.first < y.flow.first }
+        return x.flow.packets > y.flow.packets
+    }
+
+    // MARK: Fields
+
+    public var protocolName: String { flow.key.protocolName }
+    public var source: IPAddress { flow.initiatorIsB ? flow.key.addressB : flow.key.addressA }
+    public var destination: IPAddress { flow.initiatorIsB ? flow.key.addressA : flow.key.addressB }
+    public var sourcePort: UInt16? { flow.key.hasPorts ? (flow.initiatorIsB ? flow.key.bPort : flow.key.aPort) : nil }
+    public var destinationPort: UInt16? { flow.key.hasPorts ? (flow.initiatorIsB ? flow.key.aPort : flow.key.bPort) : nil }
+    public var segment: Segment { flow.key.segmentValue }
+
+    /// `forward` when the traffic lost was the initiator's (src → dst), else `reverse`.
+    public func direction(_ outage: FlowOutage) -> String {
+        outage.fromB == flow.initiatorIsB ? "forward" : "reverse"
+    }
+
+    /// The documented object (SPEC §5): proto, src, sport?, dst, dport?, vlan, [segment], first,
+    /// last, packets, bytes, state, lost, misdelivered, outages [{start, end, frames, cause,
+    /// direction, migration?}], migration?; then srcPackets, srcBytes, dstPackets, dstBytes,
+    /// retransmissions, duplicateAcks, srcMac?, dstMac?.
+    public func json(_ topology: Topology) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("proto", .string(protocolName)), ("src", .string(source.description))]
+        if let sourcePort { fields.append(("sport", .int(Int64(sourcePort)))) }
+        fields.append(("dst", .string(destination.description)))
+        if let destinationPort { fields.append(("dport", .int(Int64(destinationPort)))) }
+        fields.append(("vlan", .int(Int64(segment.identifier))))
+        if segment.isVXLAN { fields.append(("segment", .string("vxlan"))) }
+        fields += [
+            ("first", .string(flow.first.rfc3339)), ("last", .string(flow.last.rfc3339)),
+            ("packets", .int(Int64(flow.packets))), ("bytes", .int(Int64(flow.bytes))),
+            ("state", .string(flow.connectionState)), ("lost", .int(Int64(lost))),
+            ("misdelivered", .int(Int64(misdelivered))),
+            ("outages", .array(flow.outages.map { outage in
+                var o: [(String, JSONValue)] = [
+                    ("start", .string(outage.start.rfc3339)), ("end", .string(outage.end.rfc3339)),
+                    ("frames", .int(Int64(outage.frames))), ("cause", .string(outage.cause.rawValue)),
+                    ("direction", .string(direction(outage))),
+                ]
+                if let migration = outage.migration { o.append(("migration", FlowRecord.migrationJSON(migration, topology))) }
+                return .object(o)
+            })),
+        ]
+        if let migration { fields.append(("migration", FlowRecord.migrationJSON(migration, topology))) }
+        let orig = flow.originator, resp = flow.responder
+        fields += [
+            ("srcPackets", .int(Int64(orig.packets))), ("srcBytes", .int(Int64(orig.bytes))),
+            ("dstPackets", .int(Int64(resp.packets))), ("dstBytes", .int(Int64(resp.bytes))),
+            ("retransmissions", .int(Int64(orig.retransmissions + resp.retransmissions))),
+            ("duplicateAcks", .int(Int64(orig.duplicateACKs + resp.duplicateACKs))),
+        ]
+        if let mac = orig.mac { fields.append(("srcMac", .string(mac.description))) }
+        if let mac = resp.mac { fields.append(("dstMac", .string(mac.description))) }
+        return .object(fields)
+    }
+
+    /// `{"mac", "from", "to", "time", "packet"}` with places as `{"site", "port"}`.
+    static func migrationJSON(_ event: TableEvent, _ topology: Topology) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("mac", .string(event.mac.description))]
+        if let from = event.from { fields.append(("from", placeJSON(from, topology))) }
+        if let to = event.to { fields.append(("to", placeJSON(to, topology))) }
+        fields += [("time", .string(event.time.rfc3339)), ("packet", .int(Int64(event.packet)))]
+        return .object(fields)
+    }
+
+    /// The columns of `flatJSON`.
+    public static let flatColumns = ["proto", "src", "sport", "dst", "dport", "vlan", "first", "last", "packets",
+                                     "bytes", "state", "lost", "misdelivered", "outages", "causes", "outageSeconds",
+                                     "migration"]
+
+    /// A flat row for the table and CSV formats.
+    public func flatJSON(_ topology: Topology) -> JSONValue {
+        var causes: [(OutageCause, Int)] = []
+        for outage in flow.outages {
+            if let i = causes.firstIndex(where: { $0.0 == outage.cause }) { causes[i].1 += outage.frames } else {
+                causes.append((outage.cause, outage.frames))
+            }
+        }
+        var migrationText = ""
+        if let migration {
+            migrationText = "\(migration.mac) \(migration.from.map { placeText($0, topology) } ?? "?")>"
+                + "\(migration.to.map { placeText($0, topology) } ?? "?") \(migration.time.rfc3339)"
+        }
+        return .object([
+            ("proto", .string(protocolName)), ("src", .string(source.description)),
+            ("sport", .string(sourcePort.map { String($0) } ?? "")), ("dst", .string(destination.description)),
+            ("dport", .string(destinationPort.map { String($0) } ?? "")), ("vlan", .string(segment.description)),
+            ("first", .string(flow.first.rfc3339)), ("last", .string(flow.last.rfc3339)),
+            ("packets", .int(Int64(flow.packets))), ("bytes", .int(Int64(flow.bytes))),
+            ("state", .string(flow.connectionState)), ("lost", .int(Int64(lost))),
+            ("misdelivered", .int(Int64(misdelivered))), ("outages", .int(Int64(flow.outages.count))),
+            ("causes", .string(causes.map { "\($0.0.rawValue):\($0.1)" }.joined(separator: " "))),
+            ("outageSeconds", .string(flow.outages.isEmpty ? "" : secondsText(outageDuration))),
+            ("migration", .string(migrationText)),
+        ])
+    }
+}
+
+/// `1.25` for 1.25 s (ns precision, trailing zeros dropped).
+func secondsText(_ ns: Int64) -> String {
+    let text = durationText(ns)
+    return String(text.dropLast())
+}
+
+/// What `analyzeFlows` found.
+public struct FlowAnalysis: Sendable {
+    /// Every flow, worst first.
+    public var flows: [FlowRecord]
+    /// The migrations and moves found by the table engine on the same input.
+    public var migrations: [TableEvent]
+    public var topology: Topology
+    public var packetsRead = 0
+    public var packetsProcessed = 0
+    /// Packets on interfaces no port claims (in flows, but not in the tables).
+    public var packetsUnclaimed = 0
+    public var unclaimed: [String] = []
+    public var outOfOrder = 0
+    public var firstTime: Timestamp?
+    public var skippedRecords = 0
+    public var skippedErrors: [CaptureError] = []
+}
+
+/// A fabric policy to replay for `roamcap flows --policy`: its per-frame outcomes replace the
+/// outages inferred from the trace.
+public struct FlowPolicyReplay {
+    public var policy: FabricPolicy
+    public var settings: FabricSettings
+    /// A fresh packet selection for the simulator's passes (the same filters as the flows').
+    public var makeSelection: () -> PacketSelection?
+
+    public init(policy: FabricPolicy, settings: FabricSettings, makeSelection: @escaping () -> PacketSelection?) {
+        self.policy = policy
+        self.settings = settings
+        self.makeSelection = makeSelection
+    }
+}
+
+/// `roamcap flows`: reads the inputs merged in time order (ties: input order) like `tables`,
+/// builds the bidirectional flows of every selected frame, infers outages from the trace, and
+/// ties each to the nearest migration of an endpoint found by the table engine on the same
+/// frames.
+public func analyzeFlows(inputs: [String], topology: Topology?, settings flowSettings: FlowSettings = FlowSettings(),
+                         tableSettings: TableSettings = TableSettings(), selection: PacketSelection? = nil,
+                         keepGoing: Bool = false, policy: FlowPolicyReplay? = nil,
+                         progress: ((UInt64, UInt64?, Int) -> Void)? = nil) throws(ConversionError) -> FlowAnalysis {
+    do {
+        let readers = try inputs.map { (path) throws(CaptureError) -> CaptureReader in
+            let reader = try CaptureReader(path: path)
+            reader.keepGoing = keepGoing
+            return reader
+        }
+        var settings = flowSettings
+        if policy != nil { settings.retainsPacketFlows = true }
+        let portMap = CapturePortMap(topology: topology, files: inputs)
+        let tracker = TableTracker(topology: portMap.topology, settings: tableSettings)
+        let table = FlowTable(settings: settings)
+        var decoders = [[PacketDecoder]](repeating: [], count: readers.count)
+        var lastTimes = [Timestamp?](repeating: nil, count: readers.count)
+        var decoded = DecodedPacket()
+        var result = FlowAnalysis(flows: [], migrations: [], topology: portMap.topology)
+
+        func advance(_ i: Int) throws(CaptureError) -> Packet? {
+            let reader = readers[i]
+            while let record = try reader.next() {
+                switch record {
+                case .packet(let packet):
+                    return packet
+                case .interface(let interface):
+                    let index = reader.interfaces.count - 1
+                    portMap.register(file: i, index: index, interface: interface)
+                    decoders[i].append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType)))
+                    if portMap.topology.sites.count != tracker.topology.sites.count {
+                        tracker.update(topology: portMap.topology)
+                    }
+                case .section, .other:
+                    break
+                }
+            }
+            return nil
+        }
+
+        var pending: [Packet?] = []
+        for i in readers.indices { pending.append(try advance(i)) }
+        let earliest = pending.compactMap { $0?.timestamp }.min()
+        result.firstTime = earliest
+        if let earliest { selection?.noteFirst(earliest) }
+        var number = 0
+        while true {
+            var best = -1
+            for i in pending.indices {
+                guard let candidate = pending[i] else { continue }
+                if best < 0 || candidate.timestamp < pending[best]!.timestamp { best = i }
+            }
+            if best < 0 { break }
+            if let selection, selection.isExhausted { break }
+            let packet = pending[best]!
+            result.packetsRead += 1
+            number += 1
+            if let last = lastTimes[best], packet.timestamp < last { result.outOfOrder += 1 }
+            lastTimes[best] = packet.timestamp
+            let linkType = readers[best].interfaces[packet.interface].linkType
+            if try selection?.admits(packet, linkType: linkType) ?? true {
+                decoders[best][packet.interface].decode(packet.data, into: &decoded)
+                table.observe(decoded, bytes: packet.data, originalLength: packet.originalLength,
+                              time: packet.timestamp, packet: number)
+                if let port = portMap.port(file: best, interface: packet.interface) {
+                    tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: number)
+                } else {
+                    result.packetsUnclaimed += 1
+                }
+                result.packetsProcessed += 1
+            }
+            pending[best] = try advance(best)
+            if number & 0xFFFF == 0, let progress {
+                let read = readers.reduce(UInt64(0)) { $0 + $1.progress.read }
+                let totals = readers.map(\.progress.total)
+                let total: UInt64? = totals.contains(where: { $0 == nil }) ? nil : totals.reduce(0) { $0 + $1! }
+                progress(read, total, number)
+            }
+        }
+        table.finish()
+        if let policy {
+            // The fabric's outcomes for the same frames (numbered alike) replace what the
+            // trace alone suggests.
+            table.removeInferredOutages()
+            _ = try simulateFabric(inputs: inputs, topology: topology,
+                                   options: FabricOptions(policies: [policy.policy], settings: policy.settings,
+                                                          keepGoing: keepGoing),
+                                   selection: policy.makeSelection, onJudgment: { judgment, _, _ in
+                let outcome: FlowFrameOutcome
+                switch judgment.outcome {
+                case .delivered: outcome = .delivered
+                case .misdelivered: outcome = .misdelivered
+                case .inTransit: outcome = .inTransit
+                case .dropped: outcome = .dropped(OutageCause(rawValue: judgment.cause?.rawValue ?? "") ?? .staleRemote)
+                }
+                table.record(outcome: outcome, forPacket: judgment.packet, at: judgment.time)
+            })
+        }
+        result.topology = portMap.topology
+        result.unclaimed = portMap.unclaimed
+        result.migrations = tracker.events.filter { $0.kind == .migration || $0.kind == .moved }
+        result.flows = flowRecords(table.flows, migrations: result.migrations, window: settings.migrationWindow,
+                                   hasPolicy: policy != nil)
+        result.skippedRecords = readers.reduce(0) { $0 + $1.skippedRecords }
+        result.skippedErrors = readers.compactMap(\.firstSkippedError)
+        return result
+    } catch let error as ConversionError {
+        throw error
+    } catch let error as CaptureError {
+        throw .capture(error)
+    } catch let error as FilterError {
+        throw .filter(error)
+    } catch {
+        fatalError("unexpected error \(error)")
+    }
+}
+
+/// The flows as records, each outage tied to the nearest migration (or move) of an endpoint
+/// within `window` of it, sorted worst first.
+public func flowRecords(_ flows: [FlowState], migrations: [TableEvent], window: Int64,
+                        hasPolicy: Bool = false) -> [FlowRecord] {
+    var byStation: [StationKey: [TableEvent]] = [:]
+    for event in migrations { byStation[event.station, default: []].append(event) }
+    var records: [FlowRecord] = []
+    records.reserveCapacity(flows.count)
+    for flow in flows {
+        var record = FlowRecord(flow: flow, hasPolicy: hasPolicy)
+        if !flow.outages.isEmpty && !byStation.isEmpty {
+            let segment = flow.key.segmentValue
+            for i in record.flow.outages.indices {
+                let outage = record.flow.outages[i]
+                // The endpoint the lost traffic was going to comes first on ties.
+                let toward = outage.fromB ? flow.a.mac : flow.b.mac
+                let other = outage.fromB ? flow.b.mac : flow.a.mac
+                var best: (distance: Int64, event: TableEvent)?
+                for mac in [toward, other] {
+                    guard let mac, let events = byStation[StationKey(segment: segment, mac: mac)] else { continue }
+                    for event in events {
+                        let distance: Int64
+                        if event.time < outage.start {
+                            distance = outage.start.nanoseconds(since: event.time)
+                        } else if outage.end < event.time {
+                            distance = event.time.nanoseconds(since: outage.end)
+                        } else {
+                            distance = 0
+                        }
+                        if distance <= window, best.map({ distance < $0.distance }) ?? true { best = (distance, event) }
+                    }
+                }
+                record.flow.outages[i].migration = best?.event
+            }
+            record.migration = record.outagesWorstFirst.first { $0.migration != nil }?.migration
+        }
+        records.append(record)
+    }
+    records.sort(by: FlowRecord.worseFirst)
+    return records
+}

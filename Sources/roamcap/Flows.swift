@@ -1,0 +1,196 @@
+import ArgumentParser
+import CaptureFile
+import RoamcapKit
+
+extension Roamcap {
+    struct Flows: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bidirectional flow records (Zeek's conn.log) with the outages the trace itself shows, tied to migrations.",
+            discussion: """
+            The inputs are merged in time order (ties: input order), as 'roamcap tables' merges \
+            them, and every selected frame is counted in one bidirectional flow: TCP and UDP \
+            by protocol, addresses and ports; ICMP echo by addresses and identifier; other \
+            ICMP and IP protocols by addresses; ARP as a pseudo-flow between the sender and \
+            target addresses. Flows are per segment: the outer VLAN (0 untagged), or the VNI of a \
+            VXLAN-decapsulated frame (the tunnel's outer UDP flow is listed too). Later \
+            fragments of an IP datagram count in the flow of the first. A new SYN on a TCP \
+            connection that was closed (FIN both ways, or RST) starts a new flow.
+
+            Records (one a line with --format ndjson): {"proto", "src", "sport"?, "dst", \
+            "dport"?, "vlan", ["segment": "vxlan"], "first", "last", "packets", "bytes", "state", \
+            "lost", "misdelivered", "outages": [{"start", "end", "frames", "cause", "direction", \
+            "migration"?}], "migration"?: {"mac", "from": {"site", "port"}, "to": {"site", \
+            "port"}, "time", "packet"}, "srcPackets", "srcBytes", "dstPackets", "dstBytes", \
+            "retransmissions", "duplicateAcks", "srcMac"?, "dstMac"?}. src is the initiator: the \
+            sender of the first packet, or of the SYN for TCP. packets and bytes count both \
+            directions (bytes as on the wire, as tshark's conversations do); srcPackets/srcBytes \
+            and dstPackets/dstBytes split them. state is Zeek's conn_state for TCP: S0 (SYN, no \
+            reply), S1 (established), SF (established, FIN both ways), REJ (SYN answered by RST), \
+            S2/S3 (FIN from the initiator/responder only), RSTO/RSTR (the initiator/responder \
+            reset it), RSTOS0, RSTRH, SH, SHR, OTH (no SYN seen: midstream); one-way or two-way \
+            for other protocols.
+
+            Outages are inferred from the trace alone (a postmortem of a real capture): \
+            cause silence (one side sent nothing while the other kept sending for longer than \
+            --silence; or, with --silence-runs, the default, in a flow whose sides take turns — \
+            every run of frames answered after at most 2 — a run of 3 or more unanswered frames, \
+            twice the longest answered run, lasting more than 4 times the slowest answer and 10 \
+            ms: the sub-second gap of a migration in request/response traffic; the window runs \
+            from the first unanswered frame to the silent side's next one, frames are the \
+            frames sent into it but the last, which the silent side answered), retransmission (TCP data, SYN-ACK or FIN sent again, not \
+            counting out-of-order segments within 3 ms, keep-alives, and copies of one segment \
+            captured twice), duplicate-ack (TCP pure ACKs repeating the same ACK and window \
+            while data from the other side is outstanding), unanswered-syn (SYNs that got no \
+            SYN-ACK or RST; when one is finally answered, the earlier ones), unanswered-arp (ARP \
+            requests, not gratuitous nor probes, that got no reply from the target), \
+            icmp-unreachable (ICMP/ICMPv6 destination unreachable quoting a packet of the flow). \
+            Events of one cause and direction closer than --silence merge into one window; \
+            requests younger than --silence at the end of the input are not judged. direction \
+            is forward when the traffic lost was the initiator's (src to dst), else reverse. \
+            lost counts the frames inferred lost, each once: retransmissions, unanswered SYNs \
+            and ARP requests, frames sent into a silence, packets quoted by an unreachable \
+            (duplicate ACKs are not losses). misdelivered is 0 without a fabric policy.
+
+            Each outage is tied to the nearest migration or move of either endpoint's MAC in the \
+            flow's segment (as 'roamcap tables' reports them on the same frames, with the same \
+            topology), at most --migration-window away from it; the flow's migration is that \
+            of its worst outage. Flows are listed worst first: most lost frames, then most \
+            frames in outages, then the longest outages; flows without outages follow in order \
+            of their first packet. --top N keeps the first N, --outages-only those with an \
+            outage.
+
+            With --policy P (one of igp-only, flood, flood-confirmed, ideal; settings as for \
+            'roamcap simulate': --advertise-delay, --aging, --unknown-unicast, and the \
+            topology's control plane) the frames are replayed through the cross-site fabric of \
+            that policy, and each flow's outages are the fabric's: every judged unicast frame \
+            that was dropped (cause stale-local, stale-remote, flood-at-core or unknown-drop), \
+            misdelivered (cause misdelivered) or sent to a host in transit (cause in-transit), \
+            merged into windows per cause and direction and tied to the migration that caused \
+            them; lost is then the flow's dropped frames and misdelivered its misdelivered ones. \
+            The inputs are read twice more, so standard input is not accepted with --policy.
+            """)
+
+        @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"))
+        var inputs: [String]
+
+        @Option(name: .long, help: ArgumentHelp(
+            "Topology file (YAML): maps capture interfaces to sites and ports for the migrations.", valueName: "file"))
+        var topology: String?
+
+        @Option(name: .long, help: ArgumentHelp("Print only the N worst flows.", valueName: "n"))
+        var top: Int?
+
+        @Flag(name: .long, help: "Print only flows with at least one outage.")
+        var outagesOnly = false
+
+        @Option(name: .long, help: ArgumentHelp(
+            "A side silent for longer than this while the other keeps sending is an outage.", valueName: "duration"))
+        var silence: String = "1s"
+
+        @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+            "Also find shorter silences in flows whose sides take turns (see the description)."))
+        var silenceRuns = true
+
+        @Option(name: .long, help: ArgumentHelp(
+            "Tie an outage to a migration of an endpoint at most this far from it.", valueName: "duration"))
+        var migrationWindow: String = "5s"
+
+        @OptionGroup var fabric: FabricPolicyOptions
+        @OptionGroup var report: ReportOptions
+        @OptionGroup var selection: SelectionOptions
+
+        func validate() throws {
+            if inputs.isEmpty { throw ValidationError("flows needs at least one input") }
+            if !fabric.policy.isEmpty && inputs.contains("-") {
+                throw ValidationError("--policy reads the inputs more than once and cannot read standard input")
+            }
+            if inputs.filter({ $0 == "-" }).count > 1 {
+                throw ValidationError("standard input ('-') can be read only once")
+            }
+            if let top, top < 0 { throw ValidationError("--top must be 0 or more, not \(top)") }
+            _ = try settings()
+        }
+
+        func settings() throws -> FlowSettings {
+            func duration(_ text: String, _ name: String) throws -> Int64 {
+                guard let ns = parseSecondsToNanoseconds(text), ns >= 0 else {
+                    throw ValidationError("\(name) '\(text)' is not a duration (e.g. 1s, 2.5s, 500ms)")
+                }
+                return ns
+            }
+            return FlowSettings(silenceThreshold: try duration(silence, "--silence"),
+                                migrationWindow: try duration(migrationWindow, "--migration-window"),
+                                silenceRuns: silenceRuns)
+        }
+
+        func run() throws {
+            var topo: Topology?
+            if let topology {
+                do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
+            }
+            let (policies, fabricSettings) = try fabric.parsed()
+            if policies.count > 1 {
+                throw RoamcapFailure(message: "--policy: flows replays one policy at a time (use 'roamcap simulate' to compare)")
+            }
+            try fabric.checkSites(in: topo, file: topology)
+            let selections = [try selection.makeSelection(), try selection.makeSelection()]
+            var handed = 0
+            let replay = policies.first.map { policy in
+                FlowPolicyReplay(policy: policy, settings: fabricSettings, makeSelection: {
+                    defer { handed += 1 }
+                    return selections[min(handed, 1)]
+                })
+            }
+            let progress = ProgressLine(label: "flows")
+            let result = try analyzeFlows(inputs: inputs, topology: topo, settings: try settings(),
+                                          selection: try selection.makeSelection(),
+                                          keepGoing: selection.keepGoing, policy: replay) { read, total, packets in
+                progress.update(read: read, total: total, packets: packets)
+            }
+            progress.finish()
+            for name in result.unclaimed {
+                warn("capture interface \(name) is claimed by no port of the topology; its packets count in flows but not in migrations")
+            }
+            if result.outOfOrder > 0 {
+                warn("\(result.outOfOrder) packets are earlier than a packet before them in their file; they were processed in file order")
+            }
+            if result.skippedRecords > 0 {
+                let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
+                warn("skipped \(result.skippedRecords) unreadable records\(first)")
+            }
+            var flows = result.flows
+            if outagesOnly { flows = flows.filter { !$0.flow.outages.isEmpty } }
+            if let top { flows = Array(flows.prefix(top)) }
+            let topology = result.topology
+            switch report.format {
+            case .json:
+                writeStandardOutput(JSONValue.array(flows.map { $0.json(topology) }).pretty() + "\n")
+            case .ndjson:
+                writeStandardOutput(flows.map { $0.json(topology).rendered() + "\n" }.joined())
+            case .csv:
+                writeStandardOutput(Report(columns: FlowRecord.flatColumns, rows: flows.map { $0.flatJSON(topology) })
+                    .rendered(.csv))
+            case .table:
+                var out = Report(columns: FlowRecord.flatColumns, rows: flows.map { $0.flatJSON(topology) }).rendered(.table)
+                let outageRows = flows.flatMap { flow in
+                    flow.flow.outages.map { outage -> [String] in
+                        let sport = flow.sourcePort.map { ":\($0)" } ?? "", dport = flow.destinationPort.map { ":\($0)" } ?? ""
+                        let migration = outage.migration.map { event in
+                            "\(event.mac) \(event.from.map { placeText($0, topology) } ?? "?")>"
+                                + "\(event.to.map { placeText($0, topology) } ?? "?") \(event.time.rfc3339)"
+                        } ?? ""
+                        return ["\(flow.protocolName) \(flow.source)\(sport) > \(flow.destination)\(dport)",
+                                outage.cause.rawValue, flow.direction(outage), outage.start.rfc3339, outage.end.rfc3339,
+                                String(outage.frames), migration]
+                    }
+                }
+                if !outageRows.isEmpty {
+                    out += "\nOutages\n"
+                    out += TextTable(header: ["flow", "cause", "direction", "start", "end", "frames", "migration"],
+                                     rows: outageRows).rendered()
+                }
+                writeStandardOutput(out)
+            }
+        }
+    }
+}

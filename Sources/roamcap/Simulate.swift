@@ -1,0 +1,150 @@
+import ArgumentParser
+import CaptureFile
+import PacketWire
+import RoamcapKit
+
+extension Roamcap {
+    struct Simulate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replay the cross-site fabric over the packets under several policies and report what each lost.",
+            discussion: """
+            Sites joined at layer 2 by an overlay (EVI, OTV, EVPN), one edge device each (SPEC \
+            §2). Every frame captured on an access port (mapped by --topology; without one each \
+            capture interface is a site) enters its site's edge device, which learns its source \
+            (local entries age out after --aging), snoops ARP, and forwards it by its \
+            destination's entry: local(port), remote(site) over the core, or flood to every other \
+            site; unknown unicast is flooded or dropped (--unknown-unicast). A new or moved MAC \
+            is advertised to the other sites after --advertise-delay (per site in the topology).
+
+            Policies (--policy, comma-separated, compared side by side; default all): igp-only \
+            (advertisements only), flood (the new site makes every other one install a flood \
+            entry at once), flood-confirmed (only a site that snooped the same IP and MAC before \
+            installs it, so third sites keep their stale entry until the advertisement), ideal \
+            (every delay 0: the lower bound).
+
+            Each unicast frame is judged against the ground truth (where its destination's \
+            latest frame was): delivered, misdelivered, dropped (stale-local, stale-remote, \
+            flood-at-core, unknown-drop) or inTransit (sent while the destination was between \
+            two places). excessCopies counts flooded core copies that reached a site where the \
+            destination is not. Every migration (a MAC's first frame at another site) is listed \
+            with the frames to it lost until its next migration and the outage (to the last of \
+            them).
+
+            --format json: {"policies": [{"policy", "frames", "delivered", "misdelivered", \
+            "dropped": {"stale-local", "stale-remote", "flood-at-core", "unknown-drop"}, \
+            "inTransit", "excessCopies", "migrations": [{"mac", "vlan", "from": {"site", "port"}, \
+            "to": {"site", "port"}, "time", "packet", "lostFrames", "outageSeconds"}]}]}.
+
+            -o writes the forwarded trace of one policy (--trace-policy, default the first) as \
+            pcapng: one interface per egress (A/p1 access ports, A/core core links, A/drop for \
+            frames an edge device dropped itself), every copy where the fabric sent it, annotated \
+            with the frame's outcome as a comment (tshark -Y 'frame.comment contains \
+            "flood-at-core"'), the input packet number (epb_packetid) and, for discarded copies, \
+            a verdict. --decisions writes one JSON object per judged frame and policy.
+
+            The inputs are read twice (ground truth, then simulation), so standard input is not \
+            accepted.
+            """)
+
+        @Argument(help: ArgumentHelp("Capture files.", valueName: "input"))
+        var inputs: [String]
+
+        @Option(name: .long, help: ArgumentHelp("Topology file (YAML): sites, ports, control plane.", valueName: "file"))
+        var topology: String?
+
+        @OptionGroup var fabric: FabricPolicyOptions
+
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the forwarded trace (pcapng) here.", valueName: "file"))
+        var output: String?
+
+        @Option(name: .long, help: ArgumentHelp("The policy whose forwarded trace -o writes (default: the first).",
+                                                valueName: "policy"))
+        var tracePolicy: String?
+
+        @Option(name: .long, help: ArgumentHelp("Log every decision here (NDJSON).", valueName: "file"))
+        var decisions: String?
+
+        @OptionGroup var writing: TraceWritingOptions
+        @OptionGroup var report: ReportOptions
+        @OptionGroup var selection: SelectionOptions
+
+        func validate() throws {
+            if inputs.isEmpty { throw ValidationError("simulate needs at least one input") }
+        }
+
+        /// Parses the policy list and settings; every mistake is one line and exit 2.
+        func parsed() throws -> (policies: [FabricPolicy], settings: FabricSettings, tracePolicy: Int) {
+            var (policies, settings) = try fabric.parsed()
+            if policies.isEmpty { policies = FabricPolicy.allCases }
+            var traceIndex = 0
+            if let tracePolicy {
+                guard let p = FabricPolicy(rawValue: tracePolicy) else {
+                    throw RoamcapFailure(message: "--trace-policy: \(PolicyListError(name: tracePolicy))")
+                }
+                guard let i = policies.firstIndex(of: p) else {
+                    throw RoamcapFailure(message: "--trace-policy \(tracePolicy) is not among the policies simulated")
+                }
+                traceIndex = i
+            }
+            return (policies, settings, traceIndex)
+        }
+
+        func run() throws {
+            let (policies, settings, traceIndex) = try parsed()
+            if inputs.contains("-") {
+                throw RoamcapFailure(message: "simulate reads its inputs twice and cannot read standard input; save it to a file first")
+            }
+            if writing.outputFormat == .pcap {
+                throw RoamcapFailure(message: "the forwarded trace is pcapng (one interface per egress, annotations)")
+            }
+            var topo: Topology?
+            if let topology {
+                do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
+            }
+            try fabric.checkSites(in: topo, file: topology)
+            let selections = [try selection.makeSelection(), try selection.makeSelection()]
+            var handed = 0
+            let others = inputs + [topology].compactMap { $0 }
+            let trace = try output.map { try writing.open($0, inputs: others) }
+            let log = try decisions.map { try OutputFile(path: $0, compressed: writing.compress.map { $0 == "zstd" },
+                                                         force: writing.force, inputs: others) }
+            let options = FabricOptions(policies: policies, settings: settings, keepGoing: selection.keepGoing, trace: trace,
+                                        tracePolicy: traceIndex, decisions: log)
+            let progress = ProgressLine(label: "simulate")
+            let result = try simulateFabric(inputs: inputs, topology: topo, options: options, selection: {
+                defer { handed += 1 }
+                return selections[min(handed, 1)]
+            }, progress: { read, total, packets in
+                progress.update(read: read, total: total, packets: packets)
+            })
+            progress.finish()
+            for name in result.unclaimed {
+                warn("capture interface \(name) is claimed by no port of the topology; its packets are ignored")
+            }
+            if result.notEthernet > 0 {
+                warn("\(result.notEthernet) packets are not Ethernet frames (no MAC addresses); they were not simulated")
+            }
+            if result.outOfOrder > 0 {
+                warn("\(result.outOfOrder) packets are earlier than a packet before them in their file; they were processed in file order")
+            }
+            if result.skippedRecords > 0 {
+                let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
+                warn("skipped \(result.skippedRecords) unreadable records\(first)")
+            }
+            switch report.format {
+            case .json:
+                writeStandardOutput(result.json.pretty() + "\n")
+            case .ndjson:
+                writeStandardOutput(result.policies.indices.map { result.json(policy: $0).rendered() + "\n" }.joined())
+            case .csv:
+                writeStandardOutput(Report(columns: FabricReport.flatColumns, rows: result.flatRows).rendered(.csv))
+            case .table:
+                writeStandardOutput(result.text())
+                if let output {
+                    writeStandardOutput("\nforwarded trace (\(policies[traceIndex].rawValue)): \(output), "
+                                        + "\(result.traceRecords) records\n")
+                }
+            }
+        }
+    }
+}
