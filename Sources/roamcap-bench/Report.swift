@@ -86,11 +86,18 @@ struct Report {
         ratioTarget("rewrite to /dev/null", "tcprewrite", 3.5, "rewrite to /dev/null: at least 3.5x faster than tcprewrite")
         ratioTarget("rewrite 2 files -j 2", "roamcap -j 1", 1.7, "rewrite -j 2 over two files: close to 2x one job (>= 1.7)")
         ratioTarget("tables", "tshark -Y arp", 30, "tables: at least 30x faster than tshark")
+        ratioTarget("simulate + flows", "tshark -z conv,tcp", 15, "simulate + flows: at least 15x faster than tshark -z conv,tcp")
+        if let fabric = row("simulate + flows", "tshark -z conv,tcp"), fabric.roamcap.ok {
+            list.append(Target(text: "simulate + flows: peak memory < 128 MiB", measured: "\(fixed(fabric.roamcap.peakMiB, 1)) MiB",
+                               verdict: fabric.roamcap.peakMiB < 128 ? .met : .notMet))
+        }
         if let tables = row("tables", "tshark -Y arp"), tables.roamcap.ok {
             list.append(Target(text: "tables: peak memory < 64 MiB", measured: "\(fixed(tables.roamcap.peakMiB, 1)) MiB",
                                verdict: tables.roamcap.peakMiB < 64 ? .met : .notMet))
         }
-        let copyPeaks = rows.filter { $0.roamcap.ok && $0.job != "tables" }.map { $0.roamcap.peakMiB }
+        let copyJobs = ["copy to file", "copy to stdout", "BPF filter", "info", "rewrite to file", "rewrite to /dev/null",
+                        "rewrite 2 files -j 2"]
+        let copyPeaks = rows.filter { $0.roamcap.ok && copyJobs.contains($0.job) }.map { $0.roamcap.peakMiB }
         list.append(Target(text: "roamcap peak memory < 48 MiB (every copy and rewrite job)",
                            measured: copyPeaks.max().map { "max \(fixed($0, 1)) MiB" } ?? "roamcap failed",
                            verdict: (copyPeaks.max() ?? 99) < 48 ? .met : .notMet))

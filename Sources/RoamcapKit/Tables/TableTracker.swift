@@ -31,6 +31,20 @@ public struct MACEntry: Sendable, Equatable {
     public var lastPacket: Int
     /// Whether the entry is in the aging queue.
     var queued: Bool
+
+    /// Refreshes the entry with a frame from `port`; returns true when the entry was fresh
+    /// (`lastPacket` 0: just created by the caller's default value).
+    @inline(__always)
+    mutating func refresh(port newPort: Int32, time: Timestamp, packet: Int) -> Bool {
+        let fresh = lastPacket == 0
+        lastSeen = time
+        lastPacket = packet
+        if newPort != port {
+            port = newPort
+            learned = time
+        }
+        return fresh
+    }
 }
 
 /// An IP binding: the MACs that answered for it, most recent first (arpwatch's list).
@@ -53,6 +67,21 @@ struct StationState {
     var lastSeen: Timestamp
     var moveTimes: [Timestamp]
     var duplicateReported: Bool
+    /// Just created by `see` (never seen before).
+    var isNew = false
+
+    /// Notes a frame from the station at `port`; returns where it was before (nil when new).
+    @inline(__always)
+    mutating func see(at port: Topology.PortID, time: Timestamp) -> Topology.PortID? {
+        lastSeen = time
+        if isNew {
+            isNew = false
+            return nil
+        }
+        let from = place
+        place = port
+        return from
+    }
 }
 
 /// Rebuilds every site's MAC table and the ARP/ND bindings from frames, emitting events.
@@ -143,39 +172,29 @@ public final class TableTracker {
         let site = Int(port.site)
         while macTables.count <= site { macTables.append([:]) }
 
-        // The site's MAC table.
-        var relearned = false
-        if var entry = macTables[site][key] {
-            entry.lastSeen = time
-            entry.lastPacket = packet
-            if entry.port != port.port {
-                entry.port = port.port
-                entry.learned = time
-            }
-            macTables[site][key] = entry
-        } else {
-            macTables[site][key] = MACEntry(port: port.port, learned: time, lastSeen: time, lastPacket: packet, queued: true)
+        // The site's MAC table: one hash per frame, the entry updated in place (a fresh one
+        // is marked by packet 0, as packets count from 1).
+        let relearned = macTables[site][key, default: MACEntry(port: port.port, learned: time, lastSeen: time,
+                                                               lastPacket: 0, queued: true)]
+            .refresh(port: port.port, time: time, packet: packet)
+        if relearned {
             agingQueue.push(expiry: time.adding(nanoseconds: aging(site: site)), site: port.site, key: key)
-            relearned = true
         }
 
-        // Where the station is.
-        if var state = stations[key] {
-            let from = state.place
-            state.lastSeen = time
+        // Where the station is (again one hash when it has not moved).
+        let from = stations[key, default: StationState(place: port, lastSeen: time, moveTimes: [], duplicateReported: false,
+                                                         isNew: true)].see(at: port, time: time)
+        if let from {
             if from != port {
-                state.place = port
                 let kind: TableEventKind = from.site == port.site ? .moved : .migration
                 events.append(TableEvent(time: time, packet: packet, kind: kind, segment: segment, mac: source,
                                          from: from, to: port, evidence: evidence(frame, bytes: bytes)))
-                noteMove(&state, key: key, time: time, packet: packet, port: port)
+                noteMove(&stations[key]!, key: key, time: time, packet: packet, port: port)
             } else if relearned {
                 events.append(TableEvent(time: time, packet: packet, kind: .newStation, segment: segment, mac: source,
                                          to: port, evidence: evidence(frame, bytes: bytes)))
             }
-            stations[key] = state
         } else {
-            stations[key] = StationState(place: port, lastSeen: time, moveTimes: [], duplicateReported: false)
             events.append(TableEvent(time: time, packet: packet, kind: .newStation, segment: segment, mac: source,
                                      to: port, evidence: evidence(frame, bytes: bytes)))
         }
