@@ -86,6 +86,13 @@ public final class CaptureReader {
         return nil
     }
 
+    /// The link type of interface `index` (a global index, as in `Packet.interface`), without
+    /// touching the `interfaces` array from outside (which costs a retain per packet).
+    @inline(__always)
+    public func linkType(ofInterface index: Int) -> UInt16 {
+        interfaces[index].linkType
+    }
+
     /// Bytes read from the file so far and its size when known (for progress reports).
     public var progress: (read: UInt64, total: UInt64?) { (file.compressedBytesRead, file.size) }
 

@@ -191,3 +191,42 @@ extension RewriteTimeTests {
         #expect(try Self.destinations(dir + "/out.pcap").last == "10.9.0.7")
     }
 }
+
+extension RewriteTimeTests {
+    /// An ICMPv6 neighbor advertisement from `mac` for `target` (solicited or not), with a
+    /// target link-layer address option.
+    static func neighborAdvertisement(mac: [UInt8], target: String, solicited: Bool) -> [UInt8] {
+        var na: [UInt8] = [136, 0, 0, 0, solicited ? 0x60 : 0x20, 0, 0, 0] + NATFixture.v6(target) + [2, 1] + mac
+        let destination = "ff02::1"
+        let c = NATFixture.checksum(na, pseudo: NATFixture.pseudo6(target, destination, 58, na.count))
+        na[2] = UInt8(c >> 8); na[3] = UInt8(c & 0xFF)
+        var ip = NATFixture.ipv6(target, destination, next: 58, payload: na)
+        ip[7] = 255
+        return [0x33, 0x33, 0, 0, 0, 1] + mac + [0x86, 0xDD] + ip
+    }
+
+    static func udp6To(_ destination: String) -> [UInt8] {
+        let u = NATFixture.udp { NATFixture.pseudo6(NATFixture.c6, destination, 17, $0) }
+        return NATFixture.ether(NATFixture.ipv6(NATFixture.c6, destination, next: 17, payload: u), type: 0x86DD)
+    }
+
+    @Test func learnsFromUnsolicitedNeighborAdvertisements() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let vm: [UInt8] = [0x02, 0, 0, 0, 0, 0x07]
+        // Bound to 2001:db8:1::7 by a solicited NA; a solicited NA for another address is no
+        // announcement; the unsolicited NA for 2001:db8:9::7 is.
+        let frames = [Self.neighborAdvertisement(mac: vm, target: NATFixture.p6, solicited: true),
+                      Self.neighborAdvertisement(mac: vm, target: "2001:db8:5::7", solicited: true),
+                      Self.udp6To(NATFixture.p6),
+                      Self.neighborAdvertisement(mac: vm, target: NATFixture.n6, solicited: false),
+                      Self.udp6To(NATFixture.p6)]
+        try Self.writeTrace(dir + "/in.pcap", frames)
+        let r = TestSupport.run(roamcap, ["rewrite", dir + "/in.pcap", "-o", dir + "/out.pcap", "--learn", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\"evidence\": \"unsolicited-na\""))
+        #expect(r.stdout.contains("\"packet\": 4"))
+        let destinations = try Self.destinations(dir + "/out.pcap")
+        #expect(destinations[2] == NATFixture.p6 && destinations[4] == NATFixture.n6)
+    }
+}

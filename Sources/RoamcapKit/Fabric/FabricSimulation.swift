@@ -81,8 +81,10 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
         while let (packet, file) = try first.next() {
             if let firstSelection, firstSelection.isExhausted { break }
             guard let port = first.portMap.port(file: file, interface: packet.interface) else { continue }
-            let linkType = first.readers[file].interfaces[packet.interface].linkType
-            guard try firstSelection?.admits(packet, linkType: linkType) ?? true else { continue }
+            if let firstSelection, !firstSelection.selectsEverything {
+                let linkType = first.readers[file].linkType(ofInterface: packet.interface)
+                guard try firstSelection.admits(packet, linkType: linkType) else { continue }
+            }
             clock = max(clock, packet.timestamp.nanoseconds(since: base))
             first.decoders[file][packet.interface].decode(packet.data, into: &decoded)
             guard extractor.extract(decoded, bytes: packet.data, into: &frame), frame.learnable else { continue }
@@ -124,8 +126,10 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
                 report.packetsUnclaimed += 1
                 continue
             }
-            let linkType = second.readers[file].interfaces[packet.interface].linkType
-            guard try secondSelection?.admits(packet, linkType: linkType) ?? true else { continue }
+            if let secondSelection, !secondSelection.selectsEverything {
+                let linkType = second.readers[file].linkType(ofInterface: packet.interface)
+                guard try secondSelection.admits(packet, linkType: linkType) else { continue }
+            }
             clock = max(clock, packet.timestamp.nanoseconds(since: base))
             second.decoders[file][packet.interface].decode(packet.data, into: &decoded)
             guard extractor.extract(decoded, bytes: packet.data, into: &frame) else {

@@ -244,8 +244,13 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings flowSet
             number += 1
             if let last = lastTimes[best], packet.timestamp < last { result.outOfOrder += 1 }
             lastTimes[best] = packet.timestamp
-            let linkType = readers[best].interfaces[packet.interface].linkType
-            if try selection?.admits(packet, linkType: linkType) ?? true {
+            let admitted: Bool
+            if let selection, !selection.selectsEverything {
+                admitted = try selection.admits(packet, linkType: readers[best].linkType(ofInterface: packet.interface))
+            } else {
+                admitted = true
+            }
+            if admitted {
                 decoders[best][packet.interface].decode(packet.data, into: &decoded)
                 table.observe(decoded, bytes: packet.data, originalLength: packet.originalLength,
                               time: packet.timestamp, packet: number)

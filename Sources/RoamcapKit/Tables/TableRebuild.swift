@@ -89,9 +89,14 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
             number += 1
             if let last = lastTimes[best], packet.timestamp < last { result.outOfOrder += 1 }
             lastTimes[best] = packet.timestamp
-            let linkType = readers[best].interfaces[packet.interface].linkType
             if let port = portMap.port(file: best, interface: packet.interface) {
-                if try selection?.admits(packet, linkType: linkType) ?? true {
+                let admitted: Bool
+                if let selection, !selection.selectsEverything {
+                    admitted = try selection.admits(packet, linkType: readers[best].linkType(ofInterface: packet.interface))
+                } else {
+                    admitted = true
+                }
+                if admitted {
                     decoders[best][packet.interface].decode(packet.data, into: &decoded)
                     tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: number)
                     result.packetsProcessed += 1
