@@ -85,6 +85,17 @@ public final class FabricGroundTruth {
         runs[i].append(Run(start: offset, end: offset, place: place, migration: migration))
     }
 
+    /// A copy for another thread: the same runs, its own lookup cursors.
+    func copyForLookups() -> FabricGroundTruth {
+        let copy = FabricGroundTruth()
+        copy.index = index
+        copy.stations = stations
+        copy.migrations = migrations
+        copy.runs = runs
+        copy.cursor = Array(repeating: 0, count: cursor.count)
+        return copy
+    }
+
     // MARK: Lookups
 
     /// Where station `s` was at `offset` and whether a frame sent to it then is in transit.

@@ -1,4 +1,6 @@
 import CaptureFile
+import Dispatch
+import Foundation
 import PacketFilter
 import PacketWire
 
@@ -92,9 +94,17 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
         }
         let finalTopology = first.portMap.topology
 
-        // Pass 2: the fabric under every policy.
+        // Pass 2: the fabric under every policy. With nothing to write, no callback and no
+        // filter, the policies are shared out between two threads, each reading the input
+        // itself (the policies are independent; only the ground truth's lookup cursors are not,
+        // so each thread has its own copy).
+        let secondSelection = selection?()
+        let parallel = options.trace == nil && options.decisions == nil && onJudgment == nil && options.policies.count >= 2
+            && (secondSelection.map { $0.selectsEverything } ?? true)
+        let truths = parallel ? [truth, truth.copyForLookups()] : [truth]
         let fabrics = options.policies.enumerated().map { i, policy in
-            EdgeFabric(policy: policy, index: i, topology: finalTopology, settings: options.settings, truth: truth)
+            EdgeFabric(policy: policy, index: i, topology: finalTopology, settings: options.settings,
+                       truth: truths[i % truths.count])
         }
         let traceWriter = try options.trace.map { (output) throws(CaptureError) -> FabricTraceWriter in
             try FabricTraceWriter(output: output, topology: finalTopology, policy: options.policies[options.tracePolicy],
@@ -107,80 +117,172 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
         var report = FabricReport(topology: finalTopology, policies: options.policies, counts: [],
                                   migrations: truth.migrations, losses: [])
         report.firstTime = first.firstTime
-        let second = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing)
-        let secondSelection = selection?()
-        if let t = second.firstTime { secondSelection?.noteFirst(t) }
-        var judgment = FrameJudgment(policy: .igpOnly, policyIndex: 0, packet: 0, time: base, segment: Segment(vlan: 0),
-                                     source: .zero, destination: .zero, ingress: Topology.PortID(site: 0, port: 0),
-                                     outcome: .delivered, cause: nil, entry: nil, location: nil, nextLocation: nil,
-                                     egress: nil, egressCount: 0, coreCopies: 0, excessCopies: 0, migration: nil)
-        clock = Int64.min
-        while let (packet, file) = try second.next() {
-            if let secondSelection, secondSelection.isExhausted { break }
-            report.packetsRead += 1
-            if second.number & 0xFFFF == 0, let progress {
-                let p = second.progress
-                progress(p.read, p.total, second.number)
-            }
-            guard let port = second.portMap.port(file: file, interface: packet.interface) else {
-                report.packetsUnclaimed += 1
-                continue
-            }
-            if let secondSelection, !secondSelection.selectsEverything {
-                let linkType = second.readers[file].linkType(ofInterface: packet.interface)
-                guard try secondSelection.admits(packet, linkType: linkType) else { continue }
-            }
-            clock = max(clock, packet.timestamp.nanoseconds(since: base))
-            second.decoders[file][packet.interface].decode(packet.data, into: &decoded)
-            guard extractor.extract(decoded, bytes: packet.data, into: &frame) else {
-                report.notEthernet += 1
-                continue
-            }
-            report.packetsSimulated += 1
-            let source: Int32 = frame.learnable ? (truth.station(frame.sourceKey) ?? -1) : -1
-            var destination: Int32 = -1
-            var dt = DestinationTruth.unknown
-            if frame.isUnicast {
-                destination = truth.station(frame.destinationKey) ?? -1
-                if destination >= 0 { dt = truth.destination(destination, at: clock) }
-            } else {
-                report.broadcasts += 1
-            }
-            judgment.packet = second.number
-            judgment.time = packet.timestamp
-            judgment.segment = frame.segment
-            judgment.source = frame.source
-            judgment.destination = frame.destination
-            judgment.ingress = port
-            for fabric in fabrics {
-                let judged = fabric.process(frame, source: source, destination: destination, truth: dt, ingress: port,
-                                            at: clock, judgment: &judgment)
-                if fabric.policyIndex == options.tracePolicy, let traceWriter {
-                    try traceWriter.write(packet, ingress: port, judgment: judged ? judgment : nil, frame: frame, copies: fabric.copies)
-                }
-                if judged {
-                    if let decisionLog { try decisionLog.log(judgment, copies: fabric.copies) }
-                    onJudgment?(judgment, decoded, packet.data)
+        if parallel {
+            let groups = truths.indices.map { t in fabrics.indices.filter { $0 % truths.count == t }.map { fabrics[$0] } }
+            let results = ParallelResults(count: groups.count)
+            // Each thread uses only its own group of fabrics, its own ground-truth copy and its
+            // own reader; progress is reported by the first.
+            let work = ParallelPassInputs(inputs: inputs, topology: topology, keepGoing: options.keepGoing, base: base,
+                                          groups: groups, truths: truths, progress: progress)
+            DispatchQueue.concurrentPerform(iterations: groups.count) { t in
+                do {
+                    var pass = FabricPassStatistics()
+                    let stream = try MergedCaptureStream(inputs: work.inputs, topology: work.topology, keepGoing: work.keepGoing)
+                    try runFabricPass(stream, fabrics: work.groups[t], truth: work.truths[t], base: work.base, selection: nil,
+                                      statistics: &pass, progress: t == 0 ? work.progress : nil,
+                                      traceWriter: nil, tracePolicy: -1, decisionLog: nil, onJudgment: nil)
+                    results.set(t, .success((pass, stream)))
+                } catch {
+                    results.set(t, .failure(error))
                 }
             }
+            for outcome in results.values {
+                if case .failure(let error)? = outcome { throw error }
+            }
+            guard case .success(let (pass, second))? = results.values[0] else { fatalError("pass 0 did not run") }
+            report.apply(pass)
+            report.outOfOrder = second.outOfOrder
+            report.unclaimed = second.portMap.unclaimed
+            report.skippedRecords = second.readers.reduce(0) { $0 + $1.skippedRecords }
+            report.skippedErrors = second.readers.compactMap(\.firstSkippedError)
+        } else {
+            let second = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing)
+            if let t = second.firstTime { secondSelection?.noteFirst(t) }
+            var pass = FabricPassStatistics()
+            try runFabricPass(second, fabrics: fabrics, truth: truth, base: base, selection: secondSelection,
+                              statistics: &pass, progress: progress, traceWriter: traceWriter,
+                              tracePolicy: options.tracePolicy, decisionLog: decisionLog, onJudgment: onJudgment)
+            report.apply(pass)
+            report.outOfOrder = second.outOfOrder
+            report.unclaimed = second.portMap.unclaimed
+            report.skippedRecords = second.readers.reduce(0) { $0 + $1.skippedRecords }
+            report.skippedErrors = second.readers.compactMap(\.firstSkippedError)
         }
         report.counts = fabrics.map(\.counts)
         report.losses = fabrics.map(\.losses)
-        report.outOfOrder = second.outOfOrder
-        report.unclaimed = second.portMap.unclaimed
-        report.skippedRecords = second.readers.reduce(0) { $0 + $1.skippedRecords }
-        report.skippedErrors = second.readers.compactMap(\.firstSkippedError)
         if let traceWriter {
             try traceWriter.finish()
             report.traceRecords = traceWriter.records
         }
         try decisionLog?.finish()
         return report
+    } catch let error as ConversionError {
+        throw error
     } catch let error as CaptureError {
         throw .capture(error)
     } catch let error as FilterError {
         throw .filter(error)
     } catch {
         fatalError("unexpected error \(error)")
+    }
+}
+
+/// What the second pass counts besides the fabrics' own tallies.
+struct FabricPassStatistics {
+    var packetsRead = 0
+    var packetsUnclaimed = 0
+    var notEthernet = 0
+    var packetsSimulated = 0
+    var broadcasts = 0
+}
+
+extension FabricReport {
+    mutating func apply(_ pass: FabricPassStatistics) {
+        packetsRead = pass.packetsRead
+        packetsUnclaimed = pass.packetsUnclaimed
+        notEthernet = pass.notEthernet
+        packetsSimulated = pass.packetsSimulated
+        broadcasts = pass.broadcasts
+    }
+}
+
+/// What the parallel passes share (read-only, or used by one thread each).
+private struct ParallelPassInputs: @unchecked Sendable {
+    var inputs: [String]
+    var topology: Topology?
+    var keepGoing: Bool
+    var base: Timestamp
+    var groups: [[EdgeFabric]]
+    var truths: [FabricGroundTruth]
+    var progress: ((UInt64, UInt64?, Int) -> Void)?
+}
+
+/// Results of the parallel passes, filled under a lock.
+private final class ParallelResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var values: [Result<(FabricPassStatistics, MergedCaptureStream), any Error>?]
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: Result<(FabricPassStatistics, MergedCaptureStream), any Error>) {
+        lock.lock()
+        values[i] = value
+        lock.unlock()
+    }
+}
+
+/// The second pass of SPEC §2 for `fabrics`: every frame, in time order, through each policy's
+/// edge devices (steps 1–4), with the forwarded trace, decision log and callback when asked.
+private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric], truth: FabricGroundTruth,
+                           base: Timestamp, selection: PacketSelection?, statistics: inout FabricPassStatistics,
+                           progress: ((UInt64, UInt64?, Int) -> Void)?, traceWriter: FabricTraceWriter?,
+                           tracePolicy: Int, decisionLog: FabricDecisionLog?,
+                           onJudgment: ((FrameJudgment, DecodedPacket, UnsafeRawBufferPointer) -> Void)?) throws {
+    var extractor = FabricFrameExtractor()
+    var decoded = DecodedPacket()
+    var frame = FabricFrame()
+    var judgment = FrameJudgment(policy: .igpOnly, policyIndex: 0, packet: 0, time: base, segment: Segment(vlan: 0),
+                                 source: .zero, destination: .zero, ingress: Topology.PortID(site: 0, port: 0),
+                                 outcome: .delivered, cause: nil, entry: nil, location: nil, nextLocation: nil,
+                                 egress: nil, egressCount: 0, coreCopies: 0, excessCopies: 0, migration: nil)
+    var clock = Int64.min
+    while let (packet, file) = try second.next() {
+        if let selection, selection.isExhausted { break }
+        statistics.packetsRead += 1
+        if second.number & 0xFFFF == 0, let progress {
+            let p = second.progress
+            progress(p.read, p.total, second.number)
+        }
+        guard let port = second.portMap.port(file: file, interface: packet.interface) else {
+            statistics.packetsUnclaimed += 1
+            continue
+        }
+        if let selection, !selection.selectsEverything {
+            let linkType = second.readers[file].linkType(ofInterface: packet.interface)
+            guard try selection.admits(packet, linkType: linkType) else { continue }
+        }
+        clock = max(clock, packet.timestamp.nanoseconds(since: base))
+        second.decoders[file][packet.interface].decode(packet.data, into: &decoded)
+        guard extractor.extract(decoded, bytes: packet.data, into: &frame) else {
+            statistics.notEthernet += 1
+            continue
+        }
+        statistics.packetsSimulated += 1
+        let source: Int32 = frame.learnable ? (truth.station(frame.sourceKey) ?? -1) : -1
+        var destination: Int32 = -1
+        var dt = DestinationTruth.unknown
+        if frame.isUnicast {
+            destination = truth.station(frame.destinationKey) ?? -1
+            if destination >= 0 { dt = truth.destination(destination, at: clock) }
+        } else {
+            statistics.broadcasts += 1
+        }
+        judgment.packet = second.number
+        judgment.time = packet.timestamp
+        judgment.segment = frame.segment
+        judgment.source = frame.source
+        judgment.destination = frame.destination
+        judgment.ingress = port
+        for fabric in fabrics {
+            let judged = fabric.process(frame, source: source, destination: destination, truth: dt, ingress: port,
+                                        at: clock, judgment: &judgment)
+            if fabric.policyIndex == tracePolicy, let traceWriter {
+                try traceWriter.write(packet, ingress: port, judgment: judged ? judgment : nil, frame: frame, copies: fabric.copies)
+            }
+            if judged {
+                if let decisionLog { try decisionLog.log(judgment, copies: fabric.copies) }
+                onJudgment?(judgment, decoded, packet.data)
+            }
+        }
     }
 }
