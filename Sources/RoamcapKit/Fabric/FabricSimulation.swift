@@ -143,8 +143,8 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
             report.apply(pass)
             report.outOfOrder = second.outOfOrder
             report.unclaimed = second.portMap.unclaimed
-            report.skippedRecords = second.readers.reduce(0) { $0 + $1.skippedRecords }
-            report.skippedErrors = second.readers.compactMap(\.firstSkippedError)
+            report.skippedRecords = second.skippedRecords
+            report.skippedErrors = second.skippedErrors
         } else {
             let second = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing)
             if let t = second.firstTime { secondSelection?.noteFirst(t) }
@@ -155,8 +155,8 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
             report.apply(pass)
             report.outOfOrder = second.outOfOrder
             report.unclaimed = second.portMap.unclaimed
-            report.skippedRecords = second.readers.reduce(0) { $0 + $1.skippedRecords }
-            report.skippedErrors = second.readers.compactMap(\.firstSkippedError)
+            report.skippedRecords = second.skippedRecords
+            report.skippedErrors = second.skippedErrors
         }
         report.counts = fabrics.map(\.counts)
         report.losses = fabrics.map(\.losses)

@@ -190,85 +190,47 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings flowSet
                          keepGoing: Bool = false, policy: FlowPolicyReplay? = nil,
                          progress: ((UInt64, UInt64?, Int) -> Void)? = nil) throws(ConversionError) -> FlowAnalysis {
     do {
-        let readers = try inputs.map { (path) throws(CaptureError) -> CaptureReader in
-            let reader = try CaptureReader(path: path)
-            reader.keepGoing = keepGoing
-            return reader
-        }
         var settings = flowSettings
         if policy != nil { settings.retainsPacketFlows = true }
-        let portMap = CapturePortMap(topology: topology, files: inputs)
+        let stream = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: keepGoing)
+        let portMap = stream.portMap
         let tracker = TableTracker(topology: portMap.topology, settings: tableSettings)
+        var interfacesSeen = stream.interfaceCount
         let table = FlowTable(settings: settings)
-        var decoders = [[PacketDecoder]](repeating: [], count: readers.count)
-        var lastTimes = [Timestamp?](repeating: nil, count: readers.count)
         var decoded = DecodedPacket()
         var result = FlowAnalysis(flows: [], migrations: [], topology: portMap.topology)
-
-        func advance(_ i: Int) throws(CaptureError) -> Packet? {
-            let reader = readers[i]
-            while let record = try reader.next() {
-                switch record {
-                case .packet(let packet):
-                    return packet
-                case .interface(let interface):
-                    let index = reader.interfaces.count - 1
-                    portMap.register(file: i, index: index, interface: interface)
-                    decoders[i].append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType)))
-                    if portMap.topology.sites.count != tracker.topology.sites.count {
-                        tracker.update(topology: portMap.topology)
-                    }
-                case .section, .other:
-                    break
-                }
-            }
-            return nil
-        }
-
-        var pending: [Packet?] = []
-        for i in readers.indices { pending.append(try advance(i)) }
-        let earliest = pending.compactMap { $0?.timestamp }.min()
-        result.firstTime = earliest
-        if let earliest { selection?.noteFirst(earliest) }
-        var number = 0
-        while true {
-            var best = -1
-            for i in pending.indices {
-                guard let candidate = pending[i] else { continue }
-                if best < 0 || candidate.timestamp < pending[best]!.timestamp { best = i }
-            }
-            if best < 0 { break }
+        result.firstTime = stream.firstTime
+        if let earliest = stream.firstTime { selection?.noteFirst(earliest) }
+        while let (packet, file) = try stream.next() {
             if let selection, selection.isExhausted { break }
-            let packet = pending[best]!
+            if stream.interfaceCount != interfacesSeen {
+                interfacesSeen = stream.interfaceCount
+                tracker.update(topology: portMap.topology)
+            }
             result.packetsRead += 1
-            number += 1
-            if let last = lastTimes[best], packet.timestamp < last { result.outOfOrder += 1 }
-            lastTimes[best] = packet.timestamp
             let admitted: Bool
             if let selection, !selection.selectsEverything {
-                admitted = try selection.admits(packet, linkType: readers[best].linkType(ofInterface: packet.interface))
+                admitted = try selection.admits(packet, linkType: stream.readers[file].linkType(ofInterface: packet.interface))
             } else {
                 admitted = true
             }
             if admitted {
-                decoders[best][packet.interface].decode(packet.data, into: &decoded)
+                stream.decoders[file][packet.interface].decode(packet.data, into: &decoded)
                 table.observe(decoded, bytes: packet.data, originalLength: packet.originalLength,
-                              time: packet.timestamp, packet: number)
-                if let port = portMap.port(file: best, interface: packet.interface) {
-                    tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: number)
+                              time: packet.timestamp, packet: stream.number)
+                if let port = portMap.port(file: file, interface: packet.interface) {
+                    tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: stream.number)
                 } else {
                     result.packetsUnclaimed += 1
                 }
                 result.packetsProcessed += 1
             }
-            pending[best] = try advance(best)
-            if number & 0xFFFF == 0, let progress {
-                let read = readers.reduce(UInt64(0)) { $0 + $1.progress.read }
-                let totals = readers.map(\.progress.total)
-                let total: UInt64? = totals.contains(where: { $0 == nil }) ? nil : totals.reduce(0) { $0 + $1! }
-                progress(read, total, number)
+            if stream.number & 0xFFFF == 0, let progress {
+                let p = stream.progress
+                progress(p.read, p.total, stream.number)
             }
         }
+        result.outOfOrder = stream.outOfOrder
         table.finish()
         if let policy {
             // The fabric's outcomes for the same frames (numbered alike) replace what the
@@ -293,8 +255,8 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings flowSet
         result.migrations = tracker.events.filter { $0.kind == .migration || $0.kind == .moved }
         result.flows = flowRecords(table.flows, migrations: result.migrations, window: settings.migrationWindow,
                                    hasPolicy: policy != nil)
-        result.skippedRecords = readers.reduce(0) { $0 + $1.skippedRecords }
-        result.skippedErrors = readers.compactMap(\.firstSkippedError)
+        result.skippedRecords = stream.skippedRecords
+        result.skippedErrors = stream.skippedErrors
         return result
     } catch let error as ConversionError {
         throw error

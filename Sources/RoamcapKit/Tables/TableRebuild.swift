@@ -35,83 +35,45 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
                           selection: PacketSelection? = nil, at: TimeBound? = nil, keepGoing: Bool = false,
                           progress: ((UInt64, UInt64?, Int) -> Void)? = nil) throws(ConversionError) -> TableRebuildResult {
     do {
-        let readers = try inputs.map { (path) throws(CaptureError) -> CaptureReader in
-            let reader = try CaptureReader(path: path)
-            reader.keepGoing = keepGoing
-            return reader
-        }
-        let portMap = CapturePortMap(topology: topology, files: inputs)
+        let stream = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: keepGoing)
+        let portMap = stream.portMap
         let tracker = TableTracker(topology: portMap.topology, settings: settings)
-        var decoders = [[PacketDecoder]](repeating: [], count: readers.count)
-        var lastTimes = [Timestamp?](repeating: nil, count: readers.count)
+        var interfacesSeen = stream.interfaceCount
         var decoded = DecodedPacket()
         var result = TableRebuildResult(events: [], topology: portMap.topology)
-
-        /// Reads input `i` up to its next packet, registering interfaces on the way.
-        func advance(_ i: Int) throws(CaptureError) -> Packet? {
-            let reader = readers[i]
-            while let record = try reader.next() {
-                switch record {
-                case .packet(let packet):
-                    return packet
-                case .interface(let interface):
-                    let index = reader.interfaces.count - 1
-                    portMap.register(file: i, index: index, interface: interface)
-                    decoders[i].append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType)))
-                    if portMap.topology.sites.count != tracker.topology.sites.count {
-                        tracker.update(topology: portMap.topology)
-                    }
-                case .section, .other:
-                    break
-                }
-            }
-            return nil
-        }
-
-        var pending: [Packet?] = []
-        for i in readers.indices { pending.append(try advance(i)) }
-        let earliest = pending.compactMap { $0?.timestamp }.min()
+        let earliest = stream.firstTime
         result.firstTime = earliest
         if let earliest { selection?.noteFirst(earliest) }
         let end = earliest.flatMap { at?.resolve(reference: $0) }
-        var number = 0
-        while true {
-            var best = -1
-            for i in pending.indices {
-                guard let candidate = pending[i] else { continue }
-                if best < 0 || candidate.timestamp < pending[best]!.timestamp { best = i }
-            }
-            if best < 0 { break }
+        while let (packet, file) = try stream.next() {
             if let selection, selection.isExhausted { break }
-            let packet = pending[best]!
             if let end, end < packet.timestamp { break }
+            if stream.interfaceCount != interfacesSeen {
+                interfacesSeen = stream.interfaceCount
+                tracker.update(topology: portMap.topology)
+            }
             result.packetsRead += 1
-            number += 1
-            if let last = lastTimes[best], packet.timestamp < last { result.outOfOrder += 1 }
-            lastTimes[best] = packet.timestamp
-            if let port = portMap.port(file: best, interface: packet.interface) {
+            if let port = portMap.port(file: file, interface: packet.interface) {
                 let admitted: Bool
                 if let selection, !selection.selectsEverything {
-                    admitted = try selection.admits(packet, linkType: readers[best].linkType(ofInterface: packet.interface))
+                    admitted = try selection.admits(packet, linkType: stream.readers[file].linkType(ofInterface: packet.interface))
                 } else {
                     admitted = true
                 }
                 if admitted {
-                    decoders[best][packet.interface].decode(packet.data, into: &decoded)
-                    tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: number)
+                    stream.decoders[file][packet.interface].decode(packet.data, into: &decoded)
+                    tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: stream.number)
                     result.packetsProcessed += 1
                 }
             } else {
                 result.packetsUnclaimed += 1
             }
-            pending[best] = try advance(best)
-            if number & 0xFFFF == 0, let progress {
-                let read = readers.reduce(UInt64(0)) { $0 + $1.progress.read }
-                let totals = readers.map(\.progress.total)
-                let total: UInt64? = totals.contains(where: { $0 == nil }) ? nil : totals.reduce(0) { $0 + $1! }
-                progress(read, total, number)
+            if stream.number & 0xFFFF == 0, let progress {
+                let p = stream.progress
+                progress(p.read, p.total, stream.number)
             }
         }
+        result.outOfOrder = stream.outOfOrder
         if let end {
             tracker.advance(to: end)
             var snapshot = tracker.snapshot()
@@ -121,8 +83,8 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
         result.events = tracker.events
         result.topology = portMap.topology
         result.unclaimed = portMap.unclaimed
-        result.skippedRecords = readers.reduce(0) { $0 + $1.skippedRecords }
-        result.skippedErrors = readers.compactMap(\.firstSkippedError)
+        result.skippedRecords = stream.skippedRecords
+        result.skippedErrors = stream.skippedErrors
         return result
     } catch let error as CaptureError {
         throw .capture(error)

@@ -2,7 +2,8 @@ import CaptureFile
 import PacketWire
 
 /// The inputs merged in time order (ties: input order, then file order), each capture interface
-/// mapped to a topology port as `rebuildTables` does. Used once per pass of the simulation.
+/// mapped to a topology port (the default topology grows a site per new interface). `tables`,
+/// `flows` and each pass of `simulate` read their inputs through it.
 final class MergedCaptureStream {
     let readers: [CaptureReader]
     let portMap: CapturePortMap
@@ -14,6 +15,8 @@ final class MergedCaptureStream {
     /// Packets returned so far (the number of the last one).
     private(set) var number = 0
     private(set) var outOfOrder = 0
+    /// Capture interfaces registered so far (the port map changes when this does).
+    private(set) var interfaceCount = 0
     /// The earliest timestamp of the input.
     private(set) var firstTime: Timestamp?
 
@@ -40,6 +43,7 @@ final class MergedCaptureStream {
             case .interface(let interface):
                 portMap.register(file: i, index: reader.interfaces.count - 1, interface: interface)
                 decoders[i].append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType)))
+                interfaceCount += 1
             case .section, .other:
                 break
             }
@@ -67,6 +71,10 @@ final class MergedCaptureStream {
         returned = best
         return (packet, best)
     }
+
+    /// Unreadable records skipped (with `keepGoing`) over every input, and the first error of each.
+    var skippedRecords: Int { readers.reduce(0) { $0 + $1.skippedRecords } }
+    var skippedErrors: [CaptureError] { readers.compactMap(\.firstSkippedError) }
 
     /// Bytes read so far and the total when every input's size is known.
     var progress: (read: UInt64, total: UInt64?) {
