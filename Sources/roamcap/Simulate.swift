@@ -91,6 +91,9 @@ extension Roamcap {
 
         func run() throws {
             let (policies, settings, traceIndex) = try parsed()
+            if output == "-" && decisions == "-" {
+                throw RoamcapFailure(message: "-o - and --decisions - cannot both write to standard output")
+            }
             if inputs.contains("-") {
                 throw RoamcapFailure(message: "simulate reads its inputs twice and cannot read standard input; save it to a file first")
             }
@@ -131,17 +134,18 @@ extension Roamcap {
                 let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
                 warn("skipped \(result.skippedRecords) unreadable records\(first)")
             }
+            let destination = ReportDestination(streams: [output, decisions])
             switch report.format {
             case .json:
-                writeStandardOutput(result.json.pretty() + "\n")
+                destination.write(result.json.pretty() + "\n")
             case .ndjson:
-                writeStandardOutput(result.policies.indices.map { result.json(policy: $0).rendered() + "\n" }.joined())
+                destination.write(result.policies.indices.map { result.json(policy: $0).rendered() + "\n" }.joined())
             case .csv:
-                writeStandardOutput(Report(columns: FabricReport.flatColumns, rows: result.flatRows).rendered(.csv))
+                destination.write(Report(columns: FabricReport.flatColumns, rows: result.flatRows).rendered(.csv))
             case .table:
-                writeStandardOutput(result.text())
+                destination.write(result.text())
                 if let output {
-                    writeStandardOutput("\nforwarded trace (\(policies[traceIndex].rawValue)): \(output), "
+                    destination.write("\nforwarded trace (\(policies[traceIndex].rawValue)): \(output), "
                                         + "\(result.traceRecords) records\n")
                 }
             }

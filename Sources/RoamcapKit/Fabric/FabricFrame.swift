@@ -1,8 +1,8 @@
 import CaptureFile
 import PacketWire
 
-/// What the fabric needs of a frame: its segment, MACs and ARP sender. VXLAN frames count as
-/// their inner frame, keyed by VNI (as in `tables`).
+/// What the fabric needs of a frame: its segment, MACs and ARP sender, all from the outermost
+/// Ethernet header (SPEC §2: a tunnel payload — VXLAN, GENEVE, GRE — is opaque to the edge devices).
 public struct FabricFrame: Sendable {
     public var segment = Segment(vlan: 0)
     public var source = MACAddress.zero
@@ -21,24 +21,13 @@ public struct FabricFrame: Sendable {
     public var destinationKey: StationKey { StationKey(segment: segment, mac: destination) }
 }
 
-/// Extracts `FabricFrame`s from decoded packets, decoding VXLAN inner frames into a reused buffer.
+/// Extracts `FabricFrame`s from decoded packets by their outermost Ethernet header.
 struct FabricFrameExtractor {
-    private var inner = DecodedPacket()
-    private let innerDecoder = PacketDecoder(linkType: .ethernet)
-
     /// Fills `frame` from `decoded`; false when the packet is not an Ethernet frame.
     @inline(__always)
-    mutating func extract(_ decoded: DecodedPacket, bytes: UnsafeRawBufferPointer, into frame: inout FabricFrame) -> Bool {
+    func extract(_ decoded: DecodedPacket, bytes: UnsafeRawBufferPointer, into frame: inout FabricFrame) -> Bool {
         guard decoded.layers.contains(.ethernet), let source = decoded.sourceMACAddress,
               let destination = decoded.destinationMACAddress else { return false }
-        if decoded.layers.contains(.vxlan), decoded.innerFrameOffset < bytes.count {
-            let innerBytes = UnsafeRawBufferPointer(rebasing: bytes[decoded.innerFrameOffset...])
-            innerDecoder.decode(innerBytes, into: &inner)
-            if inner.layers.contains(.ethernet), let s = inner.sourceMACAddress, let d = inner.destinationMACAddress {
-                fill(&frame, inner, segment: Segment(vni: decoded.vxlanNetworkIdentifier), source: s, destination: d)
-                return true
-            }
-        }
         fill(&frame, decoded, segment: Segment(vlan: decoded.outerVLANIdentifier), source: source, destination: destination)
         return true
     }

@@ -70,7 +70,7 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
     throws(ConversionError) -> FabricReport {
     do {
         let truth = FabricGroundTruth()
-        var extractor = FabricFrameExtractor()
+        let extractor = FabricFrameExtractor()
         var decoded = DecodedPacket()
         var frame = FabricFrame()
 
@@ -228,7 +228,7 @@ private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric],
                            progress: ((UInt64, UInt64?, Int) -> Void)?, traceWriter: FabricTraceWriter?,
                            tracePolicy: Int, decisionLog: FabricDecisionLog?,
                            onJudgment: ((FrameJudgment, DecodedPacket, UnsafeRawBufferPointer) -> Void)?) throws {
-    var extractor = FabricFrameExtractor()
+    let extractor = FabricFrameExtractor()
     var decoded = DecodedPacket()
     var frame = FabricFrame()
     var judgment = FrameJudgment(policy: .igpOnly, policyIndex: 0, packet: 0, time: base, segment: Segment(vlan: 0),
