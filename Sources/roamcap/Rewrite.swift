@@ -39,7 +39,11 @@ extension Roamcap {
             (pcapng with --annotate). The filters choose which packets are written.
 
             The summary has one row per entry with its counts per direction, and every learned \
-            entry with the packet that taught it (--format json for scripts).
+            entry with the packet that taught it. --format json (SPEC §5): {"packets", \
+            "rewritten", "bySource", "byDestination", "truncated", "entries": [{"vm"?, "primary", \
+            "new", "from", "until"?, "learnedAt"?, "packets"}]}, with times absolute (RFC 3339) \
+            even where the input gave seconds after the earliest packet, and "until" set on an \
+            entry that a later one replaced or removed.
             """)
 
         @Argument(help: ArgumentHelp("Input captures ('-' for standard input).", valueName: "input"))

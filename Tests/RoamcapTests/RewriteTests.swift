@@ -111,7 +111,7 @@ import Glibc
         let icmp6 = cases.firstIndex { $0.name == "icmpv6 error from post" }!
         #expect(Array(after[icmp6].2[(14 + 40 + 8 + 24)..<(14 + 40 + 8 + 40)]) == NATFixture.v6(NATFixture.p6))
         // Summary: counts per entry and direction, truncated packets counted.
-        #expect(r.stdout.contains("\"truncatedRewritten\": 1"))
+        #expect(r.stdout.contains("\"truncated\": 1,"))
         #expect(r.stdout.contains("\"icmpQuotedTranslated\": 3"))
         #expect(r.stdout.contains("\"rewritten\": \(cases.filter { $0.expected != nil }.count)"))
     }

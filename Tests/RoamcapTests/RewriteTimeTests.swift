@@ -1,4 +1,5 @@
 import CaptureFile
+import Foundation
 import PacketWire
 import RoamcapKit
 import Testing
@@ -55,6 +56,37 @@ import Testing
         for i in 0..<5 { #expect(a[i].2 == b[i].2) }
     }
 
+    /// SPEC §5: the summary's names, with relative times echoed as absolute ones and `until` set
+    /// where a later entry replaced or removed an entry.
+    @Test func summaryNamesAndAbsoluteTimes() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        try Self.writeTrace(dir + "/in.pcap", Array(repeating: Self.udpTo("10.1.0.7"), count: 10))
+        TestSupport.writeFile(dir + "/n.ndjson", Array("""
+        {"time": 5, "vm": "web-1", "primary": "10.1.0.7", "new": "10.9.0.7"}
+        {"time": "2026-11-20T10:00:07Z", "vm": "web-1", "primary": "10.1.0.7", "new": "10.9.9.7"}
+        {"time": 9, "vm": "web-1", "primary": "10.1.0.7", "new": null}
+        """.utf8))
+        let r = TestSupport.run(roamcap, ["rewrite", dir + "/in.pcap", "-o", dir + "/out.pcap",
+                                          "--notifications", dir + "/n.ndjson", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(summary["packets"] as? Int == 10)
+        #expect(summary["rewritten"] as? Int == 4)
+        #expect(summary["byDestination"] as? Int == 4)
+        #expect(summary["bySource"] as? Int == 0)
+        #expect(summary["truncated"] as? Int == 0)
+        let entries = try #require(summary["entries"] as? [[String: Any]])
+        #expect(entries.count == 3)
+        #expect(entries.map { $0["vm"] as? String } == ["web-1", "web-1", "web-1"])
+        #expect(entries.map { $0["new"] as? String } == ["10.9.0.7", "10.9.9.7", nil])
+        #expect(entries.map { $0["from"] as? String } == ["2026-11-20T10:00:05.000000000Z", "2026-11-20T10:00:07.000000000Z",
+                                                           "2026-11-20T10:00:09.000000000Z"])
+        #expect(entries.map { $0["until"] as? String } == ["2026-11-20T10:00:07.000000000Z", "2026-11-20T10:00:09.000000000Z", nil])
+        #expect(entries.map { $0["packets"] as? Int } == [2, 2, 0])
+        #expect(entries.allSatisfy { $0["learnedAt"] == nil })
+    }
+
     @Test func staticTablesInYAMLAndCSVWithWindows() throws {
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }
@@ -81,10 +113,10 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try Self.destinations(dir + "/out.pcap") == ["-", "10.1.0.7", "-", "10.9.0.7", "10.9.0.7", "-", "10.1.0.7"])
         #expect(r.stdout.contains("\"mac\": \"02:00:00:00:00:07\""))
-        #expect(r.stdout.contains("\"packet\": 3"))
         #expect(r.stdout.contains("\"evidence\": \"garp\""))
         #expect(r.stdout.contains("\"endedAtPacket\": 6"))
-        #expect(r.stdout.contains("\"toVM\": 2"))
+        #expect(r.stdout.contains("\"byDestination\": 2"))
+        #expect(r.stdout.contains("\"learnedAt\": 3"))
     }
 
     @Test func directionByInterface() throws {
@@ -225,7 +257,7 @@ extension RewriteTimeTests {
         let r = TestSupport.run(roamcap, ["rewrite", dir + "/in.pcap", "-o", dir + "/out.pcap", "--learn", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("\"evidence\": \"unsolicited-na\""))
-        #expect(r.stdout.contains("\"packet\": 4"))
+        #expect(r.stdout.contains("\"learnedAt\": 4"))
         let destinations = try Self.destinations(dir + "/out.pcap")
         #expect(destinations[2] == NATFixture.p6 && destinations[4] == NATFixture.n6)
     }

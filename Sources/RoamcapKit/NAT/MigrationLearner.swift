@@ -13,6 +13,8 @@ public struct LearnedEntry: Sendable {
     public var evidence: String
     /// The packet that ended it (the MAC announced its primary again, or another address), if any.
     public var endedAtPacket: Int?
+    /// That packet's time: the entry is active until then.
+    public var endedAt: Timestamp?
 }
 
 /// Learns migration entries from what VMs announce after moving (SPEC §1): a MAC's primary is the
@@ -74,6 +76,7 @@ public final class MigrationLearner {
         if let active, learned[active].new == address { return }  // the same announcement again
         if let active {
             learned[active].endedAtPacket = packet.number
+            learned[active].endedAt = packet.timestamp
             byPrimary[learned[active].primary] = nil
             byPost[learned[active].new] = nil
             if isV4 { activeV4[mac] = nil } else { activeV6[mac] = nil }

@@ -30,6 +30,8 @@ public struct EntryCounts: Sendable {
     public var embedded = 0
     /// Rewritten packets that were truncated (captured < original length).
     public var truncated = 0
+    /// Packets this entry rewrote (once each, whichever addresses it changed).
+    public var packets = 0
 }
 
 /// One flow a dry run saw changing.
@@ -59,6 +61,11 @@ public struct RewriteResult: Sendable {
     public var flows: [(FlowChange, packets: Int, first: Timestamp, last: Timestamp)] = []
     public var skippedRecords = 0
     public var skippedError: CaptureError?
+    /// The earliest packet of the input, against which relative entry times were resolved
+    /// (nil when no entry gave a relative time).
+    public var reference: Timestamp?
+    /// The table's entries as replayed: times resolved, each cut by the entry that replaced it.
+    public var spans: [MigrationTable.ActiveSpan] = []
 }
 
 /// `roamcap rewrite`: replays a migration table over a trace (SPEC §1) and writes the rewritten
@@ -68,8 +75,10 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                          progress: ((CaptureReader, Int) -> Void)? = nil) throws(ConversionError) -> RewriteResult {
     do {
         var reference = Timestamp(seconds: 0, nanoseconds: 0)
+        var resolvedReference: Timestamp?
         if MigrationTable.needsReference(options.entries) {
             reference = try earliestTimestamp(path)
+            resolvedReference = reference
         }
         let table = MigrationTable(entries: options.entries, reference: reference)
         let learner = options.learn ? MigrationLearner() : nil
@@ -83,6 +92,8 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
         }
         let writer = output.map { TraceWriter(output: $0, format: format) }
         var result = RewriteResult(input: path)
+        result.reference = resolvedReference
+        result.spans = table.spans
         result.table = options.entries
         result.tableCounts = Array(repeating: EntryCounts(), count: options.entries.count)
         var outputID: [Int] = []
@@ -128,6 +139,12 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                     }
                     if outcome.destinationSpan >= 0 { count(outcome.destinationSpan, outcome.destinationLearned, toVM: true) }
                     if outcome.sourceSpan >= 0 { count(outcome.sourceSpan, outcome.sourceLearned, toVM: false) }
+                    // Once per packet and entry, even when one entry changed both addresses.
+                    let sides = [(outcome.destinationSpan, outcome.destinationLearned),
+                                 (outcome.sourceSpan, outcome.sourceLearned)].filter { $0.0 >= 0 }
+                    for (k, (span, learned)) in sides.enumerated() where k == 0 || (span, learned) != sides[0] {
+                        if learned { result.learnedCounts[span].packets += 1 } else { result.tableCounts[span].packets += 1 }
+                    }
                     if options.dryRun {
                         PacketDecoder(linkType: LinkType(rawValue: linkType)).decode(packet.data, into: &decoded)
                         if let source = decoded.sourceAddress, let destination = decoded.destinationAddress {

@@ -1,39 +1,34 @@
 import CaptureFile
 import PacketWire
 
-/// The summary `roamcap rewrite` prints.
+/// The summary `roamcap rewrite` prints; its JSON names are SPEC §5's (more may be added).
 public enum RewriteReport {
     public static func json(_ r: RewriteResult, dryRun: Bool) -> JSONValue {
-        func counts(_ c: EntryCounts) -> [(String, JSONValue)] {
-            [("toVM", .int(Int64(c.toVM))), ("fromVM", .int(Int64(c.fromVM))),
-             ("icmpQuoted", .int(Int64(c.embedded))), ("truncated", .int(Int64(c.truncated)))]
+        var entries: [JSONValue] = []
+        for (i, e) in r.table.enumerated() {
+            entries.append(tableEntry(r, i, e))
         }
-        func time(_ t: TimeBound?) -> JSONValue {
-            switch t {
-            case nil: return .null
-            case .absolute(let ts)?: return .string(ts.rfc3339)
-            case .relative(let ns)?: return .string("+" + formatDouble(Double(ns) / 1e9, 9) + "s")
-            }
+        for (i, e) in r.learned.enumerated() {
+            var fields: [(String, JSONValue)] = [
+                ("primary", .string(e.primary.description)), ("new", .string(e.new.description)),
+                ("from", .string(e.time.rfc3339)),
+            ]
+            if let ended = e.endedAt { fields.append(("until", .string(ended.rfc3339))) }
+            fields += [("learnedAt", .int(Int64(e.packet))), ("packets", .int(Int64(r.learnedCounts[i].packets))),
+                       ("mac", .string(e.mac.description)), ("evidence", .string(e.evidence)),
+                       ("endedAtPacket", e.endedAtPacket.map { .int(Int64($0)) } ?? .null)]
+            entries.append(.object(fields + counts(r.learnedCounts[i])))
         }
+        let all = r.tableCounts + r.learnedCounts
         var fields: [(String, JSONValue)] = [
             ("input", .string(r.input)),
             ("packets", .int(Int64(r.packets))),
             ("rewritten", .int(Int64(r.rewritten))),
-            ("truncatedRewritten", .int(Int64(r.truncatedRewritten))),
+            ("bySource", .int(Int64(all.reduce(0) { $0 + $1.fromVM }))),
+            ("byDestination", .int(Int64(all.reduce(0) { $0 + $1.toVM }))),
+            ("truncated", .int(Int64(r.truncatedRewritten))),
             ("icmpQuotedTranslated", .int(Int64(r.embeddedTranslated))),
-            ("entries", .array(r.table.enumerated().map { i, e in
-                .object([("vm", e.vm.map(JSONValue.string) ?? .null), ("primary", .string(e.primary.description)),
-                         ("new", e.new.map { .string($0.description) } ?? .null),
-                         ("from", time(e.from)), ("until", time(e.until)), ("origin", .string(e.origin))]
-                        + counts(r.tableCounts[i]))
-            })),
-            ("learned", .array(r.learned.enumerated().map { i, e in
-                .object([("mac", .string(e.mac.description)), ("primary", .string(e.primary.description)),
-                         ("new", .string(e.new.description)), ("packet", .int(Int64(e.packet))),
-                         ("time", .string(e.time.rfc3339)), ("evidence", .string(e.evidence)),
-                         ("endedAtPacket", e.endedAtPacket.map { .int(Int64($0)) } ?? .null)]
-                        + counts(r.learnedCounts[i]))
-            })),
+            ("entries", .array(entries)),
         ]
         if dryRun {
             fields.append(("flows", .array(r.flows.map { f in
@@ -46,6 +41,30 @@ public enum RewriteReport {
             })))
         }
         return .object(fields)
+    }
+
+    /// Per entry: addresses rewritten in each direction, quoted headers translated, truncated packets.
+    static func counts(_ c: EntryCounts) -> [(String, JSONValue)] {
+        [("byDestination", .int(Int64(c.toVM))), ("bySource", .int(Int64(c.fromVM))),
+         ("icmpQuoted", .int(Int64(c.embedded))), ("truncated", .int(Int64(c.truncated)))]
+    }
+
+    /// A static or notified entry, its times absolute: `from` as replayed (null when it has no
+    /// beginning), `until` where it ended (its own, or the time a later entry replaced it).
+    static func tableEntry(_ r: RewriteResult, _ i: Int, _ e: MigrationEntry) -> JSONValue {
+        let reference = r.reference ?? Timestamp(seconds: 0, nanoseconds: 0)
+        let span = r.spans.first { $0.entry == i }
+        var from = span?.from ?? e.from?.resolve(reference: reference)
+        var until = span?.until ?? e.until?.resolve(reference: reference)
+        if from?.seconds == .min { from = nil }
+        if until?.seconds == .max { until = nil }
+        var fields: [(String, JSONValue)] = []
+        if let vm = e.vm { fields.append(("vm", .string(vm))) }
+        fields += [("primary", .string(e.primary.description)), ("new", e.new.map { .string($0.description) } ?? .null),
+                   ("from", from.map { .string($0.rfc3339) } ?? .null)]
+        if let until { fields.append(("until", .string(until.rfc3339))) }
+        fields += [("packets", .int(Int64(r.tableCounts[i].packets))), ("origin", .string(e.origin))]
+        return .object(fields + counts(r.tableCounts[i]))
     }
 
     static func entryName(_ r: RewriteResult, _ f: FlowChange) -> String {
