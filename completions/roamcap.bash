@@ -328,7 +328,7 @@ _roamcap_tables() {
     repeating_flags=()
     non_repeating_flags=(--strict-vlan --keep-going --version -h --help)
     repeating_options=()
-    non_repeating_options=(--topology --at --mac --ip --vlan --aging --duplicate-moves --duplicate-window --duplicate-ip-window --format -f --filter --from --until -c --count)
+    non_repeating_options=(--topology --at --mac --ip --vlan --aging --duplicate-moves --duplicate-window --duplicate-ip-window --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -374,6 +374,9 @@ _roamcap_tables() {
         return
         ;;
     '-c'|'--count')
+        return
+        ;;
+    '--read-filter')
         return
         ;;
     esac
@@ -447,7 +450,7 @@ _roamcap_simulate() {
     repeating_flags=()
     non_repeating_flags=(--force --strict-vlan --keep-going --version -h --help)
     repeating_options=(--policy --advertise-delay)
-    non_repeating_options=(--topology --aging --unknown-unicast -o --output --trace-policy --decisions --output-format --compress --format -f --filter --from --until -c --count)
+    non_repeating_options=(--topology --aging --unknown-unicast -o --output --trace-policy --decisions --output-format --compress --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -498,6 +501,9 @@ _roamcap_simulate() {
     '-c'|'--count')
         return
         ;;
+    '--read-filter')
+        return
+        ;;
     esac
 }
 
@@ -505,7 +511,7 @@ _roamcap_flows() {
     repeating_flags=()
     non_repeating_flags=(--outages-only --silence-runs --no-silence-runs --strict-vlan --keep-going --version -h --help)
     repeating_options=(--policy --advertise-delay)
-    non_repeating_options=(--topology --top --silence --migration-window --aging --unknown-unicast --format -f --filter --from --until -c --count)
+    non_repeating_options=(--topology --top --silence --migration-window --aging --unknown-unicast --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -548,6 +554,9 @@ _roamcap_flows() {
         return
         ;;
     '-c'|'--count')
+        return
+        ;;
+    '--read-filter')
         return
         ;;
     esac

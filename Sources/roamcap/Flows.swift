@@ -98,6 +98,7 @@ extension Roamcap {
         @OptionGroup var fabric: FabricPolicyOptions
         @OptionGroup var report: ReportOptions
         @OptionGroup var selection: SelectionOptions
+        @OptionGroup var reading: ReadFilterOptions
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("flows needs at least one input") }
@@ -133,21 +134,15 @@ extension Roamcap {
                 throw RoamcapFailure(message: "--policy: flows replays one policy at a time (use 'roamcap simulate' to compare)")
             }
             try fabric.checkSites(in: topo, file: topology)
-            let selections = [try selection.makeSelection(), try selection.makeSelection()]
-            var handed = 0
-            let replay = policies.first.map { policy in
-                FlowPolicyReplay(policy: policy, settings: fabricSettings, makeSelection: {
-                    defer { handed += 1 }
-                    return selections[min(handed, 1)]
-                })
-            }
+            let replay = policies.first.map { FlowPolicyReplay(policy: $0, settings: fabricSettings) }
             let progress = ProgressLine(label: "flows")
             let result = try analyzeFlows(inputs: inputs, topology: topo, settings: try settings(),
-                                          selection: try selection.makeSelection(),
+                                          selection: try selection.makeSelection(readFilter: reading.readFilter),
                                           keepGoing: selection.keepGoing, policy: replay) { read, total, packets in
                 progress.update(read: read, total: total, packets: packets)
             }
             progress.finish()
+            reading.note(command: "the flows")
             for name in result.unclaimed {
                 warn("capture interface \(name) is claimed by no port of the topology; its packets count in flows but not in migrations")
             }

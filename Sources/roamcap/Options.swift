@@ -21,9 +21,12 @@ struct ReportOptions: ParsableArguments {
 /// Packet selection shared by every command that reads packets.
 struct SelectionOptions: ParsableArguments {
     @Option(name: [.short, .long], help: ArgumentHelp(
-        "Keep packets matching a tcpdump/BPF expression.",
+        "Select packets matching a tcpdump/BPF expression.",
         discussion: """
-        Compiled by libpcap for each link type. An Ethernet frame matches when the expression \
+        convert, merge and rewrite write only the packets selected (with --from, --until, \
+        --count); tables, simulate and flows report only what the packets selected show, like \
+        tshark's display filter: their tables and fabric still see every frame (see \
+        --read-filter for the other meaning). Compiled by libpcap for each link type. An Ethernet frame matches when the expression \
         matches it as captured or with its 802.1Q/802.1ad (QinQ) tags removed, so 'host 10.0.0.1' \
         also finds tagged traffic, which tcpdump misses. Expressions that mention 'vlan' or 'mpls' \
         are matched as captured only, as is every expression with --strict-vlan (tcpdump's exact \
@@ -59,17 +62,35 @@ struct SelectionOptions: ParsableArguments {
         if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
     }
 
-    func makeSelection() throws -> PacketSelection {
-        var filter: PacketFilter?
-        if let expression = self.filter {
+    func makeSelection(readFilter: String? = nil) throws -> PacketSelection {
+        func compile(_ expression: String?) throws -> PacketFilter? {
+            guard let expression else { return nil }
             do {
-                filter = try PacketFilter(expression: expression, strictVLAN: strictVlan)
+                return try PacketFilter(expression: expression, strictVLAN: strictVlan)
             } catch {
                 throw RoamcapFailure(message: error.description)
             }
         }
-        return PacketSelection(filter: filter, from: from.flatMap(TimeBound.init),
-                               until: until.flatMap(TimeBound.init), count: count)
+        return PacketSelection(filter: try compile(filter), from: from.flatMap(TimeBound.init),
+                               until: until.flatMap(TimeBound.init), count: count, readFilter: try compile(readFilter))
+    }
+}
+
+/// `--read-filter`, for the commands whose -f selects what is reported (tables, simulate, flows).
+struct ReadFilterOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Drop frames not matching this tcpdump/BPF expression before anything sees them.",
+        discussion: """
+        Frames that do not match never happened: the tables, the fabric and the flows are built \
+        without them, so counts change (unlike -f, which only selects what is reported). The \
+        report says so on standard error.
+        """, valueName: "expression"))
+    var readFilter: String?
+
+    /// Says, on standard error, what the read filter did.
+    func note(command: String) {
+        guard let readFilter else { return }
+        writeStandardError("roamcap: note: --read-filter '\(readFilter)': frames that do not match were dropped before \(command) saw them\n")
     }
 }
 

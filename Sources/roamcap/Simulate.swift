@@ -67,6 +67,7 @@ extension Roamcap {
         @OptionGroup var writing: TraceWritingOptions
         @OptionGroup var report: ReportOptions
         @OptionGroup var selection: SelectionOptions
+        @OptionGroup var reading: ReadFilterOptions
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("simulate needs at least one input") }
@@ -105,8 +106,6 @@ extension Roamcap {
                 do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
             }
             try fabric.checkSites(in: topo, file: topology)
-            let selections = [try selection.makeSelection(), try selection.makeSelection()]
-            var handed = 0
             let others = inputs + [topology].compactMap { $0 }
             let trace = try output.map { try writing.open($0, inputs: others) }
             let log = try decisions.map { try OutputFile(path: $0, compressed: writing.compress.map { $0 == "zstd" },
@@ -114,13 +113,13 @@ extension Roamcap {
             let options = FabricOptions(policies: policies, settings: settings, keepGoing: selection.keepGoing, trace: trace,
                                         tracePolicy: traceIndex, decisions: log)
             let progress = ProgressLine(label: "simulate")
-            let result = try simulateFabric(inputs: inputs, topology: topo, options: options, selection: {
-                defer { handed += 1 }
-                return selections[min(handed, 1)]
-            }, progress: { read, total, packets in
+            let result = try simulateFabric(inputs: inputs, topology: topo, options: options,
+                                            selection: try selection.makeSelection(readFilter: reading.readFilter),
+                                            progress: { read, total, packets in
                 progress.update(read: read, total: total, packets: packets)
             })
             progress.finish()
+            reading.note(command: "the fabric")
             for name in result.unclaimed {
                 warn("capture interface \(name) is claimed by no port of the topology; its packets are ignored")
             }

@@ -73,6 +73,7 @@ extension Roamcap {
 
         @OptionGroup var report: ReportOptions
         @OptionGroup var selection: SelectionOptions
+        @OptionGroup var reading: ReadFilterOptions
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("tables needs at least one input") }
@@ -107,11 +108,13 @@ extension Roamcap {
             }
             let progress = ProgressLine(label: "tables")
             let result = try rebuildTables(inputs: inputs, topology: topo, settings: try settings(),
-                                           selection: try selection.makeSelection(), at: at.flatMap(TimeBound.init),
+                                           selection: try selection.makeSelection(readFilter: reading.readFilter),
+                                           at: at.flatMap(TimeBound.init),
                                            keepGoing: selection.keepGoing) { read, total, packets in
                 progress.update(read: read, total: total, packets: packets)
             }
             progress.finish()
+            reading.note(command: "the tables")
             for name in result.unclaimed {
                 warn("capture interface \(name) is claimed by no port of the topology; its packets are ignored")
             }

@@ -10,7 +10,7 @@ import Testing
     func flows(_ policy: FabricPolicy) throws -> FlowAnalysis {
         let topo = try Topology.load(path: topology)
         return try analyzeFlows(inputs: [scenario], topology: topo,
-                                policy: FlowPolicyReplay(policy: policy, settings: FabricSettings(), makeSelection: { nil }))
+                                policy: FlowPolicyReplay(policy: policy, settings: FabricSettings()))
     }
 
     @Test func flowLossesAddUpToTheSimulatorsCounts() throws {

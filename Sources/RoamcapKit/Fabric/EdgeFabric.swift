@@ -114,6 +114,9 @@ final class EdgeFabric {
     var losses: [MigrationLoss]
     /// The copies of the last frame, when `recordCopies` is set (for the forwarded trace).
     var copies: [FabricCopy] = []
+    /// Whether the frames processed now are counted (SPEC §5: a display filter selects what is
+    /// reported; the fabric still forwards every frame).
+    var counting = true
     var recordCopies = false
 
     init(policy: FabricPolicy, index: Int, topology: Topology, settings: FabricSettings, truth: FabricGroundTruth) {
@@ -307,7 +310,7 @@ final class EdgeFabric {
             judgment.cause = dropCause
             judgment.entry = dropEntry
         }
-        count(judgment, excess: f.excess, at: time)
+        if counting { count(judgment, excess: f.excess, at: time) }
         return true
     }
 

@@ -60,13 +60,15 @@ public struct FabricReport: Sendable {
 /// edge devices of every policy side by side, frame by frame, in the exact order of SPEC §2.
 /// Memory grows with stations and their moves, not with packets.
 ///
-/// `onJudgment` is called for every judged (unicast) frame and policy, with the decoded frame
-/// and its bytes (valid during the call only) — e.g. to charge losses to flows.
-/// `selection` is called once per pass and must return equivalent fresh selections.
+/// `onJudgment` is called for every judged (unicast) frame and policy that `selection` selects,
+/// with the decoded frame and its bytes (valid during the call only) — e.g. to charge losses to
+/// flows. `selection` selects what is reported (SPEC §5): the fabric forwards every frame that
+/// passes its read filter, and counts, writes and hands on only the frames it admits.
 public func simulateFabric(inputs: [String], topology: Topology?, options: FabricOptions,
-                           selection: (() -> PacketSelection?)? = nil,
+                           selection: PacketSelection? = nil,
                            progress: ((UInt64, UInt64?, Int) -> Void)? = nil,
-                           onJudgment: ((FrameJudgment, DecodedPacket, UnsafeRawBufferPointer) -> Void)? = nil)
+                           onJudgment: ((FrameJudgment, DecodedPacket, UnsafeRawBufferPointer) -> Void)? = nil,
+                           onFrame: ((FabricPassFrame) -> Void)? = nil)
     throws(ConversionError) -> FabricReport {
     do {
         let truth = FabricGroundTruth()
@@ -74,18 +76,18 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
         var decoded = DecodedPacket()
         var frame = FabricFrame()
 
-        // Pass 1: the ground truth.
+        // Pass 1: the ground truth, from every frame (but those the read filter drops).
         let first = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing)
-        let firstSelection = selection?()
         let base = first.firstTime ?? Timestamp(seconds: 0, nanoseconds: 0)
-        if let t = first.firstTime { firstSelection?.noteFirst(t) }
+        let readFilter = selection?.readFilter
         var clock = Int64.min
+        var earliest: Timestamp?
         while let (packet, file) = try first.next() {
-            if let firstSelection, firstSelection.isExhausted { break }
+            if packet.hasTimestamp, earliest == nil || packet.timestamp < earliest! { earliest = packet.timestamp }
             guard let port = first.portMap.port(file: file, interface: packet.interface) else { continue }
-            if let firstSelection, !firstSelection.selectsEverything {
+            if let readFilter {
                 let linkType = first.readers[file].linkType(ofInterface: packet.interface)
-                guard try firstSelection.admits(packet, linkType: linkType) else { continue }
+                guard try readFilter.matches(packet.data, originalLength: packet.originalLength, linkType: linkType) else { continue }
             }
             clock = max(clock, packet.timestamp.nanoseconds(since: base))
             first.decoders[file][packet.interface].decode(packet.data, into: &decoded)
@@ -98,9 +100,11 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
         // filter, the policies are shared out between two threads, each reading the input
         // itself (the policies are independent; only the ground truth's lookup cursors are not,
         // so each thread has its own copy).
-        let secondSelection = selection?()
-        let parallel = options.trace == nil && options.decisions == nil && onJudgment == nil && options.policies.count >= 2
-            && (secondSelection.map { $0.selectsEverything } ?? true)
+        var secondSelection = selection
+        if let earliest { secondSelection?.resolve(reference: earliest) }
+        let parallel = options.trace == nil && options.decisions == nil && onJudgment == nil && onFrame == nil
+            && options.policies.count >= 2
+            && (secondSelection.map { $0.selectsEverything && $0.readFilter == nil } ?? true)
         let truths = parallel ? [truth, truth.copyForLookups()] : [truth]
         let fabrics = options.policies.enumerated().map { i, policy in
             EdgeFabric(policy: policy, index: i, topology: finalTopology, settings: options.settings,
@@ -130,7 +134,7 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
                     let stream = try MergedCaptureStream(inputs: work.inputs, topology: work.topology, keepGoing: work.keepGoing)
                     try runFabricPass(stream, fabrics: work.groups[t], truth: work.truths[t], base: work.base, selection: nil,
                                       statistics: &pass, progress: t == 0 ? work.progress : nil,
-                                      traceWriter: nil, tracePolicy: -1, decisionLog: nil, onJudgment: nil)
+                                      traceWriter: nil, tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: nil)
                     results.set(t, .success((pass, stream)))
                 } catch {
                     results.set(t, .failure(error))
@@ -147,11 +151,11 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
             report.skippedErrors = second.skippedErrors
         } else {
             let second = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing)
-            if let t = second.firstTime { secondSelection?.noteFirst(t) }
             var pass = FabricPassStatistics()
             try runFabricPass(second, fabrics: fabrics, truth: truth, base: base, selection: secondSelection,
                               statistics: &pass, progress: progress, traceWriter: traceWriter,
-                              tracePolicy: options.tracePolicy, decisionLog: decisionLog, onJudgment: onJudgment)
+                              tracePolicy: options.tracePolicy, decisionLog: decisionLog, onJudgment: onJudgment,
+                              onFrame: onFrame)
             report.apply(pass)
             report.outOfOrder = second.outOfOrder
             report.unclaimed = second.portMap.unclaimed
@@ -227,7 +231,8 @@ private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric],
                            base: Timestamp, selection: PacketSelection?, statistics: inout FabricPassStatistics,
                            progress: ((UInt64, UInt64?, Int) -> Void)?, traceWriter: FabricTraceWriter?,
                            tracePolicy: Int, decisionLog: FabricDecisionLog?,
-                           onJudgment: ((FrameJudgment, DecodedPacket, UnsafeRawBufferPointer) -> Void)?) throws {
+                           onJudgment: ((FrameJudgment, DecodedPacket, UnsafeRawBufferPointer) -> Void)?,
+                           onFrame: ((FabricPassFrame) -> Void)?) throws {
     let extractor = FabricFrameExtractor()
     var decoded = DecodedPacket()
     var frame = FabricFrame()
@@ -236,6 +241,9 @@ private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric],
                                  outcome: .delivered, cause: nil, entry: nil, location: nil, nextLocation: nil,
                                  egress: nil, egressCount: 0, coreCopies: 0, excessCopies: 0, migration: nil)
     var clock = Int64.min
+    var selection = selection
+    let filtering = selection.map { !$0.selectsEverything || $0.readFilter != nil } ?? false
+    var displayed = true
     while let (packet, file) = try second.next() {
         if let selection, selection.isExhausted { break }
         statistics.packetsRead += 1
@@ -243,18 +251,31 @@ private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric],
             let p = second.progress
             progress(p.read, p.total, second.number)
         }
-        guard let port = second.portMap.port(file: file, interface: packet.interface) else {
-            statistics.packetsUnclaimed += 1
-            continue
-        }
-        if let selection, !selection.selectsEverything {
+        let port = second.portMap.port(file: file, interface: packet.interface)
+        if filtering {
             let linkType = second.readers[file].linkType(ofInterface: packet.interface)
-            guard try selection.admits(packet, linkType: linkType) else { continue }
+            guard try selection?.reads(packet, linkType: linkType) ?? true else { continue }
+            let admitted = try selection?.admits(packet, linkType: linkType) ?? true
+            if admitted != displayed {
+                displayed = admitted
+                for fabric in fabrics { fabric.counting = displayed }
+            }
+        }
+        guard let port else {
+            statistics.packetsUnclaimed += 1
+            if let onFrame {
+                second.decoders[file][packet.interface].decode(packet.data, into: &decoded)
+                onFrame(FabricPassFrame(packet: packet, number: second.number, port: nil, decoded: decoded,
+                                        displayed: displayed, judgment: nil))
+            }
+            continue
         }
         clock = max(clock, packet.timestamp.nanoseconds(since: base))
         second.decoders[file][packet.interface].decode(packet.data, into: &decoded)
         guard extractor.extract(decoded, bytes: packet.data, into: &frame) else {
             statistics.notEthernet += 1
+            onFrame?(FabricPassFrame(packet: packet, number: second.number, port: port, decoded: decoded,
+                                     displayed: displayed, judgment: nil))
             continue
         }
         statistics.packetsSimulated += 1
@@ -273,9 +294,12 @@ private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric],
         judgment.source = frame.source
         judgment.destination = frame.destination
         judgment.ingress = port
+        var judgedByOne = false
         for fabric in fabrics {
             let judged = fabric.process(frame, source: source, destination: destination, truth: dt, ingress: port,
                                         at: clock, judgment: &judgment)
+            judgedByOne = judged && fabrics.count == 1
+            guard displayed else { continue }
             if fabric.policyIndex == tracePolicy, let traceWriter {
                 try traceWriter.write(packet, ingress: port, judgment: judged ? judgment : nil, frame: frame, copies: fabric.copies)
             }
@@ -284,5 +308,25 @@ private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric],
                 onJudgment?(judgment, decoded, packet.data)
             }
         }
+        if let onFrame {
+            onFrame(FabricPassFrame(packet: packet, number: second.number, port: port, decoded: decoded,
+                                    displayed: displayed, judgment: judgedByOne ? judgment : nil))
+        }
     }
+}
+
+/// One frame of the simulation's second pass, as `simulateFabric(onFrame:)` hands it on: every
+/// frame that passes the read filter, in time order, with its decoded view and, for a judged
+/// unicast frame of a one-policy run, the policy's judgment. The packet's bytes are valid
+/// during the call only.
+public struct FabricPassFrame {
+    public var packet: Packet
+    /// The frame's 1-based number in the time-ordered input.
+    public var number: Int
+    /// The access port it entered on; nil on a capture interface no port claims.
+    public var port: Topology.PortID?
+    public var decoded: DecodedPacket
+    /// Whether the selection (display filter) selects it.
+    public var displayed: Bool
+    public var judgment: FrameJudgment?
 }

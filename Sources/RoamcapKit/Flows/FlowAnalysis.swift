@@ -168,39 +168,45 @@ public struct FlowAnalysis: Sendable {
 
 /// A fabric policy to replay for `roamcap flows --policy`: its per-frame outcomes replace the
 /// outages inferred from the trace.
-public struct FlowPolicyReplay {
+public struct FlowPolicyReplay: Sendable {
     public var policy: FabricPolicy
     public var settings: FabricSettings
-    /// A fresh packet selection for the simulator's passes (the same filters as the flows').
-    public var makeSelection: () -> PacketSelection?
 
-    public init(policy: FabricPolicy, settings: FabricSettings, makeSelection: @escaping () -> PacketSelection?) {
+    public init(policy: FabricPolicy, settings: FabricSettings) {
         self.policy = policy
         self.settings = settings
-        self.makeSelection = makeSelection
     }
 }
 
 /// `roamcap flows`: reads the inputs merged in time order (ties: input order) like `tables`,
 /// builds the bidirectional flows of every selected frame, infers outages from the trace, and
-/// ties each to the nearest migration of an endpoint found by the table engine on the same
-/// frames.
-public func analyzeFlows(inputs: [String], topology: Topology?, settings flowSettings: FlowSettings = FlowSettings(),
+/// ties each to the nearest migration of an endpoint found by the table engine.
+///
+/// `selection` selects what is reported (SPEC §5): the flows are those of the frames it admits,
+/// while the table engine (and the fabric, with `policy`) see every frame its read filter
+/// passes. With `policy`, the fabric's second pass feeds the flows directly: two passes over
+/// the input, memory proportional to stations and flows, never to packets.
+public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSettings = FlowSettings(),
                          tableSettings: TableSettings = TableSettings(), selection: PacketSelection? = nil,
                          keepGoing: Bool = false, policy: FlowPolicyReplay? = nil,
                          progress: ((UInt64, UInt64?, Int) -> Void)? = nil) throws(ConversionError) -> FlowAnalysis {
     do {
-        var settings = flowSettings
-        if policy != nil { settings.retainsPacketFlows = true }
+        let table = FlowTable(settings: settings)
+        if let policy {
+            return try analyzeFlowsUnderPolicy(inputs: inputs, topology: topology, table: table, tableSettings: tableSettings,
+                                               selection: selection, keepGoing: keepGoing, policy: policy, progress: progress)
+        }
         let stream = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: keepGoing)
         let portMap = stream.portMap
         let tracker = TableTracker(topology: portMap.topology, settings: tableSettings)
         var interfacesSeen = stream.interfaceCount
-        let table = FlowTable(settings: settings)
         var decoded = DecodedPacket()
         var result = FlowAnalysis(flows: [], migrations: [], topology: portMap.topology)
-        result.firstTime = stream.firstTime
-        if let earliest = stream.firstTime { selection?.noteFirst(earliest) }
+        var selection = selection
+        let reference = try timeReference(inputs: inputs, needed: selection?.needsReference ?? false, first: stream.firstTime)
+        if let reference { selection?.resolve(reference: reference) }
+        result.firstTime = reference
+        let filtering = selection.map { !$0.selectsEverything || $0.readFilter != nil } ?? false
         while let (packet, file) = try stream.next() {
             if let selection, selection.isExhausted { break }
             if stream.interfaceCount != interfacesSeen {
@@ -208,22 +214,22 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings flowSet
                 tracker.update(topology: portMap.topology)
             }
             result.packetsRead += 1
-            let admitted: Bool
-            if let selection, !selection.selectsEverything {
-                admitted = try selection.admits(packet, linkType: stream.readers[file].linkType(ofInterface: packet.interface))
-            } else {
-                admitted = true
+            var displayed = true
+            if filtering {
+                let linkType = stream.readers[file].linkType(ofInterface: packet.interface)
+                guard try selection?.reads(packet, linkType: linkType) ?? true else { continue }
+                displayed = try selection?.admits(packet, linkType: linkType) ?? true
             }
-            if admitted {
-                stream.decoders[file][packet.interface].decode(packet.data, into: &decoded)
+            stream.decoders[file][packet.interface].decode(packet.data, into: &decoded)
+            if displayed {
                 table.observe(decoded, bytes: packet.data, originalLength: packet.originalLength,
                               time: packet.timestamp, packet: stream.number)
-                if let port = portMap.port(file: file, interface: packet.interface) {
-                    tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: stream.number)
-                } else {
-                    result.packetsUnclaimed += 1
-                }
                 result.packetsProcessed += 1
+            }
+            if let port = portMap.port(file: file, interface: packet.interface) {
+                tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: stream.number)
+            } else if displayed {
+                result.packetsUnclaimed += 1
             }
             if stream.number & 0xFFFF == 0, let progress {
                 let p = stream.progress
@@ -232,29 +238,10 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings flowSet
         }
         result.outOfOrder = stream.outOfOrder
         table.finish()
-        if let policy {
-            // The fabric's outcomes for the same frames (numbered alike) replace what the
-            // trace alone suggests.
-            table.removeInferredOutages()
-            _ = try simulateFabric(inputs: inputs, topology: topology,
-                                   options: FabricOptions(policies: [policy.policy], settings: policy.settings,
-                                                          keepGoing: keepGoing),
-                                   selection: policy.makeSelection, onJudgment: { judgment, _, _ in
-                let outcome: FlowFrameOutcome
-                switch judgment.outcome {
-                case .delivered: outcome = .delivered
-                case .misdelivered: outcome = .misdelivered
-                case .inTransit: outcome = .inTransit
-                case .dropped: outcome = .dropped(OutageCause(rawValue: judgment.cause?.rawValue ?? "") ?? .staleRemote)
-                }
-                table.record(outcome: outcome, forPacket: judgment.packet, at: judgment.time)
-            })
-        }
         result.topology = portMap.topology
         result.unclaimed = portMap.unclaimed
         result.migrations = tracker.events.filter { $0.kind == .migration || $0.kind == .moved }
-        result.flows = flowRecords(table.flows, migrations: result.migrations, window: settings.migrationWindow,
-                                   hasPolicy: policy != nil)
+        result.flows = flowRecords(table.flows, migrations: result.migrations, window: settings.migrationWindow)
         result.skippedRecords = stream.skippedRecords
         result.skippedErrors = stream.skippedErrors
         return result
@@ -267,6 +254,58 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings flowSet
     } catch {
         fatalError("unexpected error \(error)")
     }
+}
+
+/// `flows --policy`: the fabric's two passes, its second feeding the table engine (every frame)
+/// and the flows (the selected frames, each judged frame's outcome recorded on the flow of its
+/// outer headers, as the fabric judged it).
+private func analyzeFlowsUnderPolicy(inputs: [String], topology: Topology?, table: FlowTable, tableSettings: TableSettings,
+                                     selection: PacketSelection?, keepGoing: Bool, policy: FlowPolicyReplay,
+                                     progress: ((UInt64, UInt64?, Int) -> Void)?) throws(ConversionError) -> FlowAnalysis {
+    // Without a topology file every site has the control plane's defaults, so an empty topology
+    // ages the tables alike; events name sites by index, rendered with the fabric's topology.
+    let tracker = TableTracker(topology: topology ?? Topology(sites: []), settings: tableSettings)
+    var packetsProcessed = 0, packetsUnclaimed = 0
+    let report = try simulateFabric(inputs: inputs, topology: topology,
+                                    options: FabricOptions(policies: [policy.policy], settings: policy.settings,
+                                                           keepGoing: keepGoing),
+                                    selection: selection, progress: progress, onFrame: { frame in
+        if let port = frame.port {
+            tracker.observe(frame.decoded, bytes: frame.packet.data, port: port, time: frame.packet.timestamp,
+                             packet: frame.number)
+        }
+        guard frame.displayed else { return }
+        if frame.port == nil { packetsUnclaimed += 1 }
+        packetsProcessed += 1
+        table.observe(frame.decoded, bytes: frame.packet.data, originalLength: frame.packet.originalLength,
+                      time: frame.packet.timestamp, packet: frame.number)
+        if let judgment = frame.judgment, let (flow, fromB) = table.lastObserved {
+            let outcome: FlowFrameOutcome
+            switch judgment.outcome {
+            case .delivered: outcome = .delivered
+            case .misdelivered: outcome = .misdelivered
+            case .inTransit: outcome = .inTransit
+            case .dropped: outcome = .dropped(OutageCause(rawValue: judgment.cause?.rawValue ?? "") ?? .staleRemote)
+            }
+            table.record(outcome: outcome, forFlow: flow, fromB: fromB, at: judgment.time)
+        }
+    })
+    table.finish()
+    // The fabric's outcomes replace what the trace alone suggests.
+    table.removeInferredOutages()
+    var result = FlowAnalysis(flows: [], migrations: [], topology: report.topology)
+    result.packetsRead = report.packetsRead
+    result.packetsProcessed = packetsProcessed
+    result.packetsUnclaimed = packetsUnclaimed
+    result.unclaimed = report.unclaimed
+    result.outOfOrder = report.outOfOrder
+    result.firstTime = report.firstTime
+    result.migrations = tracker.events.filter { $0.kind == .migration || $0.kind == .moved }
+    result.flows = flowRecords(table.flows, migrations: result.migrations, window: table.settings.migrationWindow,
+                               hasPolicy: true)
+    result.skippedRecords = report.skippedRecords
+    result.skippedErrors = report.skippedErrors
+    return result
 }
 
 /// The flows as records, each outage tied to the nearest migration (or move) of an endpoint

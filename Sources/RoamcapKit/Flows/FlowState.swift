@@ -31,6 +31,7 @@ public enum OutageCause: String, Sendable, CaseIterable {
         default: false
         }
     }
+
 }
 
 /// A window during which a flow lost traffic in one direction.
@@ -148,9 +149,6 @@ public struct FlowSettings: Sendable, Equatable {
     /// A segment older than the highest one, arriving within this of it, is out of order, not
     /// retransmitted (ns; Wireshark's 3 ms).
     public var outOfOrderWindow: Int64
-    /// Keep the flow of every packet number, for `record(outcome:forPacket:at:)` (4 bytes a
-    /// packet).
-    public var retainsPacketFlows: Bool
     /// Also count as silence, in a flow whose sides take turns (every run of frames answered
     /// after at most 2), a run of 3 or more unanswered frames that is twice the longest answered
     /// one and lasts more than 4 times the slowest answer (and 10 ms): the sub-second gaps of a
@@ -158,12 +156,11 @@ public struct FlowSettings: Sendable, Equatable {
     public var silenceRuns: Bool
 
     public init(silenceThreshold: Int64 = 1_000_000_000, migrationWindow: Int64 = 5_000_000_000,
-                outOfOrderWindow: Int64 = 3_000_000, retainsPacketFlows: Bool = false, silenceRuns: Bool = true) {
+                outOfOrderWindow: Int64 = 3_000_000, silenceRuns: Bool = true) {
         self.silenceRuns = silenceRuns
         self.silenceThreshold = silenceThreshold
         self.migrationWindow = migrationWindow
         self.outOfOrderWindow = outOfOrderWindow
-        self.retainsPacketFlows = retainsPacketFlows
     }
 }
 

@@ -13,9 +13,8 @@ public enum FlowFrameOutcome: Sendable, Equatable {
 /// The flows of a trace: a table keyed by bidirectional `FlowKey`s, fed decoded frames in time
 /// order.
 ///
-/// Memory grows with the number of flows only (plus 4 bytes a packet with
-/// `retainsPacketFlows`); `observe` allocates nothing unless the packet starts a flow or an
-/// outage. VXLAN is decapsulated: the outer UDP datagram counts in the tunnel's flow and the
+/// Memory grows with the number of flows only; `observe` allocates nothing unless the packet
+/// starts a flow or an outage. VXLAN is decapsulated: the outer UDP datagram counts in the tunnel's flow and the
 /// inner frame in its own flow, keyed by the VNI.
 public final class FlowTable {
     public let settings: FlowSettings
@@ -28,8 +27,10 @@ public final class FlowTable {
 
     private var index: [FlowKey: Int32] = [:]
     private var fragments: [FragmentKey: Int32] = [:]
-    /// Per packet number - 1: flow index << 1 | (sent by b), or -1 (with `retainsPacketFlows`).
-    private var packetFlows: [Int32] = []
+    /// The flow of the frame observed last, by its outermost headers (a VXLAN datagram's is the
+    /// tunnel's flow), and whether endpoint b sent it: where a fabric policy's judgment of that
+    /// frame goes (`record(outcome:forFlow:fromB:at:)`).
+    public private(set) var lastObserved: (flow: Int, fromB: Bool)?
     private var inner = DecodedPacket()
     private let innerDecoder = PacketDecoder(linkType: .ethernet)
     private var finished = false
@@ -56,6 +57,7 @@ public final class FlowTable {
         packets += 1
         var found = observeFrame(decoded, bytes: bytes, length: originalLength, time: time,
                                  segment: Segment(vlan: decoded.outerVLANIdentifier))
+        lastObserved = found >= 0 ? (Int(found >> 1), found & 1 != 0) : nil
         if decoded.layers.contains(.vxlan), decoded.innerFrameOffset < bytes.count {
             let innerBytes = UnsafeRawBufferPointer(rebasing: bytes[decoded.innerFrameOffset...])
             innerDecoder.decode(innerBytes, into: &inner)
@@ -66,20 +68,7 @@ public final class FlowTable {
                 if innerFound >= 0 { found = innerFound }
             }
         }
-        if settings.retainsPacketFlows && packet > 0 {
-            if packetFlows.count < packet {
-                packetFlows.append(contentsOf: repeatElement(-1, count: packet - packetFlows.count))
-            }
-            packetFlows[packet - 1] = found
-        }
         return found >= 0 ? Int(found >> 1) : nil
-    }
-
-    /// The flow of a packet number and whether endpoint b sent it (needs `retainsPacketFlows`).
-    public func flow(ofPacket packet: Int) -> (index: Int, fromB: Bool)? {
-        guard packet > 0, packet <= packetFlows.count, packetFlows[packet - 1] >= 0 else { return nil }
-        let value = packetFlows[packet - 1]
-        return (Int(value >> 1), value & 1 != 0)
     }
 
     /// Returns flow index << 1 | fromB, or -1.
@@ -262,19 +251,10 @@ public final class FlowTable {
         }
     }
 
-    /// `record(outcome:forFlow:…)` by packet number (needs `retainsPacketFlows`); returns
-    /// false when the packet belongs to no flow.
-    @discardableResult
-    public func record(outcome: FlowFrameOutcome, forPacket packet: Int, at time: Timestamp) -> Bool {
-        guard let (flow, fromB) = flow(ofPacket: packet) else { return false }
-        record(outcome: outcome, forFlow: flow, fromB: fromB, at: time)
-        return true
-    }
-
-    /// Forgets the outages inferred from the trace, before a fabric policy's outcomes are
-    /// recorded in their place.
+    /// Forgets the outages inferred from the trace, keeping those a fabric policy's outcomes
+    /// recorded (which replace them).
     public func removeInferredOutages() {
-        for i in flows.indices { flows[i].outages.removeAll() }
+        for i in flows.indices { flows[i].outages.removeAll { $0.cause.isInferred } }
     }
 
     // MARK: End

@@ -74,11 +74,19 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                          selection: PacketSelection,
                          progress: ((CaptureReader, Int) -> Void)? = nil) throws(ConversionError) -> RewriteResult {
     do {
+        var selection = selection
         var reference = Timestamp(seconds: 0, nanoseconds: 0)
         var resolvedReference: Timestamp?
-        if MigrationTable.needsReference(options.entries) {
-            reference = try earliestTimestamp(path)
-            resolvedReference = reference
+        let tableNeedsReference = MigrationTable.needsReference(options.entries)
+        if tableNeedsReference || selection.needsReference {
+            if let earliest = try earliestPacketTime([path]) {
+                reference = earliest
+                resolvedReference = earliest
+                selection.resolve(reference: earliest)
+            } else if tableNeedsReference && path == "-" {
+                throw CaptureError(.unsupported, file: path, "the migration table gives times in seconds after the earliest "
+                                   + "packet, which standard input cannot tell (it cannot be read twice); save it to a file first")
+            }
         }
         let table = MigrationTable(entries: options.entries, reference: reference)
         let learner = options.learn ? MigrationLearner() : nil
@@ -204,18 +212,6 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
     } catch {
         fatalError("unexpected error \(error)")
     }
-}
-
-/// The earliest packet time of a file (relative times count from it); standard input cannot be
-/// read twice, so there it is the first packet's.
-func earliestTimestamp(_ path: String) throws(CaptureError) -> Timestamp {
-    let reader = try CaptureReader(path: path)
-    var earliest: Timestamp?
-    while let packet = try reader.nextPacket() {
-        if path == "-" { return packet.timestamp }
-        if packet.hasTimestamp, earliest == nil || packet.timestamp < earliest! { earliest = packet.timestamp }
-    }
-    return earliest ?? Timestamp(seconds: 0, nanoseconds: 0)
 }
 
 /// `roamcap: dst 10.1.0.7→10.9.0.7 (web-1, moves.ndjson:3)` for a rewritten packet.

@@ -10,16 +10,19 @@ public struct TableRebuildResult: Sendable {
     public var snapshot: TableSnapshot?
     /// The topology used (the default one lists one site per capture interface).
     public var topology: Topology
-    /// Packets read from the inputs, and those processed (selected and on a claimed interface).
+    /// Packets read from the inputs, and those the tables saw (on a claimed interface, passing
+    /// the read filter).
     public var packetsRead = 0
     public var packetsProcessed = 0
+    /// Packets the read filter dropped before the tables saw them.
+    public var packetsDropped = 0
     /// Packets on interfaces no port claims (ignored).
     public var packetsUnclaimed = 0
     /// Capture interfaces no port claims, as `file: interface`.
     public var unclaimed: [String] = []
     /// Packets whose timestamp is earlier than one before them in the same file.
     public var outOfOrder = 0
-    /// The earliest timestamp of the input (the reference of relative times).
+    /// The reference of relative times (the earliest packet of the input when one was given).
     public var firstTime: Timestamp?
     public var skippedRecords = 0
     public var skippedErrors: [CaptureError] = []
@@ -41,10 +44,13 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
         var interfacesSeen = stream.interfaceCount
         var decoded = DecodedPacket()
         var result = TableRebuildResult(events: [], topology: portMap.topology)
-        let earliest = stream.firstTime
-        result.firstTime = earliest
-        if let earliest { selection?.noteFirst(earliest) }
-        let end = earliest.flatMap { at?.resolve(reference: $0) }
+        var selection = selection
+        let reference = try timeReference(inputs: inputs, needed: (selection?.needsReference ?? false) || (at?.isRelative ?? false),
+                                          first: stream.firstTime)
+        if let reference { selection?.resolve(reference: reference) }
+        result.firstTime = reference
+        let end = reference.flatMap { at?.resolve(reference: $0) }
+        let filtering = selection.map { !$0.selectsEverything || $0.readFilter != nil } ?? false
         while let (packet, file) = try stream.next() {
             if let selection, selection.isExhausted { break }
             if let end, end < packet.timestamp { break }
@@ -53,21 +59,23 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
                 tracker.update(topology: portMap.topology)
             }
             result.packetsRead += 1
-            if let port = portMap.port(file: file, interface: packet.interface) {
-                let admitted: Bool
-                if let selection, !selection.selectsEverything {
-                    admitted = try selection.admits(packet, linkType: stream.readers[file].linkType(ofInterface: packet.interface))
-                } else {
-                    admitted = true
-                }
-                if admitted {
-                    stream.decoders[file][packet.interface].decode(packet.data, into: &decoded)
-                    tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: stream.number)
-                    result.packetsProcessed += 1
-                }
-            } else {
+            guard let port = portMap.port(file: file, interface: packet.interface) else {
                 result.packetsUnclaimed += 1
+                continue
             }
+            if filtering {
+                // The read filter drops frames before the tables see them; the display filter
+                // only decides whether this frame's events are reported.
+                let linkType = stream.readers[file].linkType(ofInterface: packet.interface)
+                guard try selection?.reads(packet, linkType: linkType) ?? true else {
+                    result.packetsDropped += 1
+                    continue
+                }
+                tracker.reporting = try selection?.admits(packet, linkType: linkType) ?? true
+            }
+            stream.decoders[file][packet.interface].decode(packet.data, into: &decoded)
+            tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: stream.number)
+            result.packetsProcessed += 1
             if stream.number & 0xFFFF == 0, let progress {
                 let p = stream.progress
                 progress(p.read, p.total, stream.number)

@@ -31,14 +31,17 @@ public struct MACEntry: Sendable, Equatable {
     public var lastPacket: Int
     /// Whether the entry is in the aging queue.
     var queued: Bool
+    /// Whether the frame that last refreshed it was reported (its aging-out is reported alike).
+    var lastReported = true
 
     /// Refreshes the entry with a frame from `port`; returns true when the entry was fresh
     /// (`lastPacket` 0: just created by the caller's default value).
     @inline(__always)
-    mutating func refresh(port newPort: Int32, time: Timestamp, packet: Int) -> Bool {
+    mutating func refresh(port newPort: Int32, time: Timestamp, packet: Int, reported: Bool) -> Bool {
         let fresh = lastPacket == 0
         lastSeen = time
         lastPacket = packet
+        lastReported = reported
         if newPort != port {
             port = newPort
             learned = time
@@ -99,6 +102,9 @@ public final class TableTracker {
     public private(set) var events: [TableEvent] = []
     /// Frames observed, and those whose source was learned.
     public private(set) var frames = 0
+    /// Whether the events of the frames observed now are reported: a display filter (SPEC §5)
+    /// turns it off for the frames it does not select; the tables still learn from them.
+    public var reporting = true
     /// The time of the last frame or aging step.
     public private(set) var now = Timestamp(seconds: .min, nanoseconds: 0)
 
@@ -123,6 +129,11 @@ public final class TableTracker {
     }
 
     // MARK: Frames
+
+    @inline(__always)
+    private func report(_ event: TableEvent) {
+        if reporting { events.append(event) }
+    }
 
     /// Processes one frame captured at `port`; `packet` is its 1-based number in time order.
     public func observe(_ decoded: DecodedPacket, bytes: UnsafeRawBufferPointer, port: Topology.PortID,
@@ -156,8 +167,8 @@ public final class TableTracker {
             }
             entry.queued = false
             macTables[site][top.key] = nil
-            events.append(TableEvent(time: expiry, packet: entry.lastPacket, kind: .agedOut, segment: top.key.segment,
-                                     mac: top.key.mac, from: Topology.PortID(site: site, port: Int(entry.port))))
+            if entry.lastReported { events.append(TableEvent(time: expiry, packet: entry.lastPacket, kind: .agedOut, segment: top.key.segment,
+                                     mac: top.key.mac, from: Topology.PortID(site: site, port: Int(entry.port)))) }
         }
     }
 
@@ -176,7 +187,7 @@ public final class TableTracker {
         // is marked by packet 0, as packets count from 1).
         let relearned = macTables[site][key, default: MACEntry(port: port.port, learned: time, lastSeen: time,
                                                                lastPacket: 0, queued: true)]
-            .refresh(port: port.port, time: time, packet: packet)
+            .refresh(port: port.port, time: time, packet: packet, reported: reporting)
         if relearned {
             agingQueue.push(expiry: time.adding(nanoseconds: aging(site: site)), site: port.site, key: key)
         }
@@ -187,15 +198,15 @@ public final class TableTracker {
         if let from {
             if from != port {
                 let kind: TableEventKind = from.site == port.site ? .moved : .migration
-                events.append(TableEvent(time: time, packet: packet, kind: kind, segment: segment, mac: source,
+                report(TableEvent(time: time, packet: packet, kind: kind, segment: segment, mac: source,
                                          from: from, to: port, evidence: evidence(frame, bytes: bytes)))
                 noteMove(&stations[key]!, key: key, time: time, packet: packet, port: port)
             } else if relearned {
-                events.append(TableEvent(time: time, packet: packet, kind: .newStation, segment: segment, mac: source,
+                report(TableEvent(time: time, packet: packet, kind: .newStation, segment: segment, mac: source,
                                          to: port, evidence: evidence(frame, bytes: bytes)))
             }
         } else {
-            events.append(TableEvent(time: time, packet: packet, kind: .newStation, segment: segment, mac: source,
+            report(TableEvent(time: time, packet: packet, kind: .newStation, segment: segment, mac: source,
                                      to: port, evidence: evidence(frame, bytes: bytes)))
         }
         learnBindings(frame, bytes: bytes, port: port, time: time, packet: packet, segment: segment)
@@ -212,7 +223,7 @@ public final class TableTracker {
         let inWindow = time.nanoseconds(since: state.moveTimes[0]) <= settings.duplicateWindow
         if inWindow && !state.duplicateReported {
             state.duplicateReported = true
-            events.append(TableEvent(time: time, packet: packet, kind: .duplicateMAC, segment: key.segment, mac: key.mac,
+            report(TableEvent(time: time, packet: packet, kind: .duplicateMAC, segment: key.segment, mac: key.mac,
                                      to: port, moves: n))
         } else if !inWindow {
             state.duplicateReported = false
@@ -297,7 +308,7 @@ public final class TableTracker {
         guard var binding = bindings[key] else {
             bindings[key] = Binding(macs: [mac], via: via, place: place, since: time, lastSeen: time,
                                     sincePacket: packet, duplicateReported: false)
-            events.append(TableEvent(time: time, packet: packet, kind: .newStation, segment: key.segment, mac: mac,
+            report(TableEvent(time: time, packet: packet, kind: .newStation, segment: key.segment, mac: mac,
                                      ip: key.ip, to: place, via: via))
             return
         }
@@ -311,12 +322,12 @@ public final class TableTracker {
         let sinceChange = time.nanoseconds(since: binding.since)
         if binding.macs.count > 1 && binding.macs[1] == mac {
             binding.macs.swapAt(0, 1)
-            events.append(TableEvent(time: time, packet: packet, kind: .flipFlop, segment: key.segment, mac: mac,
+            report(TableEvent(time: time, packet: packet, kind: .flipFlop, segment: key.segment, mac: mac,
                                      ip: key.ip, to: place, previousMAC: previous, via: via))
             if sinceChange <= settings.duplicateIPWindow {
                 if !binding.duplicateReported {
                     binding.duplicateReported = true
-                    events.append(TableEvent(time: time, packet: packet, kind: .duplicateIP, segment: key.segment,
+                    report(TableEvent(time: time, packet: packet, kind: .duplicateIP, segment: key.segment,
                                              mac: mac, ip: key.ip, to: place, previousMAC: previous, via: via))
                 }
             } else {
@@ -329,7 +340,7 @@ public final class TableTracker {
             binding.macs.insert(mac, at: 0)
             if binding.macs.count > 16 { binding.macs.removeLast() }
             binding.duplicateReported = false
-            events.append(TableEvent(time: time, packet: packet, kind: .changedMAC, segment: key.segment, mac: mac,
+            report(TableEvent(time: time, packet: packet, kind: .changedMAC, segment: key.segment, mac: mac,
                                      ip: key.ip, to: place, previousMAC: previous, via: via))
         }
         binding.via = via

@@ -1,29 +1,60 @@
 import CaptureFile
 import PacketFilter
 
-/// Which packets a command works on: a BPF filter, a time window and a count, applied in that
-/// order. Times relative to the first packet are resolved when that packet is seen.
-public final class PacketSelection {
-    public let filter: PacketFilter?
-    public let from: TimeBound?
-    public let until: TimeBound?
+/// Which packets a command works on, as a value: a BPF filter, a time window and a count,
+/// applied in that order, and a read filter.
+///
+/// What the selection means depends on the command (SPEC §5): `convert`, `merge` and `rewrite`
+/// write only what it admits; on `tables`, `simulate` and `flows` it selects what is *reported*
+/// (like tshark's display filter) while the tables and the fabric see every frame. `readFilter`
+/// is the other meaning on those: frames it refuses never happened.
+///
+/// Times relative to the earliest packet are resolved by `resolve(reference:)` before use, with
+/// the one reference of the run (`earliestPacketTime`); where there is none (standard input
+/// cannot be read twice) the first packet admitted against counts. Each pass over the input
+/// takes a fresh copy, so the count starts again.
+public struct PacketSelection {
+    public var filter: PacketFilter?
+    public var from: TimeBound?
+    public var until: TimeBound?
     /// Stop after this many selected packets.
-    public let count: Int?
+    public var count: Int?
+    /// Frames it refuses are dropped before anything sees them (`--read-filter`).
+    public var readFilter: PacketFilter?
     private var start: Timestamp?
     private var end: Timestamp?
-    private var resolved = false
+    private var resolved: Bool
     /// Packets selected so far.
     public private(set) var selected = 0
 
-    public init(filter: PacketFilter? = nil, from: TimeBound? = nil, until: TimeBound? = nil, count: Int? = nil) {
+    public init(filter: PacketFilter? = nil, from: TimeBound? = nil, until: TimeBound? = nil, count: Int? = nil,
+                readFilter: PacketFilter? = nil) {
         self.filter = filter
         self.from = from
         self.until = until
         self.count = count
+        self.readFilter = readFilter
+        resolved = false
+        if case .absolute(let t)? = from { start = t }
+        if case .absolute(let t)? = until { end = t }
     }
 
-    /// True when nothing is filtered out.
+    /// True when `admits` refuses nothing.
     public var selectsEverything: Bool { filter == nil && from == nil && until == nil && count == nil }
+
+    /// Whether a time is relative to the earliest packet (then `resolve(reference:)` is needed).
+    public var needsReference: Bool {
+        if case .relative? = from { return true }
+        if case .relative? = until { return true }
+        return false
+    }
+
+    /// Resolves relative times against `reference`, the earliest packet of the input.
+    public mutating func resolve(reference: Timestamp) {
+        resolved = true
+        start = from?.resolve(reference: reference)
+        end = until?.resolve(reference: reference)
+    }
 
     /// Whether every later packet is certain to be refused (the count is reached).
     public var isExhausted: Bool {
@@ -31,27 +62,24 @@ public final class PacketSelection {
         return false
     }
 
-    /// Sets the reference for relative times (the first packet of the input) if not set yet.
-    @inline(__always)
-    public func noteFirst(_ timestamp: Timestamp) {
-        if resolved { return }
-        resolved = true
-        start = from?.resolve(reference: timestamp)
-        end = until?.resolve(reference: timestamp)
-    }
-
     /// Whether `packet` (on an interface of `linkType`) is selected; counts it if so.
     @inline(__always)
-    public func admits(_ packet: Packet, linkType: UInt16) throws(FilterError) -> Bool {
-        noteFirst(packet.timestamp)
+    public mutating func admits(_ packet: Packet, linkType: UInt16) throws(FilterError) -> Bool {
+        if !resolved { resolve(reference: packet.timestamp) }
         if let count, selected >= count { return false }
         if let start, packet.timestamp < start { return false }
         if let end, !(packet.timestamp < end) { return false }
-        if let filter, !(try filter.matches(packet.data, originalLength: packet.originalLength,
-                                              linkType: linkType)) {
+        if let filter, !(try filter.matches(packet.data, originalLength: packet.originalLength, linkType: linkType)) {
             return false
         }
         selected += 1
         return true
+    }
+
+    /// Whether `packet` passes the read filter (always, without one).
+    @inline(__always)
+    public func reads(_ packet: Packet, linkType: UInt16) throws(FilterError) -> Bool {
+        guard let readFilter else { return true }
+        return try readFilter.matches(packet.data, originalLength: packet.originalLength, linkType: linkType)
     }
 }

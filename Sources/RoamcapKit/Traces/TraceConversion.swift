@@ -29,6 +29,8 @@ public func convertTrace(input path: String, output: OutputFile, format requeste
                          selection: PacketSelection, keepGoing: Bool,
                          progress: ((CaptureReader, Int) -> Void)? = nil) throws(ConversionError) -> ConversionResult {
     do {
+        var selection = selection
+        if selection.needsReference, let reference = try earliestPacketTime([path]) { selection.resolve(reference: reference) }
         let reader = try CaptureReader(path: path)
         reader.keepGoing = keepGoing
         let format = chooseOutputFormat(path: output.path, requested: requested, input: reader.format)

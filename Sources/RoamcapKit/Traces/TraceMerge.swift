@@ -19,6 +19,11 @@ public func mergeTraces(inputs: [MergeInput], output: OutputFile, format request
                         selection: PacketSelection, keepGoing: Bool,
                         progress: ((UInt64, UInt64?, Int) -> Void)? = nil) throws(ConversionError) -> ConversionResult {
     do {
+        var selection = selection
+        if selection.needsReference,
+           let reference = try earliestPacketTime(inputs.map(\.path), offsets: inputs.map(\.offsetNanoseconds)) {
+            selection.resolve(reference: reference)
+        }
         let readers = try inputs.map { (input) throws(CaptureError) -> CaptureReader in
             let reader = try CaptureReader(path: input.path)
             reader.keepGoing = keepGoing
@@ -62,7 +67,6 @@ public func mergeTraces(inputs: [MergeInput], output: OutputFile, format request
 
         var pending: [Packet?] = []
         for i in readers.indices { pending.append(try advance(i)) }
-        if let earliest = pending.compactMap({ $0?.timestamp }).min() { selection.noteFirst(earliest) }
         while true {
             var best = -1
             for i in pending.indices {
