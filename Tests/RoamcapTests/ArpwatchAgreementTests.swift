@@ -104,16 +104,11 @@ import Testing
         return out
     }
 
-    @Test func bindingsAndChangesAgreeWithArpwatch() throws {
-        guard let binary = TestSupport.which("arpwatch") else {
-            print("SKIPPED: bindingsAndChangesAgreeWithArpwatch: arpwatch is not installed")
-            return
-        }
+    @Test(.enabled(if: TestSupport.which("arpwatch") != nil, "arpwatch is not installed"), .enabled(if: TestSupport.corpus != nil, "../shared/corpus is not there"))
+    func bindingsAndChangesAgreeWithArpwatch() throws {
+        let binary = try #require(TestSupport.which("arpwatch")), corpus = try #require(TestSupport.corpus)
         let files = Self.filesWithARP()
-        guard !files.isEmpty, let corpus = TestSupport.corpus else {
-            print("SKIPPED: bindingsAndChangesAgreeWithArpwatch: no corpus")
-            return
-        }
+        try #require(!files.isEmpty)
         var compared = 0, reports = 0, changes = 0
         for (file, encapsulation) in files {
             let path = corpus + "/" + file

@@ -16,12 +16,9 @@ import Testing
     /// A conversation's two endpoints as tshark writes them (`addr:port`), in sorted order.
     static func pair(_ a: String, _ b: String) -> String { a < b ? "\(a) \(b)" : "\(b) \(a)" }
 
-    @Test(arguments: files)
+    @Test(.enabled(if: TestSupport.corpus != nil, "../shared/corpus is not there"), .enabled(if: TestSupport.which("tshark") != nil, "tshark is not installed"), arguments: files)
     func conversationsMatchTshark(_ name: String) throws {
-        guard let corpus = TestSupport.corpus, let tshark = TestSupport.which("tshark") else {
-            print("SKIPPED: FlowsTsharkTests needs ../shared/corpus and tshark")
-            return
-        }
+        let corpus = try #require(TestSupport.corpus), tshark = try #require(TestSupport.which("tshark"))
         let path = corpus + "/" + name
         let analysis = try analyzeFlows(inputs: [path], topology: nil)
         for proto in ["tcp", "udp"] {

@@ -116,8 +116,9 @@ import Glibc
         #expect(r.stdout.contains("\"rewritten\": \(cases.filter { $0.expected != nil }.count)"))
     }
 
-    @Test func tsharkFindsNoBadChecksumThatWasGood() throws {
-        guard let tshark = TestSupport.which("tshark") else { print("SKIPPED: tshark not installed"); return }
+    @Test(.enabled(if: TestSupport.which("tshark") != nil, "tshark is not installed"))
+    func tsharkFindsNoBadChecksumThatWasGood() throws {
+        let tshark = try #require(TestSupport.which("tshark"))
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }
         try NATFixture.write(dir + "/in.pcapng")
@@ -190,8 +191,9 @@ import Glibc
         "icmpv6 error from post": "tcprewrite replaces the Ethernet addresses of IPv6 frames with 33:33:… multicast MACs; roamcap leaves link headers alone",
     ]
 
-    @Test func identicalBytesButForNamedDifferences() throws {
-        guard let tcprewrite = TestSupport.which("tcprewrite") else { print("SKIPPED: tcprewrite not installed"); return }
+    @Test(.enabled(if: TestSupport.which("tcprewrite") != nil, "tcprewrite is not installed"))
+    func identicalBytesButForNamedDifferences() throws {
+        let tcprewrite = try #require(TestSupport.which("tcprewrite"))
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }
         try NATFixture.write(dir + "/in.pcap", format: .pcap)

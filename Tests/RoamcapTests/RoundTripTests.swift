@@ -16,9 +16,10 @@ import Testing
         return out
     }
 
-    @Test func pcapToPcapngToZstdToPcapKeepsPacketsAndTimestamps() throws {
+    @Test(.enabled(if: TestSupport.corpus != nil, "../shared/corpus is not there"))
+    func pcapToPcapngToZstdToPcapKeepsPacketsAndTimestamps() throws {
         let files = Self.sampleFiles()
-        guard !files.isEmpty else { print("SKIPPED: no corpus"); return }
+        try #require(!files.isEmpty)
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }
         var checked = 0
@@ -93,11 +94,9 @@ import Testing
         return (interfaces, packets, sections)
     }
 
-    @Test func pcapngCommentsSurviveForTshark() throws {
-        guard let tshark = TestSupport.which("tshark"), let corpus = TestSupport.corpus else {
-            print("SKIPPED: tshark not installed")
-            return
-        }
+    @Test(.enabled(if: TestSupport.which("tshark") != nil, "tshark is not installed"), .enabled(if: TestSupport.corpus != nil, "../shared/corpus is not there"))
+    func pcapngCommentsSurviveForTshark() throws {
+        let tshark = try #require(TestSupport.which("tshark")), corpus = try #require(TestSupport.corpus)
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }
         var compared = 0

@@ -139,10 +139,18 @@ import Testing
         #expect(lines.count == 20)
         #expect(lines.contains { $0.hasPrefix("{\"policy\":\"igp-only\",\"packet\":12,") && $0.contains("\"outcome\":\"dropped\",\"cause\":\"stale-local\"") })
 
-        guard let tshark = TestSupport.which("tshark") else {
-            print("SKIPPED: forwardedTraceAndDecisions tshark checks: tshark is not installed")
-            return
-        }
+    }
+
+    @Test(.enabled(if: TestSupport.which("tshark") != nil, "tshark is not installed"))
+    func forwardedTraceReadsInTshark() throws {
+        let tshark = try #require(TestSupport.which("tshark"))
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let (trace, topology) = try HandScenario.write(into: dir)
+        let out = dir + "/forwarded.pcapng"
+        let r = TestSupport.run(roamcap, ["simulate", trace, "--topology", topology, "--policy", "igp-only,flood-confirmed",
+                                          "--trace-policy", "flood-confirmed", "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
         let dropped = TestSupport.run(tshark, ["-r", out, "-Y", "frame.comment contains \"flood-at-core\"", "-T", "fields",
                                                "-e", "frame.interface_name", "-e", "frame.packet_id",
                                                "-e", "frame.verdict.ebpf_tc"])

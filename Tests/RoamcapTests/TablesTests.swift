@@ -66,11 +66,9 @@ import Testing
         try Self.check([path], topology: nil, settings: TableSettings(), times: [5_000_000_000, 20_000_000_000])
     }
 
-    @Test func snapshotsAreTheEventsReplayedOnRealCaptures() throws {
-        guard let corpus = TestSupport.corpus else {
-            print("SKIPPED: snapshotsAreTheEventsReplayedOnRealCaptures: no corpus")
-            return
-        }
+    @Test(.enabled(if: TestSupport.corpus != nil, "../shared/corpus is not there"))
+    func snapshotsAreTheEventsReplayedOnRealCaptures() throws {
+        let corpus = try #require(TestSupport.corpus)
         for name in ["tcpdump__arp-oobr.pcap", "libpcap__gateway_or_not.pcap", "zeek__icmp_dot1q.pcap"] {
             let path = corpus + "/" + name
             let summary = try rebuildTables(inputs: [path], topology: nil)
@@ -123,8 +121,9 @@ import Testing
     }
 
     /// 802.1Q-tagged ARP: arpwatch's filter is "not vlan", roamcap keys bindings by VLAN.
-    @Test func taggedARPIsBoundPerVLAN() throws {
-        guard let corpus = TestSupport.corpus else { print("SKIPPED: taggedARPIsBoundPerVLAN: no corpus"); return }
+    @Test(.enabled(if: TestSupport.corpus != nil, "../shared/corpus is not there"))
+    func taggedARPIsBoundPerVLAN() throws {
+        let corpus = try #require(TestSupport.corpus)
         let tables = try rebuildTables(inputs: [corpus + "/zeek__icmp_dot1q.pcap"], topology: nil)
         let bindings = tables.events.filter { $0.ip != nil && $0.kind == .newStation }
         #expect(!bindings.isEmpty)
@@ -132,8 +131,9 @@ import Testing
     }
 
     /// RARP: arpwatch learns the server's address from a reply; roamcap also the address assigned.
-    @Test func rarpReplyBindsTheAssignedAddressToo() throws {
-        guard let corpus = TestSupport.corpus else { print("SKIPPED: rarpReplyBindsTheAssignedAddressToo: no corpus"); return }
+    @Test(.enabled(if: TestSupport.corpus != nil, "../shared/corpus is not there"))
+    func rarpReplyBindsTheAssignedAddressToo() throws {
+        let corpus = try #require(TestSupport.corpus)
         let tables = try rebuildTables(inputs: [corpus + "/libpcap__rarp_req_reply.pcapng"], topology: nil)
         let bindings = Set(tables.events.filter { $0.ip != nil }.map { "\($0.ip!) \($0.mac) \($0.via!.rawValue)" })
         #expect(bindings == ["10.1.1.10 00:0c:29:c5:f6:9b rarp", "10.1.1.100 00:0c:29:34:0b:de rarp"])
@@ -142,8 +142,9 @@ import Testing
     }
 
     /// IPv6 Neighbor Discovery bindings, which arpwatch does not watch.
-    @Test func neighborDiscoveryBindings() throws {
-        guard let corpus = TestSupport.corpus else { print("SKIPPED: neighborDiscoveryBindings: no corpus"); return }
+    @Test(.enabled(if: TestSupport.corpus != nil, "../shared/corpus is not there"))
+    func neighborDiscoveryBindings() throws {
+        let corpus = try #require(TestSupport.corpus)
         let tables = try rebuildTables(inputs: [corpus + "/zeek__icmp6.pcap"], topology: nil)
         let nd = tables.events.filter { $0.via == .nd }
         #expect(!nd.isEmpty)
@@ -151,14 +152,16 @@ import Testing
     }
 
     /// Linux cooked captures, which arpwatch refuses (bad linktype).
-    @Test func linuxCookedARP() throws {
-        guard let corpus = TestSupport.corpus else { print("SKIPPED: linuxCookedARP: no corpus"); return }
+    @Test(.enabled(if: TestSupport.corpus != nil, "../shared/corpus is not there"))
+    func linuxCookedARP() throws {
+        let corpus = try #require(TestSupport.corpus)
         let tables = try rebuildTables(inputs: [corpus + "/pcapplusplus__sll.pcap"], topology: nil)
         #expect(tables.events.contains { $0.via == .arp })
     }
 
-    @Test func vxlanInnerFramesAreKeyedByVNI() throws {
-        guard let corpus = TestSupport.corpus else { print("SKIPPED: vxlanInnerFramesAreKeyedByVNI: no corpus"); return }
+    @Test(.enabled(if: TestSupport.corpus != nil, "../shared/corpus is not there"))
+    func vxlanInnerFramesAreKeyedByVNI() throws {
+        let corpus = try #require(TestSupport.corpus)
         let tables = try rebuildTables(inputs: [corpus + "/tcpdump__vxlan.pcap"], topology: nil)
         let inner = tables.events.filter { $0.segment.isVXLAN }
         #expect(!inner.isEmpty)
