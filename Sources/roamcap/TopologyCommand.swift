@@ -48,80 +48,17 @@ extension Roamcap {
             func run() throws {
                 let topology: Topology
                 do { topology = try Topology.load(path: file) } catch { throw RoamcapFailure(message: error.description) }
-                let map = CapturePortMap(topology: topology, files: traces)
-                var interfaces: [(file: String, name: String, port: Topology.PortID?)] = []
-                for (i, trace) in traces.enumerated() {
-                    let reader = try CaptureReader(path: trace)
-                    var seen = 0
-                    func register() {
-                        while seen < reader.interfaces.count {
-                            let id = map.register(file: i, index: seen, interface: reader.interfaces[seen])
-                            interfaces.append((trace, CapturePortMap.captureName(interface: reader.interfaces[seen],
-                                                                                   index: seen, file: trace), id))
-                            seen += 1
-                        }
-                    }
-                    while try reader.next() != nil { register() }
-                    register()
+                let check = try TopologyCheck(file: file, topology: topology, traces: traces)
+                writeStandardOutput(check.rendered(report.format))
+                for id in check.unmatchedPorts {
+                    let names = topology.names(of: id)
+                    let capture = topology.sites[Int(id.site)].ports[Int(id.port)].capture
+                    warn("port \(names.site)/\(names.port) (\(capture)) matches no capture interface of the traces")
                 }
-                var matches: [Topology.PortID: Int] = [:]
-                for item in interfaces { if let port = item.port { matches[port, default: 0] += 1 } }
-                var portRows: [JSONValue] = []
-                for (s, site) in topology.sites.enumerated() {
-                    for (p, port) in site.ports.enumerated() {
-                        let id = Topology.PortID(site: s, port: p)
-                        var fields: [(String, JSONValue)] = [
-                            ("site", .string(site.name)), ("port", .string(port.name)), ("capture", .string(port.capture)),
-                            ("advertiseDelay", .string(durationText(topology.advertiseDelay(site: s)))),
-                            ("aging", .string(durationText(topology.aging(site: s)))),
-                            ("vmSide", .bool(topology.vmSide.contains(port.capture))),
-                        ]
-                        if !traces.isEmpty { fields.append(("interfaces", .int(Int64(matches[id] ?? 0)))) }
-                        portRows.append(.object(fields))
-                    }
-                }
-                let interfaceRows: [JSONValue] = interfaces.map { item in
-                    .object([("file", .string(item.file)), ("interface", .string(item.name)),
-                             ("site", item.port.map { .string(topology.names(of: $0).site) } ?? .null),
-                             ("port", item.port.map { .string(topology.names(of: $0).port) } ?? .null)])
-                }
-                switch report.format {
-                case .json:
-                    writeStandardOutput(JSONValue.object([
-                        ("file", .string(file)), ("valid", .bool(true)),
-                        ("unknownUnicast", .string(topology.controlPlane.unknownUnicast.rawValue)),
-                        ("ports", .array(portRows)), ("interfaces", .array(interfaceRows)),
-                        ("unclaimed", .array(map.unclaimed.map { .string($0) })),
-                    ]).pretty() + "\n")
-                case .ndjson:
-                    writeStandardOutput((portRows + interfaceRows).map { $0.rendered() + "\n" }.joined())
-                case .csv, .table:
-                    var columns = ["site", "port", "capture", "advertiseDelay", "aging", "vmSide"]
-                    if !traces.isEmpty { columns.append("interfaces") }
-                    var text = ""
-                    if report.format == .table {
-                        text += "\(file): valid, \(topology.sites.count) sites, "
-                            + "\(topology.sites.reduce(0) { $0 + $1.ports.count }) ports, "
-                            + "unknown-unicast \(topology.controlPlane.unknownUnicast.rawValue)\n\n"
-                    }
-                    text += Report(columns: columns, rows: portRows).rendered(report.format)
-                    if !interfaceRows.isEmpty {
-                        if report.format == .table { text += "\n" }
-                        text += Report(columns: ["file", "interface", "site", "port"], rows: interfaceRows).rendered(report.format)
-                    }
-                    writeStandardOutput(text)
-                }
-                if !traces.isEmpty {
-                    for (s, site) in topology.sites.enumerated() {
-                        for (p, port) in site.ports.enumerated() where matches[Topology.PortID(site: s, port: p)] == nil {
-                            warn("port \(site.name)/\(port.name) (\(port.capture)) matches no capture interface of the traces")
-                        }
-                    }
-                }
-                for name in map.unclaimed {
+                for name in check.unclaimed {
                     warn("capture interface \(name) is claimed by no port")
                 }
-                if !map.unclaimed.isEmpty { throw ExitCode(1) }
+                if !check.unclaimed.isEmpty { throw ExitCode(1) }
             }
         }
     }

@@ -169,8 +169,8 @@ final class FabricDecisionLog {
         text = FabricText(topology: topology)
         self.base = base
         func json(_ value: JSONValue) -> [UInt8] { Array(value.rendered().utf8) }
-        placeJSON = topology.sites.map { site in
-            site.ports.map { json(.object([("site", .string(site.name)), ("port", .string($0.name))])) }
+        placeJSON = topology.sites.indices.map { s in
+            topology.sites[s].ports.indices.map { p in json(RoamcapKit.placeJSON(Topology.PortID(site: s, port: p), topology)) }
         }
         siteJSON = topology.sites.map { json(.string($0.name)) }
         portJSON = topology.sites.map { site in site.ports.map { json(.string($0.name)) } }

@@ -103,59 +103,6 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
     }
 }
 
-// MARK: Reports
-
-extension TableSnapshot {
-    /// `{"time", "mac": [{site, port, vlan, [segment], mac, learned, lastSeen}],
-    /// "arp": [{vlan, [segment], ip, mac, via, site?, port?, since, lastSeen}]}`.
-    public func json(_ topology: Topology) -> JSONValue {
-        .object([
-            ("time", .string(time.rfc3339)),
-            ("mac", .array(mac.map { $0.json(topology) })),
-            ("arp", .array(bindings.map { $0.json(topology) })),
-        ])
-    }
-
-    /// One row per entry with a `table` field (`mac` or `arp`), for ndjson and CSV.
-    public func rows(_ topology: Topology) -> [JSONValue] {
-        mac.map { row in
-            guard case .object(let fields) = row.json(topology) else { return .null }
-            return .object([("table", .string("mac"))] + fields)
-        } + bindings.map { row in
-            guard case .object(let fields) = row.json(topology) else { return .null }
-            return .object([("table", .string("arp"))] + fields)
-        }
-    }
-}
-
-extension TableSnapshot.MACRow {
-    public func json(_ topology: Topology) -> JSONValue {
-        let names = topology.names(of: Topology.PortID(site: site, port: port))
-        var fields: [(String, JSONValue)] = [
-            ("site", .string(names.site)), ("port", .string(names.port)),
-            ("vlan", .int(Int64(station.segment.identifier))),
-        ]
-        if station.segment.isVXLAN { fields.append(("segment", .string("vxlan"))) }
-        fields += [("mac", .string(station.mac.description)), ("learned", .string(learned.rfc3339)),
-                   ("lastSeen", .string(lastSeen.rfc3339))]
-        return .object(fields)
-    }
-}
-
-extension TableSnapshot.BindingRow {
-    public func json(_ topology: Topology) -> JSONValue {
-        var fields: [(String, JSONValue)] = [("vlan", .int(Int64(key.segment.identifier)))]
-        if key.segment.isVXLAN { fields.append(("segment", .string("vxlan"))) }
-        fields += [("ip", .string(key.ip.description)), ("mac", .string(mac.description)), ("via", .string(via.rawValue))]
-        if let place {
-            let names = topology.names(of: place)
-            fields += [("site", .string(names.site)), ("port", .string(names.port))]
-        }
-        fields += [("since", .string(since.rfc3339)), ("lastSeen", .string(lastSeen.rfc3339))]
-        return .object(fields)
-    }
-}
-
 /// Which events `--mac`, `--ip` and `--vlan` keep: those of one station through time.
 public struct StationFilter: Sendable {
     public var mac: MACAddress?

@@ -1,4 +1,3 @@
-import PacketWire
 
 // BOOTP/DHCP message (RFC 2131 section 2), after the UDP header:
 //
@@ -37,13 +36,13 @@ enum DHCPField {
 }
 
 /// The binding a DHCPACK gives: `yiaddr` to `chaddr` (Ethernet only).
-struct DHCPAck {
-    var yourAddress: IPv4Address
-    var clientHardwareAddress: MACAddress
+public struct DHCPAck: Sendable {
+    public var yourAddress: IPv4Address
+    public var clientHardwareAddress: MACAddress
 
     /// Reads a DHCPACK from the UDP payload at `offset` (`length` bytes claimed); nil for any
     /// other message, another hardware type, or bytes not captured.
-    init?(_ bytes: UnsafeRawBufferPointer, at offset: Int, length: Int) {
+    public init?(_ bytes: UnsafeRawBufferPointer, at offset: Int, length: Int) {
         guard offset >= 0, offset < bytes.count else { return nil }
         let end = min(bytes.count, offset + max(length, 0))
         guard end - offset > DHCPField.options else { return nil }

@@ -1,0 +1,86 @@
+import CaptureFile
+import PacketWire
+
+// The JSON names of `roamcap flows` (SPEC §5) and its flat rows.
+
+extension FlowRecord {
+    /// The documented object (SPEC §5): proto, src, sport?, dst, dport?, vlan, [segment], first,
+    /// last, packets, bytes, state, lost, misdelivered, outages [{start, end, frames, cause,
+    /// direction, migration?}], migration?; then srcPackets, srcBytes, dstPackets, dstBytes,
+    /// retransmissions, duplicateAcks, srcMac?, dstMac?.
+    public func json(_ topology: Topology) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("proto", .string(protocolName)), ("src", .string(source.description))]
+        if let sourcePort { fields.append(("sport", .int(Int64(sourcePort)))) }
+        fields.append(("dst", .string(destination.description)))
+        if let destinationPort { fields.append(("dport", .int(Int64(destinationPort)))) }
+        fields.append(("vlan", .int(Int64(segment.identifier))))
+        if segment.isVXLAN { fields.append(("segment", .string("vxlan"))) }
+        fields += [
+            ("first", .string(flow.first.rfc3339)), ("last", .string(flow.last.rfc3339)),
+            ("packets", .int(Int64(flow.packets))), ("bytes", .int(Int64(flow.bytes))),
+            ("state", .string(flow.connectionState)), ("lost", .int(Int64(lost))),
+            ("misdelivered", .int(Int64(misdelivered))),
+            ("outages", .array(flow.outages.map { outage in
+                var o: [(String, JSONValue)] = [
+                    ("start", .string(outage.start.rfc3339)), ("end", .string(outage.end.rfc3339)),
+                    ("frames", .int(Int64(outage.frames))), ("cause", .string(outage.cause.rawValue)),
+                    ("direction", .string(direction(outage))),
+                ]
+                if let migration = outage.migration { o.append(("migration", FlowRecord.migrationJSON(migration, topology))) }
+                return .object(o)
+            })),
+        ]
+        if let migration { fields.append(("migration", FlowRecord.migrationJSON(migration, topology))) }
+        let orig = flow.originator, resp = flow.responder
+        fields += [
+            ("srcPackets", .int(Int64(orig.packets))), ("srcBytes", .int(Int64(orig.bytes))),
+            ("dstPackets", .int(Int64(resp.packets))), ("dstBytes", .int(Int64(resp.bytes))),
+            ("retransmissions", .int(Int64(orig.retransmissions + resp.retransmissions))),
+            ("duplicateAcks", .int(Int64(orig.duplicateACKs + resp.duplicateACKs))),
+        ]
+        if let mac = orig.mac { fields.append(("srcMac", .string(mac.description))) }
+        if let mac = resp.mac { fields.append(("dstMac", .string(mac.description))) }
+        return .object(fields)
+    }
+
+    /// `{"mac", "from", "to", "time", "packet"}` with places as `{"site", "port"}`.
+    static func migrationJSON(_ event: TableEvent, _ topology: Topology) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("mac", .string(event.mac.description))]
+        if let from = event.from { fields.append(("from", placeJSON(from, topology))) }
+        if let to = event.to { fields.append(("to", placeJSON(to, topology))) }
+        fields += [("time", .string(event.time.rfc3339)), ("packet", .int(Int64(event.packet)))]
+        return .object(fields)
+    }
+
+    /// The columns of `flatJSON`.
+    public static let flatColumns = ["proto", "src", "sport", "dst", "dport", "vlan", "first", "last", "packets",
+                                     "bytes", "state", "lost", "misdelivered", "outages", "causes", "outageSeconds",
+                                     "migration"]
+
+    /// A flat row for the table and CSV formats.
+    public func flatJSON(_ topology: Topology) -> JSONValue {
+        var causes: [(OutageCause, Int)] = []
+        for outage in flow.outages {
+            if let i = causes.firstIndex(where: { $0.0 == outage.cause }) { causes[i].1 += outage.frames } else {
+                causes.append((outage.cause, outage.frames))
+            }
+        }
+        var migrationText = ""
+        if let migration {
+            migrationText = "\(migration.mac) \(migration.from.map { placeText($0, topology) } ?? "?")>"
+                + "\(migration.to.map { placeText($0, topology) } ?? "?") \(migration.time.rfc3339)"
+        }
+        return .object([
+            ("proto", .string(protocolName)), ("src", .string(source.description)),
+            ("sport", .string(sourcePort.map { String($0) } ?? "")), ("dst", .string(destination.description)),
+            ("dport", .string(destinationPort.map { String($0) } ?? "")), ("vlan", .string(segment.description)),
+            ("first", .string(flow.first.rfc3339)), ("last", .string(flow.last.rfc3339)),
+            ("packets", .int(Int64(flow.packets))), ("bytes", .int(Int64(flow.bytes))),
+            ("state", .string(flow.connectionState)), ("lost", .int(Int64(lost))),
+            ("misdelivered", .int(Int64(misdelivered))), ("outages", .int(Int64(flow.outages.count))),
+            ("causes", .string(causes.map { "\($0.0.rawValue):\($0.1)" }.joined(separator: " "))),
+            ("outageSeconds", .string(flow.outages.isEmpty ? "" : secondsText(outageDuration))),
+            ("migration", .string(migrationText)),
+        ])
+    }
+}

@@ -1,0 +1,104 @@
+import CaptureFile
+import PacketWire
+
+// The JSON names of `roamcap tables` (SPEC §5): its events and its `--at` snapshots.
+
+extension TableEvent {
+    /// The documented JSON object (SPEC §5): time, packet, event, vlan, [segment], mac, ip?,
+    /// from?, to?, evidence?, then previousMac?, via?, moves?.
+    public func json(_ topology: Topology) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("time", .string(time.rfc3339)),
+            ("packet", .int(Int64(packet))),
+            ("event", .string(kind.rawValue)),
+            ("vlan", .int(Int64(segment.identifier))),
+        ]
+        if segment.isVXLAN { fields.append(("segment", .string("vxlan"))) }
+        fields.append(("mac", .string(mac.description)))
+        if let ip { fields.append(("ip", .string(ip.description))) }
+        if let from { fields.append(("from", placeJSON(from, topology))) }
+        if let to { fields.append(("to", placeJSON(to, topology))) }
+        if let evidence { fields.append(("evidence", .string(evidence.rawValue))) }
+        if let previousMAC { fields.append(("previousMac", .string(previousMAC.description))) }
+        if let via { fields.append(("via", .string(via.rawValue))) }
+        if let moves { fields.append(("moves", .int(Int64(moves)))) }
+        return .object(fields)
+    }
+
+    /// A flat row for the table and CSV formats (places as `site/port`).
+    public func flatJSON(_ topology: Topology) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("time", .string(time.rfc3339)),
+            ("packet", .int(Int64(packet))),
+            ("event", .string(kind.rawValue)),
+            ("vlan", .string(segment.isVXLAN ? "vni \(segment.identifier)" : String(segment.identifier))),
+            ("mac", .string(mac.description)),
+            ("ip", .string(ip?.description ?? "")),
+            ("from", .string(from.map { placeText($0, topology) } ?? "")),
+            ("to", .string(to.map { placeText($0, topology) } ?? "")),
+            ("evidence", .string(evidence?.rawValue ?? "")),
+        ]
+        var detail: [String] = []
+        if let previousMAC { detail.append("was \(previousMAC)") }
+        if let via { detail.append("via \(via.rawValue)") }
+        if let moves { detail.append("\(moves) moves") }
+        fields.append(("detail", .string(detail.joined(separator: ", "))))
+        return .object(fields)
+    }
+
+    /// The columns of `flatJSON`.
+    public static let flatColumns = ["time", "packet", "event", "vlan", "mac", "ip", "from", "to", "evidence", "detail"]
+}
+
+// MARK: Reports
+
+extension TableSnapshot {
+    /// `{"time", "mac": [{site, port, vlan, [segment], mac, learned, lastSeen}],
+    /// "arp": [{vlan, [segment], ip, mac, via, site?, port?, since, lastSeen}]}`.
+    public func json(_ topology: Topology) -> JSONValue {
+        .object([
+            ("time", .string(time.rfc3339)),
+            ("mac", .array(mac.map { $0.json(topology) })),
+            ("arp", .array(bindings.map { $0.json(topology) })),
+        ])
+    }
+
+    /// One row per entry with a `table` field (`mac` or `arp`), for ndjson and CSV.
+    public func rows(_ topology: Topology) -> [JSONValue] {
+        mac.map { row in
+            guard case .object(let fields) = row.json(topology) else { return .null }
+            return .object([("table", .string("mac"))] + fields)
+        } + bindings.map { row in
+            guard case .object(let fields) = row.json(topology) else { return .null }
+            return .object([("table", .string("arp"))] + fields)
+        }
+    }
+}
+
+extension TableSnapshot.MACRow {
+    public func json(_ topology: Topology) -> JSONValue {
+        let names = topology.names(of: Topology.PortID(site: site, port: port))
+        var fields: [(String, JSONValue)] = [
+            ("site", .string(names.site)), ("port", .string(names.port)),
+            ("vlan", .int(Int64(station.segment.identifier))),
+        ]
+        if station.segment.isVXLAN { fields.append(("segment", .string("vxlan"))) }
+        fields += [("mac", .string(station.mac.description)), ("learned", .string(learned.rfc3339)),
+                   ("lastSeen", .string(lastSeen.rfc3339))]
+        return .object(fields)
+    }
+}
+
+extension TableSnapshot.BindingRow {
+    public func json(_ topology: Topology) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("vlan", .int(Int64(key.segment.identifier)))]
+        if key.segment.isVXLAN { fields.append(("segment", .string("vxlan"))) }
+        fields += [("ip", .string(key.ip.description)), ("mac", .string(mac.description)), ("via", .string(via.rawValue))]
+        if let place {
+            let names = topology.names(of: place)
+            fields += [("site", .string(names.site)), ("port", .string(names.port))]
+        }
+        fields += [("since", .string(since.rfc3339)), ("lastSeen", .string(lastSeen.rfc3339))]
+        return .object(fields)
+    }
+}
