@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // C system libraries, found with pkg-config.
@@ -27,7 +28,8 @@ let package = Package(
         .target(name: "PacketFilter", dependencies: ["CPcap"], swiftSettings: fast),
         // Everything roamcap does, as a library.
         .target(name: "RoamcapKit", dependencies: ["PacketWire", "CaptureFile", "PacketFilter",
-                                                   .product(name: "Yams", package: "Yams")],
+                                                   .product(name: "Yams", package: "Yams"),
+                                                   .product(name: "HeapModule", package: "swift-collections")],
                 swiftSettings: fast),
         // The command line: parsing and rendering only.
         .executableTarget(name: "roamcap", dependencies: [

@@ -1,4 +1,5 @@
 import CaptureFile
+import HeapModule
 import PacketWire
 
 /// Frames counted per outcome under one policy.
@@ -450,53 +451,29 @@ final class EdgeFabric {
     }
 }
 
-/// Advertisements on their way, a min-heap by (time, order scheduled).
+/// Advertisements on their way, earliest first (ties: in the order scheduled).
 struct AdvertisementQueue {
-    struct Item {
+    struct Item: Comparable {
         var time: Int64
         var order: Int
         var site: Int32
         var station: Int32
         var learned: Int64
+
+        static func < (a: Item, b: Item) -> Bool { a.time != b.time ? a.time < b.time : a.order < b.order }
+        static func == (a: Item, b: Item) -> Bool { a.time == b.time && a.order == b.order }
     }
 
-    private var heap: [Item] = []
+    private var heap = Heap<Item>()
     private var scheduled = 0
 
-    var peek: Item? { heap.first }
+    var peek: Item? { heap.min }
     var count: Int { heap.count }
 
-    @inline(__always)
-    private static func before(_ a: Item, _ b: Item) -> Bool {
-        a.time != b.time ? a.time < b.time : a.order < b.order
-    }
-
     mutating func push(time: Int64, site: Int32, station: Int32, learned: Int64) {
-        heap.append(Item(time: time, order: scheduled, site: site, station: station, learned: learned))
+        heap.insert(Item(time: time, order: scheduled, site: site, station: station, learned: learned))
         scheduled += 1
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard Self.before(heap[child], heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
     }
 
-    mutating func pop() {
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return }
-        heap[0] = last
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            let right = left + 1
-            var smallest = parent
-            if left < heap.count && Self.before(heap[left], heap[smallest]) { smallest = left }
-            if right < heap.count && Self.before(heap[right], heap[smallest]) { smallest = right }
-            if smallest == parent { break }
-            heap.swapAt(parent, smallest)
-            parent = smallest
-        }
-    }
+    mutating func pop() { _ = heap.popMin() }
 }

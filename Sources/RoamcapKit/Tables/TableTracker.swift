@@ -1,4 +1,5 @@
 import CaptureFile
+import HeapModule
 import PacketWire
 
 /// Settings of the table rebuild.
@@ -395,43 +396,28 @@ public struct TableSnapshot: Sendable {
     public var bindings: [BindingRow]
 }
 
-/// A min-heap of aging deadlines; each (site, station) is in it at most once.
+/// Aging deadlines, earliest first (ties: by site, then station); each (site, station) is in
+/// it at most once.
 struct AgingQueue {
-    struct Item {
+    struct Item: Comparable {
         var expiry: Timestamp
         var site: Int32
         var key: StationKey
+
+        static func < (a: Item, b: Item) -> Bool {
+            if a.expiry != b.expiry { return a.expiry < b.expiry }
+            if a.site != b.site { return a.site < b.site }
+            return a.key < b.key
+        }
     }
 
-    private var heap: [Item] = []
+    private var heap = Heap<Item>()
 
-    var peek: Item? { heap.first }
+    var peek: Item? { heap.min }
 
     mutating func push(expiry: Timestamp, site: Int32, key: StationKey) {
-        heap.append(Item(expiry: expiry, site: site, key: key))
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].expiry < heap[parent].expiry else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
+        heap.insert(Item(expiry: expiry, site: site, key: key))
     }
 
-    mutating func pop() {
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return }
-        heap[0] = last
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            let right = left + 1
-            var smallest = parent
-            if left < heap.count && heap[left].expiry < heap[smallest].expiry { smallest = left }
-            if right < heap.count && heap[right].expiry < heap[smallest].expiry { smallest = right }
-            if smallest == parent { break }
-            heap.swapAt(parent, smallest)
-            parent = smallest
-        }
-    }
+    mutating func pop() { _ = heap.popMin() }
 }

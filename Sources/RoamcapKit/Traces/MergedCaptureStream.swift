@@ -1,4 +1,5 @@
 import CaptureFile
+import HeapModule
 import PacketWire
 
 /// The inputs merged in time order (ties: input order, then file order), each capture interface
@@ -9,6 +10,8 @@ final class MergedCaptureStream {
     let portMap: CapturePortMap
     private(set) var decoders: [[PacketDecoder]]
     private var pending: [Packet?] = []
+    /// The inputs with a pending packet, earliest first (ties: input order).
+    private var order = Heap<PendingPacket>()
     private var lastTimes: [Timestamp?]
     /// The reader whose packet was returned last: advanced at the next call (its bytes stay valid until then).
     private var returned = -1
@@ -29,8 +32,12 @@ final class MergedCaptureStream {
         portMap = CapturePortMap(topology: topology, files: inputs)
         decoders = Array(repeating: [], count: readers.count)
         lastTimes = Array(repeating: nil, count: readers.count)
-        for i in readers.indices { pending.append(try advance(i)) }
-        firstTime = pending.compactMap { $0?.timestamp }.min()
+        for i in readers.indices {
+            let packet = try advance(i)
+            pending.append(packet)
+            if let packet { order.insert(PendingPacket(time: packet.timestamp, input: i)) }
+        }
+        firstTime = order.min?.time
     }
 
     /// Reads input `i` up to its next packet, registering interfaces on the way.
@@ -55,16 +62,12 @@ final class MergedCaptureStream {
     @inline(__always)
     func next() throws(CaptureError) -> (packet: Packet, file: Int)? {
         if returned >= 0 {
-            pending[returned] = try advance(returned)
+            let packet = try advance(returned)
+            pending[returned] = packet
+            if let packet { order.insert(PendingPacket(time: packet.timestamp, input: returned)) }
             returned = -1
         }
-        var best = -1
-        for i in pending.indices {
-            guard let candidate = pending[i] else { continue }
-            if best < 0 || candidate.timestamp < pending[best]!.timestamp { best = i }
-        }
-        if best < 0 { return nil }
-        let packet = pending[best]!
+        guard let best = order.popMin()?.input, let packet = pending[best] else { return nil }
         number += 1
         if let last = lastTimes[best], packet.timestamp < last { outOfOrder += 1 }
         lastTimes[best] = packet.timestamp
@@ -82,5 +85,15 @@ final class MergedCaptureStream {
         let totals = readers.map(\.progress.total)
         let total: UInt64? = totals.contains(where: { $0 == nil }) ? nil : totals.reduce(0) { $0 + $1! }
         return (read, total)
+    }
+}
+
+/// An input's next packet in the merge: earliest first, ties in input order.
+private struct PendingPacket: Comparable {
+    var time: Timestamp
+    var input: Int
+
+    static func < (a: PendingPacket, b: PendingPacket) -> Bool {
+        a.time != b.time ? a.time < b.time : a.input < b.input
     }
 }
