@@ -10,6 +10,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // C system libraries, found with pkg-config.
@@ -39,7 +40,9 @@ let package = Package(
         .executableTarget(name: "roamcap-bench", dependencies: ["CaptureFile"],
                           path: "Sources/roamcap-bench", swiftSettings: fast),
 
-        .testTarget(name: "PacketWireTests", dependencies: ["PacketWire"]),
+        .testTarget(name: "PacketWireTests", dependencies: [
+            "PacketWire", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "CaptureFileTests", dependencies: ["CaptureFile"]),
         .testTarget(name: "PacketFilterTests", dependencies: ["PacketFilter", "CaptureFile"]),
         .testTarget(name: "RoamcapTests", dependencies: ["RoamcapKit", "CaptureFile", "PacketWire"]),
