@@ -134,7 +134,7 @@ struct TraceOutputOptions: ParsableArguments {
 }
 
 /// Progress on standard error, when it is a terminal.
-final class ProgressLine {
+final class ProgressLine: @unchecked Sendable {  // updated from one thread at a time
     let enabled: Bool
     let label: String
     private var lastPrint: Double = 0

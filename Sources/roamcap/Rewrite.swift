@@ -144,42 +144,26 @@ extension Roamcap {
                     throw RoamcapFailure(message: "\(outputDirectory): not a directory")
                 }
             }
-            let box = ResultBox(count: inputs.count)
-            let work: @Sendable (Int) -> Void = { [inputs, writing, selection] i in
-                do {
-                    let out = try outputs[i].map { try writing.open($0, inputs: inputs) }
-                    let progress = ProgressLine(label: inputs[i])
-                    let result = try rewriteTrace(input: inputs[i], output: out, options: frozen,
-                                                  selection: try selection.makeSelection()) { reader, packets in
-                        if jobs == 1 { progress.update(read: reader.progress.read, total: reader.progress.total, packets: packets) }
-                    }
-                    progress.finish()
-                    box.set(i, .success(result))
-                } catch {
-                    box.set(i, .failure(error))
+            // Progress only when one job runs at a time (one line each, the next overwriting it).
+            let lines = inputs.map { ProgressLine(label: $0) }
+            let prepare: @Sendable (Int) throws -> (output: OutputFile?, selection: PacketSelection) = { [inputs, writing, selection] i in
+                let output = try outputs[i].map { try writing.open($0, inputs: inputs) }
+                return (output, try selection.makeSelection())
+            }
+            var progress: (@Sendable (Int, CaptureReader, Int) -> Void)?
+            if jobs == 1 || inputs.count == 1 {
+                progress = { [lines] (i: Int, reader: CaptureReader, packets: Int) in
+                    let read = reader.progress
+                    lines[i].update(read: read.read, total: read.total, packets: packets)
                 }
             }
-            if jobs > 1 && inputs.count > 1 {
-                let queue = DispatchQueue(label: "roamcap.rewrite", attributes: .concurrent)
-                let group = DispatchGroup()
-                let gate = DispatchSemaphore(value: jobs)
-                for i in inputs.indices {
-                    gate.wait()
-                    queue.async(group: group) {
-                        work(i)
-                        gate.signal()
-                    }
-                }
-                group.wait()
-            } else {
-                for i in inputs.indices { work(i) }
-            }
+            let outcomes = rewriteTraces(inputs: inputs, options: frozen, parallelism: jobs, prepare: prepare, progress: progress)
+            for line in lines { line.finish() }
             var results: [RewriteResult] = []
-            for outcome in box.results {
+            for outcome in outcomes {
                 switch outcome {
-                case .success(let r)?: results.append(r)
-                case .failure(let e)?: throw e
-                case nil: break
+                case .success(let r): results.append(r)
+                case .failure(let e): throw e
                 }
             }
             for r in results where r.skippedRecords > 0 {
@@ -189,19 +173,5 @@ extension Roamcap {
             let summary = RewriteReport.render(results, format: report.format, dryRun: dryRun)
             if output == "-" { writeStandardError(summary) } else { writeStandardOutput(summary) }
         }
-    }
-}
-
-/// Results of parallel jobs, filled under a lock.
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var results: [Result<RewriteResult, any Error>?]
-
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ r: Result<RewriteResult, any Error>) {
-        lock.lock()
-        results[i] = r
-        lock.unlock()
     }
 }

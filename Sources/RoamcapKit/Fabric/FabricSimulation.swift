@@ -1,6 +1,6 @@
 import CaptureFile
 import Dispatch
-import Foundation
+import Synchronization
 import PacketFilter
 import PacketWire
 
@@ -135,7 +135,10 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
                     try runFabricPass(stream, fabrics: work.groups[t], truth: work.truths[t], base: work.base, selection: nil,
                                       statistics: &pass, progress: t == 0 ? work.progress : nil,
                                       traceWriter: nil, tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: nil)
-                    results.set(t, .success((pass, stream)))
+                    results.set(t, .success(ParallelPassResult(statistics: pass, outOfOrder: stream.outOfOrder,
+                                                               unclaimed: stream.portMap.unclaimed,
+                                                               skippedRecords: stream.skippedRecords,
+                                                               skippedErrors: stream.skippedErrors)))
                 } catch {
                     results.set(t, .failure(error))
                 }
@@ -143,12 +146,12 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
             for outcome in results.values {
                 if case .failure(let error)? = outcome { throw error }
             }
-            guard case .success(let (pass, second))? = results.values[0] else { fatalError("pass 0 did not run") }
-            report.apply(pass)
-            report.outOfOrder = second.outOfOrder
-            report.unclaimed = second.portMap.unclaimed
-            report.skippedRecords = second.skippedRecords
-            report.skippedErrors = second.skippedErrors
+            guard case .success(let first)? = results.values[0] else { fatalError("pass 0 did not run") }
+            report.apply(first.statistics)
+            report.outOfOrder = first.outOfOrder
+            report.unclaimed = first.unclaimed
+            report.skippedRecords = first.skippedRecords
+            report.skippedErrors = first.skippedErrors
         } else {
             let second = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing)
             var pass = FabricPassStatistics()
@@ -182,7 +185,7 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
 }
 
 /// What the second pass counts besides the fabrics' own tallies.
-struct FabricPassStatistics {
+struct FabricPassStatistics: Sendable {
     var packetsRead = 0
     var packetsUnclaimed = 0
     var notEthernet = 0
@@ -211,18 +214,26 @@ private struct ParallelPassInputs: @unchecked Sendable {
     var progress: ((UInt64, UInt64?, Int) -> Void)?
 }
 
-/// Results of the parallel passes, filled under a lock.
-private final class ParallelResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var values: [Result<(FabricPassStatistics, MergedCaptureStream), any Error>?]
+/// What one thread's pass found besides the fabrics' own tallies.
+private struct ParallelPassResult: Sendable {
+    var statistics: FabricPassStatistics
+    var outOfOrder: Int
+    var unclaimed: [String]
+    var skippedRecords: Int
+    var skippedErrors: [CaptureError]
+}
 
-    init(count: Int) { values = Array(repeating: nil, count: count) }
+/// Results of the parallel passes, one slot per thread.
+private final class ParallelResults: Sendable {
+    private let slots: Mutex<[Result<ParallelPassResult, any Error>?]>
 
-    func set(_ i: Int, _ value: Result<(FabricPassStatistics, MergedCaptureStream), any Error>) {
-        lock.lock()
-        values[i] = value
-        lock.unlock()
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+
+    func set(_ i: Int, _ value: Result<ParallelPassResult, any Error>) {
+        slots.withLock { $0[i] = value }
     }
+
+    var values: [Result<ParallelPassResult, any Error>?] { slots.withLock { $0 } }
 }
 
 /// The second pass of SPEC §2 for `fabrics`: every frame, in time order, through each policy's
