@@ -40,15 +40,17 @@ extension Roamcap {
             that is missing compares equal only to another missing one.
 
             Assertions, each on the values the path selects: equals V (every value equals V), \
-            min N and max N (every value is a number at least/at most N; strings, such as \
-            times, compare by code point), count N or count: {min, max} (how many values), \
+            min N and max N (every value is a number at least/at most N; strings compare by \
+            code point, so write a time as roamcap does, with nine fraction digits), count N or count: {min, max} (how many values), \
             exists true/false, contains {members} (some value has those members; nested \
             mappings compared the same way). equals, min and max fail when nothing is \
             selected, unless count or exists is given too. A failure names the check, the \
             path, the expectation and the first ten values found.
 
             Checks with the same run and with share one run; the distinct runs are roamcap \
-            itself as child processes, two at a time (-j). Before any runs, every check's \
+            itself as child processes, two at a time (-j), so each reads the traces as often as \
+            that command alone does (--verbose counts the runs and the passes). A check's time \
+            in the JUnit report is its share of its run. Before any runs, every check's \
             options are parsed by the command's own parser: an unknown run or option, a bad \
             value, a JSONPath that does not parse, a missing trace are exit 2 with the file, \
             line and column.
