@@ -132,8 +132,9 @@ public struct ChildRunner: Sendable {
     struct Running {
         var index: Int
         var pid: pid_t
-        var outputPath: String
-        var errorPath: String
+        /// The child's standard output and error: unlinked temporary files, read back at its end.
+        var output: Int32
+        var error: Int32
         var start: Double
     }
 
@@ -147,8 +148,8 @@ public struct ChildRunner: Sendable {
                 kill(r.pid, SIGTERM)
                 var status: Int32 = 0
                 waitpid(r.pid, &status, 0)
-                unlink(r.outputPath)
-                unlink(r.errorPath)
+                close(r.output)
+                close(r.error)
             }
         }
         while next < argumentVectors.count || !running.isEmpty {
@@ -165,9 +166,9 @@ public struct ChildRunner: Sendable {
             guard let slot = running.firstIndex(where: { $0.pid == pid }) else { continue }
             let done = running.remove(at: slot)
             let code: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-            let output = Self.readAll(done.outputPath), error = Self.readAll(done.errorPath)
-            unlink(done.outputPath)
-            unlink(done.errorPath)
+            let output = Self.readAll(done.output), error = Self.readAll(done.error)
+            close(done.output)
+            close(done.error)
             results[done.index] = RunOutput(status: code, standardOutput: output,
                                             standardError: String(decoding: error, as: UTF8.self),
                                             seconds: Self.now() - done.start)
@@ -175,25 +176,30 @@ public struct ChildRunner: Sendable {
         return results.map { $0! }
     }
 
-    func temporaryFile() throws(InputFileError) -> String {
+    /// An anonymous temporary file: created, unlinked at once (so that nothing is left behind,
+    /// however verify ends), and closed on exec.
+    func temporaryFile() throws(InputFileError) -> Int32 {
         let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
         var template = Array("\(base)/roamcap-verify-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             throw InputFileError(file: base, "cannot create a temporary file: \(String(cString: strerror(errno)))")
         }
-        close(fd)
-        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return fd
     }
 
     func spawn(_ arguments: [String], index: Int) throws(InputFileError) -> Running {
-        let outputPath = try temporaryFile(), errorPath = try temporaryFile()
+        let output = try temporaryFile()
+        let errors: Int32
+        do { errors = try temporaryFile() } catch { close(output); throw error }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_TRUNC, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_TRUNC, 0)
+        posix_spawn_file_actions_adddup2(&actions, output, 1)
+        posix_spawn_file_actions_adddup2(&actions, errors, 2)
         if let addChdir = Self.addChdir { _ = addChdir(&actions, directory) }
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
@@ -201,11 +207,11 @@ public struct ChildRunner: Sendable {
         let start = Self.now()
         let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
         guard rc == 0 else {
-            unlink(outputPath)
-            unlink(errorPath)
+            close(output)
+            close(errors)
             throw InputFileError(file: executable, "cannot run it: \(String(cString: strerror(rc)))")
         }
-        return Running(index: index, pid: pid, outputPath: outputPath, errorPath: errorPath, start: start)
+        return Running(index: index, pid: pid, output: output, error: errors, start: start)
     }
 
     typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
@@ -217,13 +223,14 @@ public struct ChildRunner: Sendable {
         return unsafeBitCast(symbol, to: AddChdir.self)
     }()
 
-    static func readAll(_ path: String) -> [UInt8] {
-        guard let f = fopen(path, "rb") else { return [] }
-        defer { fclose(f) }
+    /// Everything written to a file descriptor, from its start.
+    static func readAll(_ fd: Int32) -> [UInt8] {
+        guard lseek(fd, 0, SEEK_SET) == 0 else { return [] }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = fread(&chunk, 1, chunk.count, f)
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             out.append(contentsOf: chunk[0..<n])
         }
