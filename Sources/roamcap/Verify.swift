@@ -86,7 +86,7 @@ extension Roamcap {
         @Option(name: .customShort("j"), help: ArgumentHelp("Child runs at a time.", valueName: "n"))
         var jobs: Int = 2
 
-        @Flag(name: .long, help: "Show every table cell in full.")
+        @Flag(name: .long, help: "Show every table cell in full (by default the table fits the terminal, or 80 columns).")
         var wide = false
 
         @Flag(name: .long, help: "Say which runs were made, how long each took and how many passes over the traces.")
@@ -137,7 +137,7 @@ extension Roamcap {
                                        + "\(run.passes) pass\(run.passes == 1 ? "" : "es"), \(String(format1: seconds)) s\n")
                 }
             }
-            let text = tap ? TAPReport.render(outcome) : VerifyReport.rendered(outcome, format: report.format, wide: wide)
+            let text = tap ? TAPReport.render(outcome) : VerifyReport.rendered(outcome, format: report.format, width: wide ? nil : Self.terminalWidth())
             if let junit {
                 let xml = JUnitReport.render(outcome, timestamp: start, hostname: Self.hostname())
                 let file = try OutputFile(path: junit, compressed: false, force: true,
@@ -163,6 +163,13 @@ extension Roamcap {
             let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
             guard n > 0 else { return CommandLine.arguments[0] }
             return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+
+        /// The terminal's width, or 80 when standard output is not a terminal.
+        static func terminalWidth() -> Int {
+            var size = winsize()
+            guard isatty(1) != 0, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+            return Int(size.ws_col)
         }
 
         static func hostname() -> String {

@@ -241,6 +241,13 @@ import Glibc
         #expect(r.stdout.contains("three-site.expect.yaml:32:9: FAIL: check 'DELIBERATELY FAILING: igp-only loses nothing when vm1 moves': "
                                   + "$.policies[0].migrations[?@.mac == '02:00:00:00:00:07'].lostFrames: expected max 0, found [87, 10] (87 is above the max)"))
         #expect(lines.last == "\(Self.fixture): 4 checks: 3 passed, 1 failed")
+        // Not a terminal: the table fits 80 columns; the failure lines below it are whole.
+        let table = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.isEmpty }
+        #expect(table.count == 9)
+        #expect(table.allSatisfy { $0.count <= 80 }, "\(table)")
+        #expect(table[2].hasPrefix("vm1 moved from A to C (gar…  pass    count 2  "), "\(table[2])")
+        let wide = TestSupport.run(Self.bin, ["verify", Self.fixture, "--wide"])
+        #expect(wide.stdout.contains("vm1 moved from A to C (garp), then from C to B (rarp)        pass    count 2   "))
         // Four checks, three distinct runs (the two tables checks share one): 1 + 2 + 2 passes.
         #expect(r.stderr.contains("verify: 4 checks in 3 runs, 5 passes over the traces"), "\(r.stderr)")
         #expect(r.stderr.contains("roamcap tables --format ndjson --topology"))

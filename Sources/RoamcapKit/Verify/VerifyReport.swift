@@ -1,7 +1,9 @@
 /// The results as roamcap's report formats: a table (check, result, expected, found; one row
-/// per assertion), JSON, NDJSON (one check a line) or CSV.
+/// per assertion; the paths are in the failure lines below it), JSON, NDJSON (one check a line)
+/// or CSV (with the path).
 public enum VerifyReport {
     public static let columns = ["check", "result", "expected", "found"]
+    public static let csvColumns = ["check", "result", "path", "expected", "found"]
 
     /// One row per assertion: the check's name and result on its first.
     public static func rows(_ outcome: VerifyOutcome) -> [JSONValue] {
@@ -12,7 +14,8 @@ public enum VerifyReport {
                 rows.append(.object([
                     ("check", .string(i == 0 ? result.check.name : "")),
                     ("result", .string(assertion.passed ? "pass" : "FAIL")),
-                    ("expected", .string("\(assertion.assertion.path) \(assertion.assertion.expectation)")),
+                    ("path", .string(assertion.assertion.path.text)),
+                    ("expected", .string(assertion.assertion.expectation)),
                     ("found", .string(found)),
                 ]))
             }
@@ -20,14 +23,35 @@ public enum VerifyReport {
         return rows
     }
 
-    /// The table (cells cut at `cellWidth` characters unless `wide`), then every failure in
-    /// full with its place in the file, then one summary line: `4 checks: 3 passed, 1 failed`.
-    public static func table(_ outcome: VerifyOutcome, wide: Bool = false, cellWidth: Int = 60) -> String {
-        func cut(_ text: String) -> String {
-            wide || text.count <= cellWidth ? text : String(text.prefix(cellWidth - 1)) + "…"
+    /// The table, fitted to `width` columns (nil: every cell in full) by cutting the check,
+    /// expected and found cells, then every failure in full with its place in the file, then
+    /// one summary line: `…: 4 checks: 3 passed, 1 failed`.
+    public static func table(_ outcome: VerifyOutcome, width: Int? = nil) -> String {
+        var cells = rows(outcome).map { row in columns.map { Report.cellText(row, $0) } }
+        if let width {
+            // Column widths: result and the gaps are fixed; check, expected and found share the
+            // rest (40%, 25%, 35%), any share a column does not need going to the others.
+            let fixed = 6 + 2 * 3
+            var available = max(width - fixed, 30)
+            let needs = [0, 2, 3].map { c in cells.reduce(columns[c].count) { max($0, $1[c].count) } }
+            var limits = [0, 0, 0]
+            let shares = [0.4, 0.25, 0.35]
+            var order = [0, 1, 2].sorted { Double(needs[$0]) / shares[$0] < Double(needs[$1]) / shares[$1] }
+            var shareLeft = 1.0
+            while let i = order.first {
+                order.removeFirst()
+                let limit = min(needs[i], Int(Double(available) * shares[i] / shareLeft))
+                limits[i] = max(limit, 8)
+                available -= limits[i]
+                shareLeft -= shares[i]
+            }
+            for r in cells.indices {
+                for (k, c) in [0, 2, 3].enumerated() where cells[r][c].count > limits[k] {
+                    cells[r][c] = String(cells[r][c].prefix(limits[k] - 1)) + "…"
+                }
+            }
         }
-        var out = TextTable(header: columns, rows: rows(outcome).map { row in columns.map { cut(Report.cellText(row, $0)) } })
-            .rendered()
+        var out = TextTable(header: columns, rows: cells).rendered()
         let failed = outcome.results.filter { !$0.passed }
         if !failed.isEmpty { out += "\n" }
         for result in failed {
@@ -92,12 +116,13 @@ public enum VerifyReport {
         ])
     }
 
-    public static func rendered(_ outcome: VerifyOutcome, format: ReportFormat, wide: Bool = false) -> String {
+    /// - Parameter width: the table's width (nil: every cell in full).
+    public static func rendered(_ outcome: VerifyOutcome, format: ReportFormat, width: Int? = nil) -> String {
         switch format {
-        case .table: return table(outcome, wide: wide)
+        case .table: return table(outcome, width: width)
         case .json: return json(outcome).pretty() + "\n"
         case .ndjson: return outcome.results.map { json($0).rendered() + "\n" }.joined()
-        case .csv: return Report(columns: columns, rows: rows(outcome)).rendered(.csv)
+        case .csv: return Report(columns: csvColumns, rows: rows(outcome)).rendered(.csv)
         }
     }
 }
