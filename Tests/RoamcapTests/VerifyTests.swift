@@ -392,6 +392,48 @@ import Glibc
         #expect(r.stderr.contains("roamcap info --format json \(dir)/three-site.pcapng: 2 checks, 1 pass"), "\(r.stderr)")
     }
 
+    @Test func tablesAtChecksTheSnapshotObject() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        _ = TestSupport.run("/bin/cp", [Self.scenarios + "/three-site.pcapng", Self.scenarios + "/three-site.topology.yaml", dir])
+        TestSupport.writeFile(dir + "/e.yaml", Array("""
+            traces: [three-site.pcapng]
+            topology: three-site.topology.yaml
+            checks:
+              - name: "11 s in, site C has learned vm1 and A still has its stale entry"
+                run: tables
+                with: { at: 11, mac: "02:00:00:00:00:07" }
+                expect:
+                  - { path: "$.time", equals: "2026-11-20T10:00:11.000000000Z" }
+                  - { path: "$.mac[?@.mac == '02:00:00:00:00:07'].site", count: 2, contains: C }
+                  - { path: "$.mac[?@.site == 'C'].learned", min: "2026-11-20T10:00:10.200000000Z" }
+                  - { path: "$.arp[?@.ip == '10.1.0.7']", contains: { site: C, via: arp } }
+            """.utf8))
+        let r = TestSupport.run(Self.bin, ["verify", dir + "/e.yaml", "--verbose"])
+        #expect(r.status == 2, "contains must be a mapping: \(r.stderr)")
+        #expect(r.stderr.contains("e.yaml:9:82: contains must be a mapping"), "\(r.stderr)")
+        var text = String(decoding: TestSupport.readFile(dir + "/e.yaml"), as: UTF8.self)
+        func replace(_ old: String, _ new: String) { text = text.split(separator: old, omittingEmptySubsequences: false).joined(separator: new) }
+        replace(", contains: C }", ", equals: C }")
+        replace("count: 2, ", "")
+        replace("'02:00:00:00:00:07'].site", "'02:00:00:00:00:07' && @.learned > '2026-11-20T10:00:10'].site")
+        TestSupport.writeFile(dir + "/e.yaml", Array(text.utf8))
+        let ok = TestSupport.run(Self.bin, ["verify", dir + "/e.yaml", "--verbose"])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        #expect(ok.stderr.contains("roamcap tables --format json --at 11 --mac 02:00:00:00:00:07 --topology"), "\(ok.stderr)")
+    }
+
+    @Test func oneRunAtATimeGivesTheSameResults() throws {
+        func results(_ jobs: String) throws -> [JSONValue] {
+            let r = TestSupport.run(Self.bin, ["verify", Self.fixture, "--format", "json", "-j", jobs])
+            #expect(r.status == 1)
+            return try JSONPath("$.results[*]['name', 'result', 'assertions']").select(try JSONValue.parse(r.stdout))
+        }
+        let one = try results("1"), two = try results("2")
+        #expect(one.count == 12)
+        #expect(one == two)
+    }
+
     @Test func rewriteRunsDryWithPathsRelativeToTheFile() throws {
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }
