@@ -33,11 +33,12 @@ extension Roamcap {
                     - path: "$[?@.event == 'migration' && @.mac == '02:00:00:00:00:07']"
                       contains: { from: { site: A }, to: { site: C }, evidence: garp }
 
-            Paths are JSONPath (RFC 9535, without function extensions): $, .name, ['name'], \
-            [n] (negative from the end), [start:end:step], [*], .*, ..name, unions [a,b], and \
-            filters [?@.k == v] with ==, !=, <, <=, >, >=, &&, ||, !, parentheses, existence \
-            tests ([?@.isbn]) and string, number, true, false and null literals. A member \
-            that is missing compares equal only to another missing one.
+            Paths are JSONPath (RFC 9535): $, .name, ['name'], [n] (negative from the end), \
+            [start:end:step], [*], .*, ..name, unions [a,b], and filters [?@.k == v] with ==, \
+            !=, <, <=, >, >=, &&, ||, !, parentheses, existence tests ([?@.isbn]), string, \
+            number, true, false and null literals, and the functions length(), count(), \
+            value(), match() and search() ([?length(@.outages) > 0]). A member that is missing \
+            compares equal only to another missing one.
 
             Assertions, each on the values the path selects: equals V (every value equals V), \
             min N and max N (every value is a number at least/at most N; strings compare by \

@@ -116,7 +116,7 @@ import Testing
         #expect(try Self.select(path, Self.json(document)) == expected)
     }
 
-    /// RFC 9535 §2.3.5.3, Table 12 (the filter examples), but for the function extensions.
+    /// RFC 9535 §2.3.5.3, Table 12 (the filter examples).
     static let filterDocument = json("""
         { "a": [3, 5, 1, 2, 4, 6, {"b": "j"}, {"b": "k"}, {"b": {}}, {"b": "kilo"}],
           "o": {"p": 1, "q": 2, "r": 3, "s": 5, "t": {"u": 6}},
@@ -132,6 +132,8 @@ import Testing
         ("$[?@[?@.b]]", #"[[3,5,1,2,4,6,{"b":"j"},{"b":"k"},{"b":{}},{"b":"kilo"}]]"#),
         ("$.o[?@<3, ?@<3]", "[1,2,1,2]"),
         (#"$.a[?@<2 || @.b == "k"]"#, #"[1,{"b":"k"}]"#),
+        (#"$.a[?match(@.b, "[jk]")]"#, #"[{"b":"j"},{"b":"k"}]"#),
+        (#"$.a[?search(@.b, "[jk]")]"#, #"[{"b":"j"},{"b":"k"},{"b":"kilo"}]"#),
         ("$.o[?@>1 && @<4]", "[2,3]"),
         ("$.o[?@.u || @.x]", #"[{"u":6}]"#),
         ("$.a[?@.b == $.x]", "[3,5,1,2,4,6]"),
@@ -141,6 +143,40 @@ import Testing
     @Test(arguments: filterTable)
     func filters(_ path: String, _ expected: String) throws {
         #expect(try Self.select(path, Self.filterDocument) == expected)
+    }
+
+    /// The function extensions (RFC 9535 §2.4.4–2.4.8) over one document: query, expected.
+    static let functionDocument = json("""
+        [ {"name": "a", "authors": ["x", "y", "z", "w", "v"], "date": "1974-05-01", "author": "Bob", "color": {"c": "red"}},
+          {"name": "b", "authors": ["x"], "date": "1974-06-01", "author": "Rob", "tags": [{"author": "p"}, {"author": "q"}]},
+          {"name": "c", "authors": "xyz", "date": "1974-05-31\\n", "author": "bob", "color": [{"c": "red"}, {"c": "blue"}]},
+          {"name": "dé", "date": 1974} ]
+        """)
+
+    static let functionTable: [(String, String)] = [
+        ("$[?length(@.authors) >= 5].name", #"["a"]"#),
+        ("$[?length(@.authors) == 3].name", #"["c"]"#),          // a string's length in scalars
+        ("$[?length(@.name) == 2].name", #"["dé"]"#),
+        ("$[?length(@.nothing) == 0].name", "[]"),                 // length of Nothing is Nothing
+        ("$[?length(@.date) != 10].name", #"["c","dé"]"#),
+        ("$[?count(@.tags[*].author) >= 2].name", #"["b"]"#),
+        ("$[?count(@.*) == 5].name", #"["a","b","c"]"#),
+        (#"$[?match(@.date, "1974-05-..")].name"#, #"["a"]"#),
+        (#"$[?match(@.date, "1974-05-...")].name"#, "[]"),         // "." does not match a line feed
+        (#"$[?search(@.date, "31.")].name"#, "[]"),
+        (#"$[?search(@.date, "31[^x]")].name"#, #"["c"]"#),
+        (#"$[?search(@.date, "1974-05-..")].name"#, #"["a","c"]"#),
+        (#"$[?search(@.author, "[BR]ob")].name"#, #"["a","b"]"#),
+        (#"$[?!match(@.author, "[BR]ob")].name"#, #"["c","dé"]"#),
+        (#"$[?match(@.author, "(")].name"#, "[]"),                 // not a regular expression: false
+        (#"$[?match(@.date, 1974)].name"#, "[]"),                  // not strings: false
+        (#"$[?value(@..c) == "red"].name"#, #"["a"]"#),             // c: one red, the other two reds
+        (#"$[?value(@.color.c) == "red" || length(value(@.color[*].c)) == 3].name"#, #"["a"]"#),
+    ]
+
+    @Test(arguments: functionTable)
+    func functions(_ path: String, _ expected: String) throws {
+        #expect(try Self.select(path, Self.functionDocument) == expected)
     }
 
     /// RFC 9535 §2.3.5.3, Table 11 (comparisons) over {"obj": {"x": "y"}, "arr": [2, 3]}: each
@@ -277,7 +313,18 @@ import Testing
         ("$[?!@.a == 1]", 9, "negated"),
         ("$[?(@.a == 1]", 13, "expected ')'"),
         ("$[?(@.a == 1", 13, "unclosed"),
-        ("$[?length(@.a) > 1]", 4, "function"),
+        // Function well-typedness (RFC 9535 §2.4.9 and its examples).
+        ("$[?length(@.*) < 3]", 11, "singular"),
+        ("$[?count(1) == 1]", 10, "takes a query"),
+        ("$[?count(foo(@.*)) == 1]", 10, "takes a query"),
+        ("$[?match(@.timezone, 'Europe/.*') == true]", 4, "true or false"),
+        ("$[?value(@..color)]", 4, "gives a value"),
+        ("$[?length(@.a)]", 4, "gives a value"),
+        ("$[?foo(@.a)]", 4, "unknown function foo()"),
+        ("$[?length(@.a, @.b) > 1]", 16, "takes 1 argument"),
+        ("$[?match(@.a) ]", 4, "takes 2 arguments, not 1"),
+        ("$[?length(@.a > 1]", 15, "expected ',' or ')'"),
+        ("$[?!length(@.a)]", 5, "only match() and search()"),
         ("$[?@.a == True]", 11, "expected a query"),
         ("$[?@.a == 01]", 11, "leading zero"),
         ("$[?@.a == 1.]", 13, "digit after '.'"),

@@ -1,12 +1,13 @@
 /// A JSONPath query (RFC 9535) that selects values from a JSON document.
 ///
-/// Everything of RFC 9535 but the function extensions (`length()`, `count()`, `match()`,
-/// `search()`, `value()`): the root `$`, child segments (`.name`, `.*`, `[selectors]`),
+/// All of RFC 9535: the root `$`, child segments (`.name`, `.*`, `[selectors]`),
 /// descendant segments (`..name`, `..*`, `..[selectors]`), and the selectors name (`'a'`, `"a"`,
 /// with every escape of §2.3.1.1), wildcard, index (negative from the end), slice
 /// (`start:end:step`) and filter (`?` with `==`, `!=`, `<`, `<=`, `>`, `>=`, `&&`, `||`, `!`,
-/// parentheses, existence tests, `@` and `$` queries and the literals of §2.3.5.1). Parsing is
-/// strict: what the RFC's grammar does not accept is an error naming the column.
+/// parentheses, existence tests, `@` and `$` queries and the literals of §2.3.5.1), and the
+/// function extensions of §2.4 (`length()`, `count()`, `value()`, `match()` and `search()`, the
+/// last two with I-Regexp patterns run by Swift's regex engine). Parsing is strict: what the
+/// RFC's grammar or its typing rules do not accept is an error naming the column.
 public struct JSONPath: Sendable, CustomStringConvertible {
     /// The query as written.
     public let text: String
@@ -144,16 +145,114 @@ enum PathComparison: String, Sendable {
     case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
 }
 
-enum PathComparable: Sendable {
+indirect enum PathComparable: Sendable {
     case literal(JSONValue)
     case query(PathQuery)
+    /// A function that returns a value: length(), count() or value().
+    case function(PathFunction)
 
     /// The value compared, or nil for "Nothing" (a singular query that selects no node).
     func value(current: JSONValue, root: JSONValue) -> JSONValue? {
         switch self {
         case .literal(let v): return v
         case .query(let q): return q.evaluate(current: current, root: root).first
+        case .function(let f): return f.value(current: current, root: root)
         }
+    }
+}
+
+/// A function extension of RFC 9535 §2.4: length(), count(), value(), match(), search().
+struct PathFunction: Sendable {
+    enum Name: String, Sendable, CaseIterable {
+        case length, count, match, search, value
+    }
+
+    enum Argument: Sendable {
+        /// A ValueType argument: a literal, a singular query or a function returning a value.
+        case value(PathComparable)
+        /// A NodesType argument: any filter query.
+        case nodes(PathQuery)
+    }
+
+    var name: Name
+    var arguments: [Argument]
+
+    /// match() and search() return LogicalType; the others ValueType.
+    var isLogical: Bool { name == .match || name == .search }
+
+    /// The parameter types of each function: true for ValueType, false for NodesType.
+    static func parameters(_ name: Name) -> [Bool] {
+        switch name {
+        case .length: return [true]
+        case .count, .value: return [false]
+        case .match, .search: return [true, true]
+        }
+    }
+
+    func argumentValue(_ i: Int, current: JSONValue, root: JSONValue) -> JSONValue? {
+        guard case .value(let c) = arguments[i] else { return nil }
+        return c.value(current: current, root: root)
+    }
+
+    func argumentNodes(_ i: Int, current: JSONValue, root: JSONValue) -> [JSONValue] {
+        guard case .nodes(let q) = arguments[i] else { return [] }
+        return q.evaluate(current: current, root: root)
+    }
+
+    /// The value of length(), count() or value(); nil is Nothing.
+    func value(current: JSONValue, root: JSONValue) -> JSONValue? {
+        switch name {
+        case .length:
+            switch argumentValue(0, current: current, root: root) {
+            case .string(let s)?: return .int(Int64(s.unicodeScalars.count))
+            case .array(let items)?: return .int(Int64(items.count))
+            case .object(let members)?: return .int(Int64(members.count))
+            default: return nil
+            }
+        case .count: return .int(Int64(argumentNodes(0, current: current, root: root).count))
+        case .value:
+            let nodes = argumentNodes(0, current: current, root: root)
+            return nodes.count == 1 ? nodes[0] : nil
+        case .match, .search: return nil
+        }
+    }
+
+    /// Whether match() or search() holds: the string matches the I-Regexp (RFC 9485) whole, or
+    /// somewhere; false when either argument is not a string or the pattern does not compile.
+    func holds(current: JSONValue, root: JSONValue) -> Bool {
+        guard case .string(let text)? = argumentValue(0, current: current, root: root),
+              case .string(let pattern)? = argumentValue(1, current: current, root: root),
+              let regex = try? Regex(PathFunction.translate(pattern)).matchingSemantics(.unicodeScalar) else {
+            return false
+        }
+        switch name {
+        case .match: return (try? regex.wholeMatch(in: text)) != nil
+        case .search: return (try? regex.firstMatch(in: text)) != nil
+        default: return false
+        }
+    }
+
+    /// An I-Regexp as a Swift regex: `.` outside a character class matches any character but
+    /// line feed and carriage return (RFC 9485 §5.3); the rest is read as written.
+    static func translate(_ pattern: String) -> String {
+        var out = ""
+        var inClass = false
+        var escaped = false
+        for c in pattern.unicodeScalars {
+            if escaped {
+                out.unicodeScalars.append(c)
+                escaped = false
+                continue
+            }
+            switch c {
+            case "\\": escaped = true; out += "\\"
+            case "[" where !inClass: inClass = true; out += "["
+            case "]" where inClass: inClass = false; out += "]"
+            case "." where !inClass: out += "[^\\n\\r]"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
     }
 }
 
@@ -163,6 +262,8 @@ indirect enum PathFilter: Sendable {
     case not(PathFilter)
     /// An existence test: the query selects at least one node.
     case test(PathQuery)
+    /// match() or search().
+    case function(PathFunction)
     case comparison(PathComparable, PathComparison, PathComparable)
 
     func holds(current: JSONValue, root: JSONValue) -> Bool {
@@ -171,6 +272,7 @@ indirect enum PathFilter: Sendable {
         case .and(let terms): return terms.allSatisfy { $0.holds(current: current, root: root) }
         case .not(let e): return !e.holds(current: current, root: root)
         case .test(let q): return !q.evaluate(current: current, root: root).isEmpty
+        case .function(let f): return f.holds(current: current, root: root)
         case .comparison(let a, let op, let b):
             return JSONValue.compare(a.value(current: current, root: root), op, b.value(current: current, root: root))
         }
@@ -564,10 +666,17 @@ struct JSONPathParser {
             position += 1
             skipBlank()
             if current == "(" { return .not(try parseParenthesized()) }
+            let start = position
+            if let c = current, c.value >= 0x61 && c.value <= 0x7A {
+                guard case .function(let f) = try parseComparable(), f.isLogical else {
+                    throw error("only match() and search() can be negated without parentheses", at: start)
+                }
+                try refuseComparisonAfterNegatedTest(start)
+                return .not(.function(f))
+            }
             guard current == "@" || current == "$" else {
                 throw error("expected '(' or a query after '!', found \(describeCurrent)")
             }
-            let start = position
             let query = try parseFilterQuery()
             try refuseComparisonAfterNegatedTest(start)
             return .not(.test(query))
@@ -578,22 +687,70 @@ struct JSONPathParser {
         let save = position
         skipBlank()
         if let op = parseComparisonOperator() {
-            if case .query(let q) = left, !q.isSingular {
-                throw error("only a singular query (names and indices) can be compared", at: start)
-            }
+            try checkComparable(left, at: start)
             skipBlank()
             let rightStart = position
             let right = try parseComparable()
-            if case .query(let q) = right, !q.isSingular {
-                throw error("only a singular query (names and indices) can be compared", at: rightStart)
-            }
+            try checkComparable(right, at: rightStart)
             return .comparison(left, op, right)
         }
         position = save
         switch left {
         case .query(let q): return .test(q)
         case .literal: throw error("a literal must be compared with something (==, !=, <, <=, >, >=)", at: start)
+        case .function(let f):
+            guard f.isLogical else {
+                throw error("\(f.name.rawValue)() gives a value: compare it with something (==, !=, <, <=, >, >=)", at: start)
+            }
+            return .function(f)
         }
+    }
+
+    /// A comparison's operands: singular queries only, and functions that give values.
+    func checkComparable(_ comparable: PathComparable, at start: Int) throws(JSONPathError) {
+        switch comparable {
+        case .query(let q) where !q.isSingular:
+            throw error("only a singular query (names and indices) can be compared", at: start)
+        case .function(let f) where f.isLogical:
+            throw error("\(f.name.rawValue)() gives true or false, which cannot be compared", at: start)
+        default: break
+        }
+    }
+
+    /// function-expr = function-name "(" S [function-argument *(S "," S function-argument)] S ")",
+    /// each argument checked against the function's parameter type (RFC 9535 §2.4.3).
+    mutating func parseFunction(_ name: PathFunction.Name, start: Int) throws(JSONPathError) -> PathFunction {
+        position += 1  // "("
+        skipBlank()
+        let parameters = PathFunction.parameters(name)
+        var arguments: [PathFunction.Argument] = []
+        while current != ")" {
+            if !arguments.isEmpty {
+                guard current == "," else { throw error("expected ',' or ')' in \(name.rawValue)(), found \(describeCurrent)") }
+                position += 1
+                skipBlank()
+            }
+            let argumentStart = position
+            guard arguments.count < parameters.count else {
+                throw error("\(name.rawValue)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s")", at: argumentStart)
+            }
+            if parameters[arguments.count] {
+                let argument = try parseComparable()
+                try checkComparable(argument, at: argumentStart)
+                arguments.append(.value(argument))
+            } else {
+                guard current == "@" || current == "$" else {
+                    throw error("\(name.rawValue)() takes a query (@ or $), found \(describeCurrent)")
+                }
+                arguments.append(.nodes(try parseFilterQuery()))
+            }
+            skipBlank()
+        }
+        guard arguments.count == parameters.count else {
+            throw error("\(name.rawValue)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s"), not \(arguments.count)", at: start)
+        }
+        position += 1  // ")"
+        return PathFunction(name: name, arguments: arguments)
     }
 
     mutating func refuseComparisonAfterNegatedTest(_ start: Int) throws(JSONPathError) {
@@ -635,7 +792,7 @@ struct JSONPathParser {
         return PathQuery(relative: relative, segments: try parseSegments())
     }
 
-    /// comparable = literal / singular-query (function expressions are not supported).
+    /// comparable = literal / singular-query / function-expr
     mutating func parseComparable() throws(JSONPathError) -> PathComparable {
         guard let c = current else { throw error("expected a query or a literal, found the end of the path") }
         switch c {
@@ -655,7 +812,10 @@ struct JSONPathParser {
             case "null": return .literal(.null)
             default:
                 if !word.isEmpty && current == "(" {
-                    throw error("function extensions such as \(word)() are not supported", at: start)
+                    guard let name = PathFunction.Name(rawValue: word) else {
+                        throw error("unknown function \(word)() (known: length, count, match, search, value)", at: start)
+                    }
+                    return .function(try parseFunction(name, start: start))
                 }
                 position = start
                 throw error("expected a query (@ or $), a string, a number, true, false or null, found \(describeCurrent)")
