@@ -455,6 +455,27 @@ import Glibc
         #expect(TestSupport.run("/bin/ls", [dir]).stdout == "cases.pcapng\ne.yaml\nmoves.ndjson\n")
     }
 
+    /// The README's "roamcap in CI" section: its expectations file loads, and its GitHub Actions
+    /// and GitLab CI jobs are YAML that runs verify and publishes the JUnit report.
+    @Test func readmeExamplesParse() throws {
+        let readme = String(decoding: TestSupport.readFile(TestSupport.root + "/README.md"), as: UTF8.self)
+        let section = try #require(readme.split(separator: "## roamcap in CI").dropFirst().first?
+            .split(separator: "\n## ").first)
+        let blocks = section.split(separator: "```yaml\n").dropFirst().map { String($0.split(separator: "```").first ?? "") }
+        #expect(blocks.count == 3)
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        TestSupport.writeFile(dir + "/lab.topology.yaml", Array("sites: { A: { ports: { p1: a } } }\n".utf8))
+        let expectations = try Expectations.parse(blocks[0], file: "README.md", directory: dir, replacingTraces: true)
+        #expect(expectations.checks.map(\.run) == ["tables", "simulate"])
+        for job in blocks.dropFirst() {
+            _ = try YAMLValue.parse(job, file: "README.md")
+            #expect(job.contains("roamcap verify ") && job.contains("--junit "))
+        }
+        #expect(blocks[1].contains("mikepenz/action-junit-report"))
+        #expect(blocks[2].contains("junit: roamcap-verify.xml"))
+    }
+
     // MARK: Synth round trip
 
     @Test func synthExpectationsHoldOnTheTraceAndFailWhenAnAnnouncementIsCut() throws {
