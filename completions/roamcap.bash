@@ -173,13 +173,13 @@ _roamcap() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    info|convert|merge|rewrite|tables|synth|topology|simulate|flows|help)
+    info|convert|merge|rewrite|tables|synth|topology|simulate|flows|verify|help)
         # Offer subcommand argument completions
         "_roamcap_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology simulate flows help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology simulate flows verify help' -- "${cur}"))
         ;;
     esac
 }
@@ -557,6 +557,28 @@ _roamcap_flows() {
         return
         ;;
     '--read-filter')
+        return
+        ;;
+    esac
+}
+
+_roamcap_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--tap --wide --verbose --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--format --junit -j)
+    __roamcap_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--format')
+        __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
+        return
+        ;;
+    '--junit')
+        return
+        ;;
+    '-j')
         return
         ;;
     esac

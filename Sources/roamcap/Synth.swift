@@ -1,6 +1,9 @@
 import ArgumentParser
 import CaptureFile
 import RoamcapKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Roamcap {
     struct Synth: ParsableCommand {
@@ -14,6 +17,13 @@ extension Roamcap {
             output's name with .topology.yaml), and prints the moves the trace contains, as \
             'roamcap tables' must report them (--format table, json, ndjson or csv; not when the \
             trace goes to standard output).
+
+            Beside the trace it writes NAME.expect.yaml, the ground truth as checks for \
+            'roamcap verify': every move of every host (migration or move within a site, from, \
+            to, evidence, in order) as 'tables' must report it, and no frame lost by a \
+            migration under the flood and ideal policies. Verify the trace itself, or a lab \
+            capture of its replay (tcpreplay), against it: roamcap verify NAME.expect.yaml \
+            [CAPTURE...].
 
             Scenario format (YAML):
 
@@ -73,6 +83,13 @@ extension Roamcap {
 
         @OptionGroup var report: ReportOptions
 
+        func absolutePath(_ path: String) -> String {
+            if path.hasPrefix("/") { return path }
+            guard let cwd = getcwd(nil, 0) else { return path }
+            defer { free(cwd) }
+            return String(cString: cwd) + "/" + path
+        }
+
         func validate() throws {
             if let compress, compress != "zstd" && compress != "none" {
                 throw ValidationError("--compress must be zstd or none, not '\(compress)'")
@@ -97,6 +114,17 @@ extension Roamcap {
                 try file.commit()
             }
             guard output != "-" else { return }
+            // The ground truth as checks for 'roamcap verify', beside the trace.
+            var stem = output
+            for suffix in [".zst", ".gz", ".pcapng", ".pcap"] where stem.hasSuffix(suffix) { stem.removeLast(suffix.count) }
+            let expectPath = stem + ".expect.yaml"
+            let expectDirectory = expectPath.lastIndex(of: "/").map { String(expectPath[..<$0]) }
+            let topologyDirectory = topologyPath?.lastIndex(of: "/").map { String(topologyPath![..<$0]) }
+            let topologyName = topologyDirectory == expectDirectory ? baseName(topologyPath!) : absolutePath(topologyPath!)
+            let expectFile = try OutputFile(path: expectPath, compressed: false, force: force, inputs: [scenario])
+            try expectFile.write(Array(synthExpectationsYAML(result, scenarioName: baseName(scenario), trace: baseName(output),
+                                                             topology: topologyName).utf8))
+            try expectFile.commit()
             let rows = result.expected.map { move -> TableEvent in
                 TableEvent(time: move.time, packet: move.packet, kind: move.kind, segment: move.segment, mac: move.mac,
                            from: move.from, to: move.to, evidence: move.evidence)

@@ -1,0 +1,291 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One distinct run of a command that checks share: the same `run` and the same `with`.
+public struct PlannedRun: Sendable {
+    public var command: String
+    /// The child's arguments: the command, then its options, the format, the topology and
+    /// the traces.
+    public var arguments: [String]
+    /// Whether the command prints NDJSON (collected into one array).
+    public var lines: Bool
+    /// The checks that use it (indices into the expectations' checks).
+    public var checks: [Int]
+
+    /// How often the command reads its inputs: `simulate` twice (ground truth, then the
+    /// fabric), `flows --policy` three times, every other command once.
+    public var passes: Int {
+        switch command {
+        case "simulate": return 2
+        case "flows": return arguments.contains("--policy") ? 3 : 1
+        default: return 1
+        }
+    }
+
+    /// `roamcap simulate --format json --policy flood …`, for messages.
+    public var commandLine: String {
+        "roamcap " + arguments.map { $0.contains(" ") || $0.isEmpty ? "'\($0)'" : $0 }.joined(separator: " ")
+    }
+}
+
+/// The runs an expectations file needs, each distinct (`run`, `with`) once.
+public struct VerifyPlan: Sendable {
+    public var expectations: Expectations
+    public var runs: [PlannedRun]
+    /// The run of each check.
+    public var runOfCheck: [Int]
+    /// The traces every run reads.
+    public var traces: [String]
+
+    /// Options that select where a command's report goes: verify sets them itself.
+    static let reservedOptions = ["format"]
+    /// Commands that take `--topology`.
+    static let topologyCommands = ["tables", "simulate", "flows", "rewrite"]
+
+    /// Plans the runs; `inputs` (the command line's traces) replace the file's.
+    public init(_ expectations: Expectations, inputs: [String] = []) throws(InputFileError) {
+        self.expectations = expectations
+        traces = inputs.isEmpty ? expectations.traces.map(\.path) : inputs
+        runs = []
+        runOfCheck = []
+        var index: [String: Int] = [:]
+        for (i, check) in expectations.checks.enumerated() {
+            for option in check.options where Self.reservedOptions.contains(option.name) {
+                throw option.position.error("check '\(check.name)': verify reads the command's JSON itself; remove --\(option.name)")
+            }
+            var arguments = [check.run]
+            var lines = check.run == "tables" || check.run == "flows"
+            if check.run == "tables" && check.options.contains(where: { $0.name == "at" }) { lines = false }
+            arguments += ["--format", lines ? "ndjson" : "json"]
+            // Sorted by name, so that the same options in another order share the run.
+            for option in check.options.sorted(by: { $0.name < $1.name }) { arguments += option.arguments }
+            let names = Set(check.options.map(\.name))
+            if check.run == "rewrite" && names.isDisjoint(with: ["output", "output-directory", "dry-run"]) {
+                arguments.append("--dry-run")
+            }
+            if let topology = expectations.topology, Self.topologyCommands.contains(check.run), !names.contains("topology") {
+                arguments += ["--topology", topology.path]
+            }
+            arguments += traces
+            let key = arguments.joined(separator: "\u{0}")
+            if let existing = index[key] {
+                runs[existing].checks.append(i)
+                runOfCheck.append(existing)
+            } else {
+                index[key] = runs.count
+                runOfCheck.append(runs.count)
+                runs.append(PlannedRun(command: check.run, arguments: arguments, lines: lines, checks: [i]))
+            }
+        }
+    }
+
+    /// Checks every run's arguments with the command's own parser before anything runs: `parse`
+    /// returns the parser's complaint, or nil. The error points at the option it names, else at
+    /// the check's `with` (or `run`).
+    public func validate(_ parse: (_ arguments: [String]) -> String?) throws(InputFileError) {
+        for run in runs {
+            guard let complaint = parse(run.arguments) else { continue }
+            let check = expectations.checks[run.checks[0]]
+            var position = check.withPosition ?? check.runPosition
+            if let option = check.options.first(where: {
+                complaint.contains("--\($0.name)") || complaint.contains("--no-\($0.name)")
+            }) {
+                position = option.position
+            }
+            throw position.error("check '\(check.name)': roamcap \(check.run): \(complaint)")
+        }
+    }
+
+    /// Passes over the traces all runs make together.
+    public var passes: Int { runs.map(\.passes).reduce(0, +) }
+}
+
+/// What a child run printed and how it ended.
+public struct RunOutput: Sendable {
+    public var status: Int32
+    public var standardOutput: [UInt8]
+    public var standardError: String
+    public var seconds: Double
+}
+
+/// Runs roamcap itself as child processes (`posix_spawn`), at most `parallel` at a time.
+public struct ChildRunner: Sendable {
+    /// The roamcap executable.
+    public var executable: String
+    /// The working directory of the children (relative paths in `with` start there).
+    public var directory: String
+    public var parallel: Int
+
+    public init(executable: String, directory: String, parallel: Int = 2) {
+        self.executable = executable
+        self.directory = directory
+        self.parallel = max(1, parallel)
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    struct Running {
+        var index: Int
+        var pid: pid_t
+        /// The child's standard output and error: unlinked temporary files, read back at its end.
+        var output: Int32
+        var error: Int32
+        var start: Double
+    }
+
+    /// Runs every argument vector and returns their outputs, in the same order.
+    public func run(_ argumentVectors: [[String]]) throws(InputFileError) -> [RunOutput] {
+        var results = [RunOutput?](repeating: nil, count: argumentVectors.count)
+        var running: [Running] = []
+        var next = 0
+        defer {
+            for r in running {
+                kill(r.pid, SIGTERM)
+                var status: Int32 = 0
+                waitpid(r.pid, &status, 0)
+                close(r.output)
+                close(r.error)
+            }
+        }
+        while next < argumentVectors.count || !running.isEmpty {
+            while next < argumentVectors.count && running.count < parallel {
+                running.append(try spawn(argumentVectors[next], index: next))
+                next += 1
+            }
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, 0)
+            if pid < 0 {
+                if errno == EINTR { continue }
+                throw InputFileError(file: "roamcap", "waiting for a child run: \(String(cString: strerror(errno)))")
+            }
+            guard let slot = running.firstIndex(where: { $0.pid == pid }) else { continue }
+            let done = running.remove(at: slot)
+            let code: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+            let output = Self.readAll(done.output), error = Self.readAll(done.error)
+            close(done.output)
+            close(done.error)
+            results[done.index] = RunOutput(status: code, standardOutput: output,
+                                            standardError: String(decoding: error, as: UTF8.self),
+                                            seconds: Self.now() - done.start)
+        }
+        return results.map { $0! }
+    }
+
+    /// An anonymous temporary file: created, unlinked at once (so that nothing is left behind,
+    /// however verify ends), and closed on exec.
+    func temporaryFile() throws(InputFileError) -> Int32 {
+        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array("\(base)/roamcap-verify-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw InputFileError(file: base, "cannot create a temporary file: \(String(cString: strerror(errno)))")
+        }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return fd
+    }
+
+    func spawn(_ arguments: [String], index: Int) throws(InputFileError) -> Running {
+        let output = try temporaryFile()
+        let errors: Int32
+        do { errors = try temporaryFile() } catch { close(output); throw error }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, output, 1)
+        posix_spawn_file_actions_adddup2(&actions, errors, 2)
+        if let addChdir = Self.addChdir { _ = addChdir(&actions, directory) }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        let start = Self.now()
+        let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard rc == 0 else {
+            close(output)
+            close(errors)
+            throw InputFileError(file: executable, "cannot run it: \(String(cString: strerror(rc)))")
+        }
+        return Running(index: index, pid: pid, output: output, error: errors, start: start)
+    }
+
+    typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29 and later), which Swift's Glibc
+    /// module does not export: looked up once, by name.
+    static let addChdir: AddChdir? = {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addchdir_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddChdir.self)
+    }()
+
+    /// Everything written to a file descriptor, from its start.
+    static func readAll(_ fd: Int32) -> [UInt8] {
+        guard lseek(fd, 0, SEEK_SET) == 0 else { return [] }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return out
+    }
+}
+
+/// The result of verifying one expectations file.
+public struct VerifyOutcome: Sendable {
+    public var plan: VerifyPlan
+    public var results: [CheckResult]
+    /// What each run printed on standard error (warnings), by run.
+    public var runWarnings: [String]
+    public var runSeconds: [Double]
+    /// Wall-clock seconds of the whole verification.
+    public var seconds: Double
+
+    public var passed: Bool { results.allSatisfy(\.passed) }
+    public var failedCount: Int { results.filter { !$0.passed }.count }
+}
+
+/// Verifies an expectations file: validates every run with `parse` (the commands' own
+/// parser), runs each distinct one once with `runner`, and evaluates every check on its JSON.
+/// A run that fails, or prints what is not JSON, is bad input: the error names the check.
+public func verifyExpectations(_ plan: VerifyPlan, runner: ChildRunner,
+                               parse: (_ arguments: [String]) -> String?) throws(InputFileError) -> VerifyOutcome {
+    let start = ChildRunner.now()
+    try plan.validate(parse)
+    let outputs = try runner.run(plan.runs.map(\.arguments))
+    var documents: [JSONValue] = []
+    for (run, output) in zip(plan.runs, outputs) {
+        let check = plan.expectations.checks[run.checks[0]]
+        if output.status != 0 {
+            var complaint = output.standardError.split(separator: "\n").first { $0.hasPrefix("roamcap: error: ") }
+                .map { String($0.dropFirst("roamcap: error: ".count)) }
+                ?? output.standardError.split(separator: "\n").first.map(String.init) ?? "no message"
+            if complaint.isEmpty { complaint = "no message" }
+            throw (check.withPosition ?? check.runPosition)
+                .error("check '\(check.name)': \(run.commandLine) failed (exit \(output.status)): \(complaint)")
+        }
+        let text = String(decoding: output.standardOutput, as: UTF8.self)
+        do {
+            documents.append(run.lines ? .array(try JSONValue.parseLines(text)) : try JSONValue.parse(text))
+        } catch {
+            throw check.runPosition.error("check '\(check.name)': \(run.commandLine) printed what is not JSON: \(error)")
+        }
+    }
+    var results: [CheckResult] = []
+    for (i, check) in plan.expectations.checks.enumerated() {
+        let r = plan.runOfCheck[i]
+        let evaluationStart = ChildRunner.now()
+        var result = check.evaluate(documents[r])
+        result.seconds = outputs[r].seconds / Double(plan.runs[r].checks.count) + (ChildRunner.now() - evaluationStart)
+        results.append(result)
+    }
+    return VerifyOutcome(plan: plan, results: results, runWarnings: outputs.map(\.standardError),
+                         runSeconds: outputs.map(\.seconds), seconds: ChildRunner.now() - start)
+}
