@@ -2,9 +2,11 @@ import CaptureFile
 import HeapModule
 import PacketWire
 
-/// The inputs merged in time order (ties: input order, then file order), each capture interface
-/// mapped to a topology port (the default topology grows a site per new interface). `tables`,
-/// `flows` and each pass of `simulate` read their inputs through it.
+/// The inputs merged in time order (ties: input order, then file order), each shifted by its
+/// clock offset, each capture interface mapped to a topology port (the default topology grows a
+/// site per new interface). `tables`, `flows`, `merge` and each pass of `simulate` read their
+/// inputs through it; `onRecord` sees every record that is not a packet (interfaces, sections,
+/// other blocks) as it is read, for a command that copies them.
 final class MergedCaptureStream {
     let readers: [CaptureReader]
     let portMap: CapturePortMap
@@ -23,7 +25,14 @@ final class MergedCaptureStream {
     /// The earliest timestamp of the input.
     private(set) var firstTime: Timestamp?
 
-    init(inputs: [String], topology: Topology?, keepGoing: Bool) throws(CaptureError) {
+    /// Added to every timestamp of input i (ns), when not empty.
+    let offsets: [Int64]
+    private let onRecord: ((Int, CaptureRecord) throws(CaptureError) -> Void)?
+
+    init(inputs: [String], topology: Topology?, keepGoing: Bool, offsets: [Int64] = [],
+         onRecord: ((Int, CaptureRecord) throws(CaptureError) -> Void)? = nil) throws(CaptureError) {
+        self.offsets = offsets
+        self.onRecord = onRecord
         readers = try inputs.map { (path) throws(CaptureError) -> CaptureReader in
             let reader = try CaptureReader(path: path)
             reader.keepGoing = keepGoing
@@ -45,14 +54,16 @@ final class MergedCaptureStream {
         let reader = readers[i]
         while let record = try reader.next() {
             switch record {
-            case .packet(let packet):
+            case .packet(var packet):
+                if i < offsets.count, offsets[i] != 0 { packet.timestamp = packet.timestamp.adding(nanoseconds: offsets[i]) }
                 return packet
             case .interface(let interface):
                 portMap.register(file: i, index: reader.interfaces.count - 1, interface: interface)
                 decoders[i].append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType)))
                 interfaceCount += 1
+                try onRecord?(i, record)
             case .section, .other:
-                break
+                try onRecord?(i, record)
             }
         }
         return nil
