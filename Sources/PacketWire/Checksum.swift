@@ -151,6 +151,16 @@ public enum Checksum {
     // checksum field, m the old value of a 16-bit word it covers and m' the new value. A field that
     // was wrong by some amount stays wrong by the same amount.
 
+    /// A UDP checksum field after an incremental `update` (SPEC §1, RFC 768): a checksum of 0
+    /// means none was computed and stays 0 (IPv4, and IPv6 tunnels per RFC 6935); one that comes
+    /// out as 0 is written 0xFFFF.
+    @inlinable
+    public static func updatingUDP(_ checksum: UInt16, _ update: (UInt16) -> UInt16) -> UInt16 {
+        guard checksum != 0 else { return 0 }
+        let new = update(checksum)
+        return new == 0 ? 0xFFFF : new
+    }
+
     /// The checksum field after one covered 16-bit word changes from `old` to `new`.
     @inlinable
     public static func update(_ checksum: UInt16, replacing old: UInt16, with new: UInt16) -> UInt16 {

@@ -101,10 +101,7 @@ public struct MutableUDPPacket {
     /// Applies an incremental update unless the checksum is 0, writing 0 as 0xffff.
     @inlinable
     internal func adjustChecksum(_ update: (UInt16) -> UInt16) {
-        let old = packet.checksum
-        guard old != 0 else { return }
-        let new = update(old)
-        setChecksum(new == 0 ? 0xFFFF : new)
+        setChecksum(Checksum.updatingUDP(packet.checksum, update))
     }
 
     /// Sets the source port and updates the checksum incrementally.

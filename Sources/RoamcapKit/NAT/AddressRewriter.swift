@@ -47,7 +47,7 @@ public enum AddressRewriter {
         checks: DirectionChecks, mapping: Mapping
     ) -> RewriteOutcome {
         var outcome = RewriteOutcome()
-        guard let (offset, version) = networkLayer(UnsafeRawBufferPointer(bytes), linkType: linkType) else {
+        guard let (offset, version) = NetworkLayer.locate(UnsafeRawBufferPointer(bytes), linkType: LinkType(rawValue: linkType)) else {
             return outcome
         }
         let p = bytes.baseAddress!
@@ -58,49 +58,6 @@ public enum AddressRewriter {
             rewriteIPv6(p, count: count, at: offset, time: time, checks: checks, mapping: mapping, outcome: &outcome)
         }
         return outcome
-    }
-
-    /// Offset and IP version of the network layer, after link headers and VLAN tags.
-    @inline(__always)
-    static func networkLayer(_ b: UnsafeRawBufferPointer, linkType: UInt16) -> (Int, Int)? {
-        var offset: Int
-        var etherType: UInt16
-        switch linkType {
-        case 1:  // Ethernet, with any number of 802.1Q / 802.1ad tags
-            guard b.count >= 14 else { return nil }
-            offset = 12
-            etherType = be16(b, offset)
-            while etherType == 0x8100 || etherType == 0x88A8 || etherType == 0x9100 {
-                offset += 4
-                guard b.count >= offset + 2 else { return nil }
-                etherType = be16(b, offset)
-            }
-            offset += 2
-        case 113:  // Linux SLL: protocol at 14
-            guard b.count >= 16 else { return nil }
-            etherType = be16(b, 14)
-            offset = 16
-        case 276:  // Linux SLL2: protocol at 0
-            guard b.count >= 20 else { return nil }
-            etherType = be16(b, 0)
-            offset = 20
-        case 101, 228, 229, 12, 14:  // raw IP
-            guard b.count >= 1 else { return nil }
-            let v = b[0] >> 4
-            return v == 4 || v == 6 ? (0, Int(v)) : nil
-        case 0, 108:  // BSD loopback: 4-byte family
-            guard b.count >= 5 else { return nil }
-            let v = b[4] >> 4
-            return v == 4 || v == 6 ? (4, Int(v)) : nil
-        default:
-            return nil
-        }
-        guard b.count > offset else { return nil }
-        switch etherType {
-        case 0x0800: return b[offset] >> 4 == 4 ? (offset, 4) : nil
-        case 0x86DD: return b[offset] >> 4 == 6 ? (offset, 6) : nil
-        default: return nil
-        }
     }
 
     // MARK: IPv4
@@ -161,8 +118,8 @@ public enum AddressRewriter {
         updateTransport(p, count: count, proto: proto, at: t, changes: changes, pseudoHeaderCovers: true)
         if proto == 1 {
             // ICMP has no pseudo-header; an error's quoted header is translated.
-            let type = t < count ? p.load(fromByteOffset: t, as: UInt8.self) : 0
-            if [3, 4, 5, 11, 12].contains(type) {
+            let type = ICMPv4Type(rawValue: t < count ? p.load(fromByteOffset: t, as: UInt8.self) : 0)
+            if type.isError {
                 translateEmbedded(p, count: count, icmpAt: t, quotedAt: t + 8, changes: changes, time: time,
                                   outcome: &outcome)
             }
@@ -220,8 +177,8 @@ public enum AddressRewriter {
         let proto = chain.upperLayerProtocol.rawValue
         updateTransport(p, count: count, proto: proto, at: t, changes: changes, pseudoHeaderCovers: true)
         if proto == 58 {
-            let type = t < count ? p.load(fromByteOffset: t, as: UInt8.self) : 255
-            if type < 128 {  // ICMPv6 error messages
+            let type = ICMPv6Type(rawValue: t < count ? p.load(fromByteOffset: t, as: UInt8.self) : 255)
+            if type.isError {
                 translateEmbedded(p, count: count, icmpAt: t, quotedAt: t + 8, changes: changes, time: time,
                                   outcome: &outcome)
             }
@@ -258,9 +215,7 @@ public enum AddressRewriter {
         }
         guard field + 2 <= count else { return nil }
         let old = be16(p, field)
-        if proto == 17 && old == 0 { return nil }  // no UDP checksum: stays 0
-        var new = changes.apply(to: old)
-        if proto == 17 && new == 0 { new = 0xFFFF }
+        let new = proto == 17 ? Checksum.updatingUDP(old) { changes.apply(to: $0) } : changes.apply(to: old)
         guard new != old else { return nil }
         setBE16(p, field, new)
         return (old, new)
@@ -355,11 +310,6 @@ public enum AddressRewriter {
     }
 
     // MARK: Bytes
-
-    @inline(__always)
-    static func be16(_ b: UnsafeRawBufferPointer, _ at: Int) -> UInt16 {
-        UInt16(bigEndian: b.loadUnaligned(fromByteOffset: at, as: UInt16.self))
-    }
 
     @inline(__always)
     static func be16(_ p: UnsafeMutableRawPointer, _ at: Int) -> UInt16 {
