@@ -30,19 +30,11 @@ public final class MigrationLearner {
     private var activeV6: [MACAddress: Int] = [:]
     private var byPrimary: [IPAddress: Int] = [:]
     private var byPost: [IPAddress: Int] = [:]
-    private var decoded = DecodedPacket()
-    private var decoders: [UInt16: PacketDecoder] = [:]
 
     public init() {}
 
-    /// Looks at one packet; learns from ARP, ND and DHCP.
-    public func observe(_ packet: Packet, linkType: UInt16) {
-        let decoder: PacketDecoder
-        if let d = decoders[linkType] { decoder = d } else {
-            decoder = PacketDecoder(linkType: LinkType(rawValue: linkType))
-            decoders[linkType] = decoder
-        }
-        decoder.decode(packet.data, into: &decoded)
+    /// Looks at one packet (`decoded` is its decoded view); learns from ARP, ND and DHCP.
+    public func observe(_ packet: Packet, decoded: DecodedPacket) {
         if let arp = decoded.arp {
             guard arp.operation == .request || arp.operation == .reply, !arp.senderProtocolAddress.isUnspecified else { return }
             let mac = arp.senderHardwareAddress

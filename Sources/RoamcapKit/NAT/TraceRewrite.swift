@@ -111,6 +111,7 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
         defer { scratch.deallocate() }
         var flows: [FlowChange: (Int, Timestamp, Timestamp)] = [:]
         var decoded = DecodedPacket()
+        var decoders: [PacketDecoder] = []  // per interface
         let fileName = baseName(path)
         while let record = try reader.next() {
             switch record {
@@ -121,7 +122,10 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                     if selection.isExhausted { break }
                     continue
                 }
-                learner?.observe(packet, linkType: linkType)
+                // One decode per packet, shared by learning, the dry run and the annotation.
+                let needsDecode = learner != nil || options.dryRun || options.annotate
+                if needsDecode { decoders[packet.interface].decode(packet.data, into: &decoded) }
+                learner?.observe(packet, decoded: decoded)
                 let bytes = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<packet.data.count])
                 if !packet.data.isEmpty { bytes.baseAddress!.copyMemory(from: packet.data.baseAddress!, byteCount: packet.data.count) }
                 let outcome = AddressRewriter.rewrite(bytes, linkType: linkType, at: packet.timestamp,
@@ -154,7 +158,6 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                         if learned { result.learnedCounts[span].packets += 1 } else { result.tableCounts[span].packets += 1 }
                     }
                     if options.dryRun {
-                        PacketDecoder(linkType: LinkType(rawValue: linkType)).decode(packet.data, into: &decoded)
                         if let source = decoded.sourceAddress, let destination = decoded.destinationAddress {
                             for (span, learned, direction) in [(outcome.destinationSpan, outcome.destinationLearned, "to-vm"),
                                                                (outcome.sourceSpan, outcome.sourceLearned, "from-vm")] where span >= 0 {
@@ -172,8 +175,9 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                     }
                     if options.annotate {
                         extra.append(BlockOption(code: BlockOption.commentCode,
-                                                 string: annotation(outcome, before: packet.data, after: UnsafeRawBufferPointer(bytes),
-                                                                    linkType: linkType, options: options, learner: learner)))
+                                                 string: annotation(outcome, before: decoded, after: UnsafeRawBufferPointer(bytes),
+                                                                    decoder: decoders[packet.interface], options: options,
+                                                                    learner: learner)))
                     }
                     packet.data = UnsafeRawBufferPointer(bytes)
                 }
@@ -183,6 +187,7 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                 try writer?.beginSection(section)
             case .interface(let interface):
                 linkTypes.append(interface.linkType)
+                decoders.append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType)))
                 if options.vmSideInterfaces.isEmpty {
                     checksByInterface.append(.both)
                 } else {
@@ -214,13 +219,11 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
     }
 }
 
-/// `roamcap: dst 10.1.0.7→10.9.0.7 (web-1, moves.ndjson:3)` for a rewritten packet.
-func annotation(_ outcome: RewriteOutcome, before: UnsafeRawBufferPointer, after: UnsafeRawBufferPointer,
-                linkType: UInt16, options: RewriteOptions, learner: MigrationLearner?) -> String {
-    var decodedBefore = DecodedPacket()
+/// `roamcap: dst 10.1.0.7→10.9.0.7 (web-1, moves.ndjson:3)` for a rewritten packet (`before`
+/// its decoded view as read, `after` its bytes as rewritten).
+func annotation(_ outcome: RewriteOutcome, before decodedBefore: DecodedPacket, after: UnsafeRawBufferPointer,
+                decoder: PacketDecoder, options: RewriteOptions, learner: MigrationLearner?) -> String {
     var decodedAfter = DecodedPacket()
-    let decoder = PacketDecoder(linkType: LinkType(rawValue: linkType))
-    decoder.decode(before, into: &decodedBefore)
     decoder.decode(after, into: &decodedAfter)
     func entryName(_ span: Int, _ learned: Bool) -> String {
         if learned, let learner {
