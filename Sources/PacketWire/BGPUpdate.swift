@@ -262,6 +262,28 @@ public struct BGPPrefixIterator {
         self.addPath = addPath
     }
 
+    /// Whether `bytes` read as prefixes with path identifiers and not without them: how to
+    /// tell ADD-PATH (RFC 7911) when the session's OPENs were not captured. A reading is valid
+    /// when every prefix length fits the address, the bytes end with the last prefix, and the
+    /// bits past each prefix length are zero.
+    public static func likelyAddPath(_ bytes: UnsafeRawBufferPointer, ipv6: Bool = false) -> Bool {
+        func valid(_ addPath: Bool) -> Bool {
+            var at = 0
+            while at < bytes.count {
+                if addPath { at += 4 }
+                guard at < bytes.count else { return false }
+                let length = Int(bytes.readUInt8(at: at))
+                guard length <= (ipv6 ? 128 : 32) else { return false }
+                let byteCount = (length + 7) / 8
+                guard at + 1 + byteCount <= bytes.count else { return false }
+                if length % 8 != 0, bytes.readUInt8(at: at + byteCount) & (0xFF >> (length % 8)) != 0 { return false }
+                at += 1 + byteCount
+            }
+            return true
+        }
+        return !bytes.isEmpty && valid(true) && !valid(false)
+    }
+
     /// The next prefix, or nil at the end.
     public mutating func next() throws(WireError) -> BGPPrefix? {
         guard offset < bytes.count else { return nil }

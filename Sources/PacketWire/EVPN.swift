@@ -156,6 +156,22 @@ public struct EVPNRouteIterator {
         self.addPath = addPath
     }
 
+    /// Whether `bytes` read as EVPN routes (each of type 1 to 5, of a length its type allows)
+    /// with path identifiers and not without them: how to tell ADD-PATH when the session's OPENs
+    /// were not captured.
+    public static func likelyAddPath(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        func valid(_ addPath: Bool) -> Bool {
+            var iterator = EVPNRouteIterator(bytes, addPath: addPath)
+            do {
+                while let view = try iterator.next() { _ = try EVPNRoute(view) }
+                return true
+            } catch {
+                return false
+            }
+        }
+        return !bytes.isEmpty && valid(true) && !valid(false)
+    }
+
     /// The next NLRI, or nil at the end.
     @inlinable
     public mutating func next() throws(WireError) -> EVPNRouteView? {

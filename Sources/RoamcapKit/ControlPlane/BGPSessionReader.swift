@@ -71,6 +71,8 @@ public struct CapturedBGPMessage: Sendable {
     public var asNumberSize: Int?
     /// The families whose NLRI carry ADD-PATH path identifiers in this direction.
     public var addPathFamilies: Set<BGPAddressFamily>
+    /// Whether the OPENs were captured, so `addPathFamilies` is known rather than to be guessed.
+    public var addPathKnown: Bool
 }
 
 /// A gap in one direction of a BGP or BMP session.
@@ -229,12 +231,15 @@ public final class BGPSessionReader {
             }
             var asNumberSize: Int? = nil
             var addPath: Set<BGPAddressFamily> = []
+            var known = false
             if let mine = opens[session], let theirs = opens[session.reversed] {
                 asNumberSize = mine.fourOctetAS != nil && theirs.fourOctetAS != nil ? 4 : 2
                 addPath = Self.addPathFamilies(sender: mine, receiver: theirs)
+                known = true
             }
             handler(CapturedBGPMessage(time: time, packet: packet, session: session, via: .bgp, bytes: Array(raw),
-                                       bmpPeer: nil, asNumberSize: asNumberSize, addPathFamilies: addPath))
+                                       bmpPeer: nil, asNumberSize: asNumberSize, addPathFamilies: addPath,
+                                       addPathKnown: known))
         case .bmp:
             bmpMessageCount += 1
             guard let message = try? BMPMessage(raw), let peer = message.perPeerHeader else { return }
@@ -263,7 +268,7 @@ public final class BGPSessionReader {
                                    timestamp: Timestamp(seconds: seconds, carryingNanoseconds: nanoseconds))
                 handler(CapturedBGPMessage(time: time, packet: packet, session: session, via: .bmp,
                                            bytes: Array(update.bytes), bmpPeer: info, asNumberSize: peer.asNumberSize,
-                                           addPathFamilies: addPath))
+                                           addPathFamilies: addPath, addPathKnown: bmpOpens[peerKey] != nil))
             default:
                 break
             }

@@ -1,0 +1,91 @@
+import ArgumentParser
+import CaptureFile
+import RoamcapKit
+
+extension Roamcap {
+    struct BGP: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bgp",
+            abstract: "List every route of every BGP UPDATE in the captures, one route per row (BGP EVPN and BMP).",
+            discussion: """
+            The inputs are merged in time order (ties: input order). Every TCP segment to or \
+            from a BGP port (--bgp-port, default 179) or a BMP port (--bmp-port, default 11019) \
+            is taken, whatever the capture interface; each direction of each connection is \
+            reassembled in sequence order (retransmissions, duplicates, overlaps and \
+            out-of-order segments; at most 1 MiB held out of order per direction) and cut into \
+            messages. A hole that is never filled is reported as a gap on standard error, and \
+            reading resumes at the next BGP marker (for BMP: at the next route monitoring \
+            message). A message counts at the capture time of the segment that completed it. \
+            BMP route monitoring messages are read for the BGP UPDATE they carry.
+
+            Every route of every UPDATE is one record: the withdrawn routes, MP_UNREACH_NLRI, \
+            MP_REACH_NLRI and NLRI, in that order. Families: L2VPN EVPN (AFI 25, SAFI 70; route \
+            types 1 to 5, RFC 7432 and RFC 9136), IPv4 and IPv6 unicast. 4-byte AS numbers and \
+            ADD-PATH path identifiers follow the session's OPENs when they were captured (for BMP: \
+            the peer up message and the A flag); without them AS_PATH is read as 4-byte numbers \
+            when it parses as such, and no path identifiers are expected.
+
+            Records (one a line with --format ndjson): {"time", "packet", "session" ("src:port -> \
+            dst:port"), "via" (bgp or bmp), "peer" (the speaker that sent the route: the TCP \
+            source, or BMP's monitored peer), "peerAs" (BMP only, else null), "action" (advertise \
+            or withdraw), "afi", "safi", "routeType" (EVPN route type 1-5, else null), "rd" (as \
+            tshark writes it: 192.0.2.1:100, 65000:100), "esi", "ethernetTag", "mac", "ip", \
+            "prefix" (unicast prefixes and EVPN type 5), ["gateway" (type 5)], "labels" (MPLS \
+            labels, 20 bits, when the route has no VXLAN encapsulation), "vni" (the 24-bit label \
+            1 with VXLAN encapsulation, RFC 8365), "vni2" (label 2 likewise), "pathId", "nextHop", \
+            "seq" and "sticky" (MAC Mobility), "routeTargets", "encapsulation" (RFC 9012 tunnel \
+            types: vxlan, nvgre, mpls, ...), "origin", "asPath", "med", "localPref"}; absent \
+            values are null.
+            """)
+
+        @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"))
+        var inputs: [String]
+
+        @Option(name: .customLong("bgp-port"), help: ArgumentHelp(
+            "A TCP port carrying BGP (repeatable; default 179).", valueName: "port"))
+        var bgpPorts: [UInt16] = []
+
+        @Option(name: .customLong("bmp-port"), help: ArgumentHelp(
+            "A TCP port carrying BMP (repeatable; default 11019).", valueName: "port"))
+        var bmpPorts: [UInt16] = []
+
+        @Flag(name: .long, help: "Skip unreadable records (counted and reported) instead of stopping with an error.")
+        var keepGoing = false
+
+        @OptionGroup var report: ReportOptions
+
+        func validate() throws {
+            if inputs.isEmpty { throw ValidationError("bgp needs at least one input") }
+            if inputs.filter({ $0 == "-" }).count > 1 {
+                throw ValidationError("standard input ('-') can be read only once")
+            }
+            if let both = Set(bgpPorts).intersection(bmpPorts).first {
+                throw ValidationError("port \(both) cannot be both a BGP and a BMP port")
+            }
+        }
+
+        func run() throws {
+            let settings = ControlPlaneSettings(bgpPorts: bgpPorts.isEmpty ? [179] : bgpPorts,
+                                                bmpPorts: bmpPorts.isEmpty ? [11019] : bmpPorts)
+            let progress = ProgressLine(label: "bgp")
+            let result = try readControlPlane(inputs: inputs, settings: settings, keepGoing: keepGoing) { read, total, packets in
+                progress.update(read: read, total: total, packets: packets)
+            }
+            progress.finish()
+            for gap in result.gaps {
+                warn("\(gap.via) \(gap.session): \(gap.length) bytes lost at stream offset \(gap.offset) "
+                     + "(packet \(gap.packet), \(gap.time.rfc3339)); resumed at the next marker")
+            }
+            if result.malformed > 0 {
+                let first = result.firstProblem.map { " (first: packet \($0.packet), \($0.error))" } ?? ""
+                warn("\(result.malformed) messages could not be decoded in full\(first)")
+            }
+            if result.skippedRecords > 0 {
+                let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
+                warn("skipped \(result.skippedRecords) unreadable records\(first)")
+            }
+            let rows = result.routes.map(\.json)
+            writeStandardOutput(Report(columns: BGPRouteRecord.columns, rows: rows).rendered(report.format))
+        }
+    }
+}
