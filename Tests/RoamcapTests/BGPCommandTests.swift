@@ -1,0 +1,245 @@
+import CaptureFile
+import Foundation
+import PacketWire
+import Testing
+
+@testable import RoamcapKit
+
+/// `roamcap bgp` end to end on the two real control-plane captures, against tshark where it is
+/// installed, and the BGP/BMP decoders fed every TCP payload of the corpus.
+@Suite struct BGPCommandTests {
+    static let real = TestSupport.root + "/../shared/real"
+    static let evpnCapture = real + "/tcpdump_bgp-evpn-pkt-1.pcap"
+    static let bmpCapture = real + "/netgauze_bmp_evpn.pcap"
+
+    /// Runs `roamcap bgp ARGS --format ndjson` and parses its records.
+    static func records(_ arguments: [String]) throws -> [[String: Any]] {
+        let result = TestSupport.run(TestSupport.binary, ["bgp"] + arguments + ["--format", "ndjson"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return try result.stdout.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+    }
+
+    @Test(.enabled(if: TestSupport.fileExists(evpnCapture)))
+    func tcpdumpEVPNCapture() throws {
+        // What the real capture holds (shared/real/README.md, checked with tshark 4.0 -V): one
+        // UPDATE with IPv4 unicast 172.21.64.17/32, then 10 EVPN type-2 and 3 type-3 routes,
+        // RDs 172.21.64.17:2/3/4, VNIs 2, 3, 4 (label bytes 00 00 0N with VXLAN encapsulation),
+        // next hop 172.21.64.17, route targets 64771:N, AS path 4200005792 4200004867.
+        let routes = try Self.records([Self.evpnCapture])
+        #expect(routes.count == 14)
+        let first = try #require(routes.first)
+        #expect(first["afi"] as? Int == 1 && first["safi"] as? Int == 1)
+        #expect(first["prefix"] as? String == "172.21.64.17/32")
+        #expect(first["nextHop"] as? String == "fe80::1eea:bff:fe6a:39de")
+        #expect(first["origin"] as? String == "INCOMPLETE")
+        for route in routes {
+            #expect(route["time"] as? String == "2024-10-24T07:48:41.592009000Z")
+            #expect(route["packet"] as? Int == 1)
+            #expect(route["via"] as? String == "bgp" && route["action"] as? String == "advertise")
+            #expect(route["session"] as? String == "[fe80::1eea:bff:fe6a:39de]:179 -> [fe80::a236:9fff:fe27:c97c]:44398")
+            #expect(route["asPath"] as? String == "4200005792 4200004867")
+        }
+        let evpn = routes.dropFirst()
+        #expect(evpn.filter { $0["routeType"] as? Int == 2 }.count == 10)
+        #expect(evpn.filter { $0["routeType"] as? Int == 3 }.count == 3)
+        for route in evpn {
+            let rd = try #require(route["rd"] as? String)
+            let n = try #require(Int(rd.split(separator: ":").last!))
+            #expect(rd.hasPrefix("172.21.64.17:") && (2...4).contains(n))
+            #expect(route["nextHop"] as? String == "172.21.64.17")
+            #expect(route["routeTargets"] as? [String] == ["64771:\(n)"])
+            #expect(route["encapsulation"] as? String == "vxlan")
+            #expect(route["origin"] as? String == "IGP")
+            if route["routeType"] as? Int == 2 {
+                #expect(route["vni"] as? Int == n)
+                #expect(route["labels"] as? [Int] == [])
+                #expect((route["mac"] as? String)?.hasPrefix("02:00:00:0\(n):") == true)
+            } else {
+                #expect(route["ip"] as? String == "172.21.64.17")
+            }
+        }
+    }
+
+    @Test(.enabled(if: TestSupport.fileExists(bmpCapture)))
+    func bmpCaptureOnPort1790() throws {
+        // The BMP feed is on port 1790: nothing without --bmp-port.
+        #expect(try Self.records([Self.bmpCapture]).isEmpty)
+        // With it: the two EVPN type-1 routes of frames 16 and 31 (tshark 4.0 -V -d tcp.port==1790,bmp):
+        // RD 198.51.100.154:513 from peer fcba:be00:3002::2 (AS 65000) and RD 198.51.100.44:513
+        // from fcba:be00:3001::1 (AS 65543), Ethernet tag 513, label bytes e0 00 00 (MPLS 917504).
+        // The capture's other routes are VPNv4/VPNv6 (SAFI 128), not listed.
+        let routes = try Self.records([Self.bmpCapture, "--bmp-port", "1790"])
+        #expect(routes.count == 2)
+        #expect(routes.map { $0["packet"] as? Int } == [16, 31])
+        #expect(routes.map { $0["rd"] as? String } == ["198.51.100.154:513", "198.51.100.44:513"])
+        #expect(routes.map { $0["peer"] as? String } == ["fcba:be00:3002::2", "fcba:be00:3001::1"])
+        #expect(routes.map { $0["peerAs"] as? Int } == [65000, 65543])
+        #expect(routes.map { $0["asPath"] as? String } == ["65000", "65543"])
+        for route in routes {
+            #expect(route["via"] as? String == "bmp" && route["routeType"] as? Int == 1)
+            #expect(route["ethernetTag"] as? Int == 513 && route["labels"] as? [Int] == [917_504])
+            #expect(route["routeTargets"] as? [String] == ["64497:41"])
+        }
+        // Standard input works too, and --bgp-port and --bmp-port may not name the same port.
+        let clash = TestSupport.run(TestSupport.binary, ["bgp", Self.bmpCapture, "--bgp-port", "1790", "--bmp-port", "1790"])
+        #expect(clash.status == 2 && clash.stderr.contains("roamcap: error:"))
+    }
+
+    /// tshark's EVPN fields of a capture, per frame, each list in NLRI order.
+    static func tsharkFields(_ path: String, _ extra: [String]) -> [Int: [String: [String]]] {
+        let fields = ["bgp.evpn.nlri.rt", "bgp.evpn.nlri.rd", "bgp.evpn.nlri.esi", "bgp.evpn.nlri.etag",
+                      "bgp.evpn.nlri.mac_addr", "bgp.evpn.nlri.ip.addr", "bgp.evpn.nlri.ipv6.addr",
+                      "bgp.evpn.nlri.mpls_ls1", "bgp.evpn.nlri.vni",
+                      "bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv4",
+                      "bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv6"]
+        let result = TestSupport.run(TestSupport.which("tshark")!, ["-r", path] + extra + [
+            "-Y", "bgp.evpn.nlri", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|", "-e", "frame.number",
+        ] + fields.flatMap { ["-e", $0] })
+        var frames: [Int: [String: [String]]] = [:]
+        for line in result.stdout.split(separator: "\n") {
+            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard columns.count == fields.count + 1, let frame = Int(columns[0]) else { continue }
+            var values: [String: [String]] = [:]
+            for (index, field) in fields.enumerated() {
+                let text = columns[index + 1]
+                values[field] = text.isEmpty ? [] : text.split(separator: "|").map(String.init)
+            }
+            frames[frame] = values
+        }
+        return frames
+    }
+
+    @Test(.enabled(if: TestSupport.which("tshark") != nil && TestSupport.fileExists(evpnCapture)),
+          arguments: [(evpnCapture, [String](), [String]()),
+                      (bmpCapture, ["-d", "tcp.port==1790,bmp"], ["--bmp-port", "1790"])])
+    func agreesWithTshark(_ path: String, _ tsharkArguments: [String], _ ourArguments: [String]) throws {
+        let theirs = Self.tsharkFields(path, tsharkArguments)
+        let ours = Dictionary(grouping: try Self.records([path] + ourArguments).filter { $0["afi"] as? Int == 25 }) {
+            $0["packet"] as! Int
+        }
+        #expect(Set(theirs.keys) == Set(ours.keys))
+        #expect(!theirs.isEmpty)
+        for (frame, routes) in ours {
+            let t = try #require(theirs[frame])
+            func strings(_ key: String) -> [String] { routes.compactMap { $0[key] as? String } }
+            #expect(t["bgp.evpn.nlri.rt"]! == routes.map { String($0["routeType"] as! Int) }, "frame \(frame): route types")
+            // tshark writes the RD as its 8 bytes in hex; compare them with ours parsed back.
+            #expect(t["bgp.evpn.nlri.rd"]! == strings("rd").map {
+                let raw = RouteDistinguisher($0)!.rawValue
+                let hex = String(raw, radix: 16)
+                return String(repeating: "0", count: 16 - hex.count) + hex
+            }, "frame \(frame): RDs")
+            #expect(t["bgp.evpn.nlri.esi"]! == strings("esi"), "frame \(frame): ESIs")
+            #expect(t["bgp.evpn.nlri.etag"]! == routes.compactMap { ($0["ethernetTag"] as? Int).map(String.init) })
+            #expect(t["bgp.evpn.nlri.mac_addr"]! == strings("mac"), "frame \(frame): MACs")
+            #expect(t["bgp.evpn.nlri.ip.addr"]! == strings("ip").filter { !$0.contains(":") }, "frame \(frame): IPv4")
+            #expect(t["bgp.evpn.nlri.ipv6.addr"]! == strings("ip").filter { $0.contains(":") }, "frame \(frame): IPv6")
+            // Labels: tshark 4.0 shows a type-1/2 label field as a 20-bit MPLS label until it has
+            // seen a VXLAN encapsulation earlier in the capture, then as a 24-bit VNI (and it
+            // lists the PMSI tunnel attribute's label as a VNI too). So: its MPLS labels are the
+            // high 20 bits of our first label fields, and our VNIs of the rest appear, in order,
+            // among its VNIs.
+            let fields = routes.filter { [1, 2].contains($0["routeType"] as! Int) }.map { route -> (mpls: Int, full: Int) in
+                if let vni = route["vni"] as? Int { return (vni >> 4, vni) }
+                let mpls = (route["labels"] as! [Int])[0]
+                return (mpls, mpls << 4)
+            }
+            let mpls = t["bgp.evpn.nlri.mpls_ls1"]!.compactMap { Int($0) }
+            #expect(mpls == fields.prefix(mpls.count).map(\.mpls), "frame \(frame): MPLS labels")
+            var vnis = t["bgp.evpn.nlri.vni"]!.compactMap { Int($0) }[...]
+            for field in fields.dropFirst(mpls.count) {
+                let found = vnis.firstIndex(of: field.full)
+                #expect(found != nil, "frame \(frame): VNI \(field.full) not shown by tshark")
+                if let found { vnis = vnis[(found + 1)...] }
+            }
+            let hops = Set(t["bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv4"]!
+                           + t["bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv6"]!)
+            #expect(Set(strings("nextHop")).isSubset(of: hops), "frame \(frame): next hops")
+        }
+    }
+
+    /// Every TCP payload of every corpus capture, on any port, fed to the BGP and BMP decoders
+    /// as a message at every offset where a marker starts, and as a stream through a reader
+    /// that takes every port: garbage must be garbage, never a crash.
+    @Test(.enabled(if: TestSupport.corpus != nil))
+    func everyCorpusPayloadIsSafe() throws {
+        let corpus = try #require(TestSupport.corpus)
+        var payloads = 0, messages = 0, routes = 0
+        let everyPort = ControlPlaneSettings(bgpPorts: Array(0...UInt16.max), bmpPorts: [])
+        let everyPortBMP = ControlPlaneSettings(bgpPorts: [], bmpPorts: Array(0...UInt16.max))
+        for row in TestSupport.manifest() {
+            guard let reader = try? CaptureReader(path: corpus + "/" + row.file) else { continue }
+            reader.keepGoing = true
+            let bgp = BGPSessionReader(settings: everyPort) { message in
+                routes += BGPUpdateDecoder.routes(of: message).routes.count
+            }
+            let bmp = BGPSessionReader(settings: everyPortBMP) { message in
+                routes += BGPUpdateDecoder.routes(of: message).routes.count
+            }
+            var decoded = DecodedPacket()
+            var number = 0
+            var last = Timestamp(seconds: 0, nanoseconds: 0)
+            while let packet = try? reader.nextPacket() {
+                number += 1
+                last = packet.timestamp
+                let linkType = LinkType(rawValue: reader.linkType(ofInterface: packet.interface))
+                PacketDecoder(linkType: linkType).decode(packet.data, into: &decoded)
+                guard decoded.layers.contains(.tcp), decoded.payloadLength > 0,
+                      decoded.payloadOffset + decoded.payloadLength <= packet.data.count else { continue }
+                payloads += 1
+                let payload = UnsafeRawBufferPointer(rebasing: packet.data[decoded.payloadOffset..<(decoded.payloadOffset + decoded.payloadLength)])
+                messages += Self.decodeEverything(payload, packet: number)
+                bgp.observe(decoded, bytes: packet.data, time: packet.timestamp, packet: number)
+                bmp.observe(decoded, bytes: packet.data, time: packet.timestamp, packet: number)
+            }
+            bgp.finish(time: last, packet: number)
+            bmp.finish(time: last, packet: number)
+        }
+        print("corpus: \(payloads) TCP payloads, \(messages) BGP/BMP messages decoded, \(routes) routes")
+        #expect(payloads > 1000)
+        #expect(messages > 0)
+    }
+
+    /// Runs every decoder on `payload`: BMP at offset 0, BGP at 0 and at every marker. Returns
+    /// how many messages read as BGP or BMP.
+    static func decodeEverything(_ payload: UnsafeRawBufferPointer, packet: Int) -> Int {
+        var count = 0
+        if let bmp = try? BMPMessage(payload) {
+            count += 1
+            _ = try? bmp.peerUp
+            if let update = try? bmp.routeMonitoringUpdate {
+                _ = BGPUpdateDecoder.routes(of: message(update.bytes, packet: packet, asNumberSize: 4))
+            }
+        }
+        var offsets = [0]
+        var from = 0
+        while let marker = BGPMessage.firstMarker(in: payload, from: from) {
+            offsets.append(marker)
+            from = marker + 1
+        }
+        for offset in offsets where offset < payload.count {
+            let rest = UnsafeRawBufferPointer(rebasing: payload[offset...])
+            guard let bgp = try? BGPMessage(rest) else { continue }
+            count += 1
+            if bgp.type == .open, let open = try? BGPOpenMessage(bgp) { _ = try? BGPOpenHeader(open) }
+            for size in [2, 4] {
+                _ = BGPUpdateDecoder.routes(of: message(bgp.bytes, packet: packet, asNumberSize: size))
+            }
+            _ = BGPUpdateDecoder.routes(of: message(bgp.bytes, packet: packet, asNumberSize: nil, addPath: true))
+        }
+        return count
+    }
+
+    static func message(_ bytes: UnsafeRawBufferPointer, packet: Int, asNumberSize: Int?, addPath: Bool = false)
+        -> CapturedBGPMessage
+    {
+        let any = IPAddress.v4(.any)
+        return CapturedBGPMessage(
+            time: Timestamp(seconds: 0, nanoseconds: 0), packet: packet,
+            session: TCPDirectionKey(source: any, sourcePort: 1, destination: any, destinationPort: 179), via: .bgp,
+            bytes: Array(bytes), bmpPeer: nil, asNumberSize: asNumberSize,
+            addPathFamilies: addPath ? [.evpn, .ipv4Unicast, .ipv6Unicast] : [], addPathKnown: addPath)
+    }
+}
