@@ -173,13 +173,13 @@ _roamcap() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    info|convert|merge|rewrite|tables|synth|topology|simulate|flows|help)
+    info|convert|merge|rewrite|tables|synth|topology|simulate|flows|bgp|help)
         # Offer subcommand argument completions
         "_roamcap_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology simulate flows help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology simulate flows bgp help' -- "${cur}"))
         ;;
     esac
 }
@@ -548,6 +548,28 @@ _roamcap_flows() {
         return
         ;;
     '-c'|'--count')
+        return
+        ;;
+    esac
+}
+
+_roamcap_bgp() {
+    repeating_flags=()
+    non_repeating_flags=(--keep-going --version -h --help)
+    repeating_options=(--bgp-port --bmp-port)
+    non_repeating_options=(--format)
+    __roamcap_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--bgp-port')
+        return
+        ;;
+    '--bmp-port')
+        return
+        ;;
+    '--format')
+        __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
         return
         ;;
     esac
