@@ -557,7 +557,7 @@ _roamcap_bgp() {
     repeating_flags=()
     non_repeating_flags=(--keep-going --version -h --help)
     repeating_options=(--bgp-port --bmp-port)
-    non_repeating_options=(--format)
+    non_repeating_options=(--topology --format)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -566,6 +566,9 @@ _roamcap_bgp() {
         return
         ;;
     '--bmp-port')
+        return
+        ;;
+    '--topology')
         return
         ;;
     '--format')

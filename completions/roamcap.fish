@@ -45,7 +45,7 @@ function __roamcap_parse_tokens -S
         case 'flows'
             __roamcap_parse_subcommand -r 1 'topology=' 'top=' 'outages-only' 'silence=' 'silence-runs' 'no-silence-runs' 'migration-window=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'format=' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'version' 'h/help'
         case 'bgp'
-            __roamcap_parse_subcommand -r 1 'bgp-port=+' 'bmp-port=+' 'keep-going' 'format=' 'version' 'h/help'
+            __roamcap_parse_subcommand -r 1 'bgp-port=+' 'bmp-port=+' 'topology=' 'keep-going' 'format=' 'version' 'h/help'
         case 'help'
             __roamcap_parse_subcommand -r 1 'version'
         end
@@ -238,6 +238,7 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap bgp"' -l 'bgp-port' -d 'A TCP port carrying BGP (repeatable; default 179).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap bgp"' -l 'bmp-port' -d 'A TCP port carrying BMP (repeatable; default 11019).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap bgp" topology' -l 'topology' -d 'Topology file (YAML) whose \'evpn\' entries (per site) and \'evpn-vnis\' attribute routes to sites.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap bgp" keep-going' -l 'keep-going' -d 'Skip unreadable records (counted and reported) instead of stopping with an error.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap bgp" format' -l 'format' -d 'Output format: table, json, ndjson or csv.' -rfka 'table json ndjson csv'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap bgp" version' -l 'version' -d 'Show the version.'

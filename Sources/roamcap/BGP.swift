@@ -36,6 +36,13 @@ extension Roamcap {
             "seq" and "sticky" (MAC Mobility), "routeTargets", "encapsulation" (RFC 9012 tunnel \
             types: vxlan, nvgre, mpls, ...), "origin", "asPath", "med", "localPref"}; absent \
             values are null.
+
+            With --topology, each EVPN record also gets "site" (after "peerAs"): the site whose \
+            'evpn: { next-hops }' holds the route's next hop, else the first whose \
+            'route-distinguishers' (written as tshark writes RDs, '*' for any part) match its RD, \
+            else null (unattributed, counted on standard error); and "vlan": the VLAN that the \
+            topology's 'evpn-vnis: { VNI: VLAN }' gives the route's VNI (the VNI itself when it is \
+            not listed). Only those keys of the topology file are read here.
             """)
 
         @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"))
@@ -48,6 +55,11 @@ extension Roamcap {
         @Option(name: .customLong("bmp-port"), help: ArgumentHelp(
             "A TCP port carrying BMP (repeatable; default 11019).", valueName: "port"))
         var bmpPorts: [UInt16] = []
+
+        @Option(name: .long, help: ArgumentHelp(
+            "Topology file (YAML) whose 'evpn' entries (per site) and 'evpn-vnis' attribute routes to sites.",
+            valueName: "file"))
+        var topology: String?
 
         @Flag(name: .long, help: "Skip unreadable records (counted and reported) instead of stopping with an error.")
         var keepGoing = false
@@ -65,6 +77,12 @@ extension Roamcap {
         }
 
         func run() throws {
+            var evpnTopology: EVPNTopology?
+            if let topology {
+                do { evpnTopology = try EVPNTopology.parse(YAMLValue.load(path: topology)) } catch {
+                    throw RoamcapFailure(message: error.description)
+                }
+            }
             let settings = ControlPlaneSettings(bgpPorts: bgpPorts.isEmpty ? [179] : bgpPorts,
                                                 bmpPorts: bmpPorts.isEmpty ? [11019] : bmpPorts)
             let progress = ProgressLine(label: "bgp")
@@ -84,8 +102,20 @@ extension Roamcap {
                 let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
                 warn("skipped \(result.skippedRecords) unreadable records\(first)")
             }
-            let rows = result.routes.map(\.json)
-            writeStandardOutput(Report(columns: BGPRouteRecord.columns, rows: rows).rendered(report.format))
+            var columns = BGPRouteRecord.columns
+            if let evpnTopology {
+                let evpn = result.routes.filter { $0.evpn != nil }
+                let unattributed = evpn.filter {
+                    evpnTopology.site(nextHop: $0.attributes.nextHop, routeDistinguisher: $0.evpn?.routeDistinguisher) == nil
+                }
+                if !unattributed.isEmpty {
+                    let hops = evpnTopology.unclaimedNextHops(in: result.routes).map(\.description).joined(separator: ", ")
+                    warn("\(unattributed.count) of \(evpn.count) EVPN routes match no site of the topology (next hops: \(hops))")
+                }
+                columns.insert(contentsOf: ["site", "vlan"], at: columns.firstIndex(of: "action")!)
+            }
+            let rows = result.routes.map { $0.json(topology: evpnTopology) }
+            writeStandardOutput(Report(columns: columns, rows: rows).rendered(report.format))
         }
     }
 }

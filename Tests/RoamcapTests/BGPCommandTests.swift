@@ -87,6 +87,38 @@ import Testing
         #expect(clash.status == 2 && clash.stderr.contains("roamcap: error:"))
     }
 
+    @Test(.enabled(if: TestSupport.fileExists(evpnCapture)))
+    func sitesFromTheTopology() throws {
+        // RDs 172.21.64.17:2 and :3 belong to leaf1, VNI 2 is VLAN 20; the :4 routes are unattributed.
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let topology = dir + "/sites.yaml"
+        TestSupport.writeFile(topology, Array("""
+        sites:
+          leaf1:
+            ports: { p1: eth0 }
+            evpn: { route-distinguishers: ["172.21.64.17:2", "172.21.64.17:3"] }
+        evpn-vnis: { 2: 20 }
+        """.utf8))
+        let result = TestSupport.run(TestSupport.binary, ["bgp", Self.evpnCapture, "--topology", topology, "--format", "ndjson"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("4 of 13 EVPN routes match no site of the topology (next hops: 172.21.64.17)"))
+        let routes = try result.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        for route in routes where route["afi"] as? Int == 25 {
+            let rd = route["rd"] as! String
+            let site = route["site"] as? String
+            #expect(site == (rd.hasSuffix(":4") ? nil : "leaf1"), "\(rd)")
+            if let vni = route["vni"] as? Int { #expect(route["vlan"] as? Int == (vni == 2 ? 20 : vni)) }
+        }
+        // A bad topology names file, line and column.
+        TestSupport.writeFile(topology, Array("sites: { A: { evpn: { next-hops: [nope] } } }".utf8))
+        let bad = TestSupport.run(TestSupport.binary, ["bgp", Self.evpnCapture, "--topology", topology])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("sites.yaml:1:35: expected a next hop (an IPv4 or IPv6 address), found 'nope'"))
+    }
+
     /// tshark's EVPN fields of a capture, per frame, each list in NLRI order.
     static func tsharkFields(_ path: String, _ extra: [String]) -> [Int: [String: [String]]] {
         let fields = ["bgp.evpn.nlri.rt", "bgp.evpn.nlri.rd", "bgp.evpn.nlri.esi", "bgp.evpn.nlri.etag",

@@ -61,7 +61,11 @@ public struct BGPRouteRecord: Sendable {
                                  "localPref"]
 
     /// The record as JSON (field names are a documented interface, see `roamcap bgp --help`).
-    public var json: JSONValue {
+    public var json: JSONValue { json(topology: nil) }
+
+    /// The record as JSON; with an EVPN topology, EVPN routes also get `site` (null when no
+    /// site claims the next hop or RD: unattributed) and `vlan` (the VLAN of the VNI, SPEC §8).
+    public func json(topology: EVPNTopology?) -> JSONValue {
         func optional<T>(_ value: T?, _ make: (T) -> JSONValue) -> JSONValue { value.map(make) ?? .null }
         let route = evpn
         var labels: [JSONValue] = []
@@ -87,6 +91,13 @@ public struct BGPRouteRecord: Sendable {
             ("via", .string(via.rawValue)),
             ("peer", .string(peer.description)),
             ("peerAs", optional(bmpPeer) { .int(Int64($0.autonomousSystem)) }),
+        ]
+        if let topology, let route {
+            fields.append(("site", optional(topology.site(nextHop: attributes.nextHop,
+                                                          routeDistinguisher: route.routeDistinguisher)) { .string($0) }))
+            fields.append(("vlan", optional(vni) { .int(Int64(topology.segment(ofVNI: $0))) }))
+        }
+        fields += [
             ("action", .string(action.rawValue)),
             ("afi", .int(Int64(family.afi))),
             ("safi", .int(Int64(family.safi))),
@@ -279,7 +290,7 @@ public func readControlPlane(inputs: [String], settings: ControlPlaneSettings = 
             if result.firstProblem == nil { result.firstProblem = problem }
         }
     }
-    do {
+    do throws(CaptureError) {
         let stream = try MergedCaptureStream(inputs: inputs, topology: nil, keepGoing: keepGoing)
         var decoded = DecodedPacket()
         var lastTime = Timestamp(seconds: 0, nanoseconds: 0)
@@ -296,10 +307,8 @@ public func readControlPlane(inputs: [String], settings: ControlPlaneSettings = 
         reader.finish(time: lastTime, packet: stream.number)
         result.skippedRecords = stream.skippedRecords
         result.skippedErrors = stream.skippedErrors
-    } catch let error as CaptureError {
-        throw .capture(error)
     } catch {
-        fatalError("unexpected error \(error)")
+        throw .capture(error)
     }
     result.gaps = reader.gaps
     result.messages = reader.messageCount
