@@ -112,6 +112,30 @@ public struct BGPASPath: Hashable, Sendable, CustomStringConvertible {
         return 4
     }
 
+    /// The path a 2-byte-AS speaker's AS_PATH (`self`, with AS_TRANS where a 4-byte AS was)
+    /// and AS4_PATH together stand for (RFC 6793 section 4.2.3): when AS_PATH counts fewer hops
+    /// than AS4_PATH, AS_PATH alone; otherwise the leading hops of AS_PATH that AS4_PATH does
+    /// not cover, then AS4_PATH.
+    public func merging(as4Path: BGPASPath) -> BGPASPath {
+        var keep = hopCount - as4Path.hopCount
+        guard keep >= 0 else { return self }
+        var leading: [BGPASPathSegment] = []
+        for segment in segments where keep > 0 {
+            switch segment.type {
+            case 2:
+                let taken = Array(segment.numbers.prefix(keep))
+                leading.append(BGPASPathSegment(type: 2, numbers: taken))
+                keep -= taken.count
+            case 1:
+                leading.append(segment)
+                keep -= 1
+            default:
+                leading.append(segment)
+            }
+        }
+        return BGPASPath(segments: leading + as4Path.segments)
+    }
+
     /// The number of AS hops (a set counts once, confederation segments not at all; RFC 4271 9.1.2.2).
     public var hopCount: Int {
         segments.reduce(0) { total, segment in

@@ -430,4 +430,22 @@ func attributeTypes(_ update: BGPUpdateMessage) throws -> [UInt8] {
             #expect(throws: WireError(.invalidField, at: 28)) { try BGPOpenMessage(try BGPMessage(raw)) }
         }
     }
+
+    @Test func as4PathMerge() {
+        // RFC 6793 section 4.2.3, on the AS_PATH and AS4_PATH of frame 13 of tcpdump's
+        // bgp-4byte-asn.pcap (tshark -V):
+        //     Path Attribute - AS_PATH: 200 1 23456 23456 23456
+        //     Path Attribute - AS4_PATH: 1 222222 333333 4294967290
+        let asPath = BGPASPath(segments: [BGPASPathSegment(type: 2, numbers: [200, 1, 23456, 23456, 23456])])
+        let as4Path = BGPASPath(segments: [BGPASPathSegment(type: 2, numbers: [1, 222_222, 333_333, 4_294_967_290])])
+        #expect(asPath.merging(as4Path: as4Path).description == "200 1 222222 333333 4294967290")
+        // An AS4_PATH longer than the AS_PATH is ignored.
+        let short = BGPASPath(segments: [BGPASPathSegment(type: 2, numbers: [23456])])
+        #expect(short.merging(as4Path: as4Path) == short)
+        // A set counts as one hop.
+        let withSet = BGPASPath(segments: [BGPASPathSegment(type: 2, numbers: [100]), BGPASPathSegment(type: 1, numbers: [1, 2]),
+                                           BGPASPathSegment(type: 2, numbers: [23456])])
+        #expect(withSet.merging(as4Path: BGPASPath(segments: [BGPASPathSegment(type: 2, numbers: [70000])])).description
+                == "100 {1 2} 70000")
+    }
 }

@@ -221,6 +221,16 @@ import Testing
         #expect(ours(.advertise) == advertised, "\(name): advertised")
     }
 
+    @Test(.enabled(if: TestSupport.corpus != nil))
+    func as4PathIsMergedInto2ByteSessions() throws {
+        // tcpdump's bgp-4byte-asn.pcap, frame 13 (tshark -V): AS_PATH 200 1 23456 23456 23456
+        // (2-byte numbers), AS4_PATH 1 222222 333333 4294967290: RFC 6793 gives the path below.
+        let read = try readControlPlane(inputs: [try #require(TestSupport.corpus) + "/tcpdump__bgp-4byte-asn.pcap"])
+        let routes = read.routes.filter { $0.packet == 13 }
+        #expect(!routes.isEmpty)
+        #expect(routes.allSatisfy { $0.attributes.asPath?.description == "200 1 222222 333333 4294967290" })
+    }
+
     /// Every TCP payload of every corpus capture, on any port, fed to the BGP and BMP decoders
     /// as a message at every offset where a marker starts, and as a stream through a reader
     /// that takes every port: garbage must be garbage, never a crash.

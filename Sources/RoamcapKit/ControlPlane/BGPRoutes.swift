@@ -172,6 +172,8 @@ public enum BGPUpdateDecoder {
     private static func decode(_ update: BGPUpdateMessage, message: CapturedBGPMessage,
                                into routes: inout [BGPRouteRecord], problem: inout WireError?) throws(WireError) {
         var attributes = BGPRouteAttributes()
+        var asPathNumberSize = 4
+        var as4Path: BGPASPath?
         var reaches: [BGPMultiprotocolReachable] = []
         var unreaches: [BGPMultiprotocolUnreachable] = []
         var iterator = update.pathAttributes
@@ -181,8 +183,9 @@ public enum BGPUpdateDecoder {
                 switch attribute.type {
                 case .origin: attributes.origin = try BGPOrigin(value)
                 case .asPath:
-                    let size = message.asNumberSize ?? BGPASPath.likelyNumberSize(value)
-                    attributes.asPath = try BGPASPath(value, numberSize: size)
+                    asPathNumberSize = message.asNumberSize ?? BGPASPath.likelyNumberSize(value)
+                    attributes.asPath = try BGPASPath(value, numberSize: asPathNumberSize)
+                case .as4Path: as4Path = try BGPASPath(value, numberSize: 4)
                 case .nextHop: attributes.nextHop = .v4(IPv4Address(rawValue: try readBGPUInt32Attribute(value)))
                 case .multiExitDiscriminator: attributes.multiExitDiscriminator = try readBGPUInt32Attribute(value)
                 case .localPreference: attributes.localPreference = try readBGPUInt32Attribute(value)
@@ -204,6 +207,9 @@ public enum BGPUpdateDecoder {
             } catch {
                 if problem == nil { problem = error.shifted(by: attribute.valueOffset) }
             }
+        }
+        if asPathNumberSize == 2, let as4Path, let asPath = attributes.asPath {
+            attributes.asPath = asPath.merging(as4Path: as4Path)
         }
         func record(_ action: RouteAction, _ family: BGPAddressFamily, evpn: EVPNRoute? = nil, prefix: BGPPrefix? = nil,
                     attributes: BGPRouteAttributes) -> BGPRouteRecord {
