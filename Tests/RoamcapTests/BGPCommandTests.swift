@@ -273,6 +273,46 @@ import Testing
         #expect(messages > 0)
     }
 
+    /// The TCP payloads of both real captures, mutated at random (bytes changed, lengths cut,
+    /// bytes inserted): every decoder and the stream framers take each mutant without trapping.
+    @Test(.enabled(if: TestSupport.fileExists(evpnCapture) && TestSupport.fileExists(bmpCapture)))
+    func mutatedRealMessagesAreSafe() throws {
+        var payloads: [[UInt8]] = []
+        for path in [Self.evpnCapture, Self.bmpCapture] {
+            for (_, _, bytes) in try TestSupport.packets(path) {
+                var decoded = DecodedPacket()
+                bytes.withUnsafeBytes { PacketDecoder(linkType: .ethernet).decode($0, into: &decoded) }
+                guard decoded.layers.contains(.tcp), decoded.payloadLength > 0 else { continue }
+                payloads.append(Array(bytes[decoded.payloadOffset..<(decoded.payloadOffset + decoded.payloadLength)]))
+            }
+        }
+        #expect(payloads.count == 32)
+        var random = SplitMix(state: 4271)
+        var decodedMessages = 0
+        for round in 0..<6000 {
+            var bytes = payloads[round % payloads.count]
+            for _ in 0..<Int.random(in: 1...8, using: &random) {
+                let at = Int.random(in: 0..<bytes.count, using: &random)
+                switch random.next() % 4 {
+                case 0: bytes[at] = UInt8.random(in: 0...255, using: &random)
+                case 1: bytes[at] = [0x00, 0xFF, 0x01, 0x80][Int(random.next() % 4)]
+                case 2: bytes.removeLast(min(bytes.count - 1, Int.random(in: 0...40, using: &random)))
+                default: bytes.insert(UInt8.random(in: 0...255, using: &random), at: at)
+                }
+            }
+            bytes.withUnsafeBytes { raw in
+                decodedMessages += Self.decodeEverything(raw, packet: round)
+                for kind in [ControlPlaneProtocol.bgp, .bmp] {
+                    var framer = BGPMessageFramer(kind: kind) { message, _, packet in
+                        _ = BGPUpdateDecoder.routes(of: Self.message(message, packet: packet, asNumberSize: nil))
+                    }
+                    framer.deliver(raw, time: Timestamp(seconds: 0, nanoseconds: 0), packet: round)
+                }
+            }
+        }
+        #expect(decodedMessages > 0)
+    }
+
     /// Runs every decoder on `payload`: BMP at offset 0, BGP at 0 and at every marker. Returns
     /// how many messages read as BGP or BMP.
     static func decodeEverything(_ payload: UnsafeRawBufferPointer, packet: Int) -> Int {

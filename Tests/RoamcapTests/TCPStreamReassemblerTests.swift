@@ -300,6 +300,20 @@ func frame(_ segments: [TestSegment], kind: ControlPlaneProtocol = .bgp, finish:
         #expect(none.isEmpty)
     }
 
+    @Test func messageFoundByResynchronizingWaitsForItsEnd() {
+        // 30 bytes of garbage, then the first 29 bytes of a 40-byte message: after the resync
+        // the message is not whole yet (found by mutating real captures: the framer once used
+        // the length available before the resync here and read past its buffer).
+        let message = bgpMessage(length: 40, fill: 7)
+        let garbage = [UInt8](repeating: 0xAA, count: 30)
+        let (none, _) = frame([TestSegment(sequence: 1, payload: garbage + Array(message[..<29]))], finish: false)
+        #expect(none.isEmpty)
+        let (one, framer) = frame([TestSegment(sequence: 1, payload: garbage + Array(message[..<29])),
+                                   TestSegment(sequence: 60, payload: Array(message[29...]))])
+        #expect(one.map(\.0) == [message] && one.map(\.1) == [2])
+        #expect(framer.skippedBytes == 30)
+    }
+
     @Test func bmpResynchronizesOnTheMarkerAfterItsHeader() {
         // Two route monitoring messages (48-byte headers, then a 23-byte UPDATE); the first is cut.
         let update = bgpMessage(length: 23)

@@ -85,12 +85,11 @@ public struct BGPMessageFramer: TCPStreamConsumer {
     private mutating func frame(time: Timestamp, packet: Int) {
         buffer.withUnsafeBytes { raw in
             while true {
-                let available = raw.count - start
                 if resynchronizing {
                     guard let found = resynchronizationPoint(raw) else {
                         // Keep what could still start a header; drop the rest.
                         let keep = kind == .bgp ? 15 : BMPMessage.perPeerMessageHeaderLength + 15
-                        let drop = max(0, available - keep)
+                        let drop = max(0, raw.count - start - keep)
                         skippedBytes += Int64(drop)
                         start += drop
                         return
@@ -110,7 +109,7 @@ public struct BGPMessageFramer: TCPStreamConsumer {
                 let header = UnsafeRawBufferPointer(rebasing: raw[start...])
                 let length = (kind == .bgp ? try? BGPMessage.announcedLength(header)
                               : try? BMPMessage.announcedLength(header)) ?? 0
-                guard available >= length else { return }
+                guard raw.count - start >= length else { return }
                 messageCount += 1
                 handler(UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)]), time, packet)
                 start += length
