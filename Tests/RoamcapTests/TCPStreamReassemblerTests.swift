@@ -194,6 +194,53 @@ func randomStream(_ count: Int, _ random: inout SplitMix) -> [UInt8] {
         #expect(reassembler.nextOffset == 1000)
     }
 
+    @Test(arguments: [21, 22, 23, 24, 25])
+    func randomSegmentsKeepTheInvariants(seed: UInt64) {
+        // Random sequence numbers (near the stream and anywhere), flags, lengths and caps: no
+        // trap, never more held than the cap, and since the last restart every offset below
+        // nextOffset was either delivered or declared lost, exactly once.
+        var random = SplitMix(state: seed)
+        let limit = Int.random(in: 1...5000, using: &random)
+        var reassembler = TCPStreamReassembler(outOfOrderLimit: limit)
+        var consumer = CollectingConsumer()
+        var base = UInt32.random(in: 0...UInt32.max, using: &random)
+        var accounted: Int64 = 0
+        var lastRestarts = 0
+        for packet in 1...3000 {
+            var flags: TCPFlags = [.ack]
+            switch random.next() % 50 {
+            case 0: flags.insert(.syn)
+            case 1: flags.insert(.fin)
+            case 2: flags.insert(.rst)
+            default: break
+            }
+            let sequence = random.next() % 20 == 0 ? UInt32.random(in: 0...UInt32.max, using: &random)
+                : base &+ UInt32.random(in: 0...3000, using: &random) &- 1000
+            if random.next() % 100 == 0 { base = sequence }
+            let payload = randomStream(Int.random(in: 0...700, using: &random), &random)
+            let before = (consumer.bytes.count, consumer.gaps.reduce(Int64(0)) { $0 + $1.length })
+            payload.withUnsafeBytes { raw in
+                reassembler.receive(sequence: sequence, flags: flags, payload: raw, time: time(packet), packet: packet,
+                                    into: &consumer)
+            }
+            #expect(reassembler.heldBytes <= limit)
+            if consumer.restarts.count != lastRestarts {
+                lastRestarts = consumer.restarts.count
+                accounted = 0
+                let delivered = Int64(consumer.bytes.count - before.0)
+                let lost = consumer.gaps.reduce(Int64(0)) { $0 + $1.length } - before.1
+                accounted = delivered + lost
+            } else {
+                accounted += Int64(consumer.bytes.count - before.0)
+                accounted += consumer.gaps.reduce(Int64(0)) { $0 + $1.length } - before.1
+            }
+            #expect(accounted == reassembler.nextOffset)
+        }
+        reassembler.finish(time: time(9999), packet: 9999, into: &consumer)
+        #expect(reassembler.heldBytes == 0)
+        #expect(!consumer.gaps.isEmpty && !consumer.restarts.isEmpty && consumer.bytes.count > 10_000)
+    }
+
     @Test func newConnectionRestarts() {
         var reassembler = TCPStreamReassembler()
         var consumer = CollectingConsumer()
