@@ -23,7 +23,10 @@ extension Roamcap {
             types 1 to 5, RFC 7432 and RFC 9136), IPv4 and IPv6 unicast. 4-byte AS numbers and \
             ADD-PATH path identifiers follow the session's OPENs when they were captured (for BMP: \
             the peer up message and the A flag); without them AS_PATH is read as 4-byte numbers \
-            when it parses as such, and no path identifiers are expected.
+            when it parses as such, and path identifiers are expected where the NLRI only parse \
+            with them. Between 2-byte speakers, AS4_PATH is merged into AS_PATH (RFC 6793). An \
+            attribute that cannot be read is left out and the rest of the UPDATE still listed \
+            (counted on standard error).
 
             Records (one a line with --format ndjson): {"time", "packet", "session" ("src:port -> \
             dst:port"), "via" (bgp or bmp), "peer" (the speaker that sent the route: the TCP \
