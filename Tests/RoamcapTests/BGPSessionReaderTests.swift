@@ -166,6 +166,26 @@ enum BGPWire {
         #expect(BGPUpdateDecoder.routes(of: messages[1]).routes.first?.evpn == route)
     }
 
+    @Test func snapLengthTruncatedSegmentsAreGaps() throws {
+        // A capture with a snap length of 60 bytes: the first UPDATE's frame is cut (40 bytes of
+        // IP and TCP headers, 20 of payload); the second frame is whole.
+        let route = EVPNRoute(type: .inclusiveMulticast, routeDistinguisher: RouteDistinguisher("192.0.2.1:10")!, ethernetTag: 0,
+                              ip: IPAddress("192.0.2.1"))
+        let update = BGPWire.update([BGPWire.reach(nextHop: IPv4Address(192, 0, 2, 1), BGPWire.nlri([route]))])
+        let (a, b) = (Self.a, Self.b)
+        let frames = [
+            Array(BGPWire.frame(from: a, to: b, sequence: 10, payload: update).prefix(60)),
+            BGPWire.frame(from: a, to: b, sequence: 10 + UInt32(update.count), payload: update),
+        ]
+        let (messages, reader) = Self.read(frames)
+        #expect(reader.gaps.count == 1)
+        #expect(reader.gaps.first?.offset == 20 && reader.gaps.first?.length == Int64(update.count - 20))
+        #expect(reader.gaps.first?.packet == 1)
+        // The second UPDATE counts at its own packet, not at the end of the input.
+        #expect(messages.map(\.packet) == [2])
+        #expect(BGPUpdateDecoder.routes(of: messages[0]).routes.first?.evpn == route)
+    }
+
     @Test func otherPortsAreIgnored() {
         let (a, b) = (Self.a, (IPv4Address(192, 0, 2, 2), UInt16(80)))
         let frames = [BGPWire.frame(from: a, to: b, sequence: 1, payload: bgpMessage(length: 19, type: 4))]

@@ -241,6 +241,35 @@ func randomStream(_ count: Int, _ random: inout SplitMix) -> [UInt8] {
         #expect(!consumer.gaps.isEmpty && !consumer.restarts.isEmpty && consumer.bytes.count > 10_000)
     }
 
+    @Test func snapLengthCutsAreGapsAtOnce() {
+        // Packet 1 carries bytes 0..<100 but only 40 were captured; packet 3 (bytes 150..<200)
+        // arrives before packet 2 (100..<150), which was captured whole.
+        var reassembler = TCPStreamReassembler()
+        var consumer = CollectingConsumer()
+        let stream = (0..<200).map { UInt8($0) }
+        Array(stream[0..<40]).withUnsafeBytes { raw in
+            reassembler.receive(sequence: 0, flags: [.ack], payload: raw, missing: 60, time: time(1), packet: 1,
+                                into: &consumer)
+        }
+        #expect(consumer.gaps.count == 1 && consumer.gaps[0].offset == 40 && consumer.gaps[0].length == 60)
+        #expect(consumer.gaps[0].packet == 1)
+        feed([TestSegment(sequence: 150, payload: Array(stream[150...])),
+              TestSegment(sequence: 100, payload: Array(stream[100..<150]))], into: &reassembler, &consumer, firstPacket: 2)
+        #expect(consumer.bytes == Array(stream[0..<40]) + Array(stream[100...]))
+        #expect(consumer.gaps.count == 1)
+        // A cut segment in order after held ones: the held bytes it would have covered go with it.
+        var again = TCPStreamReassembler()
+        var other = CollectingConsumer()
+        feed([TestSegment(sequence: 0, payload: [0]), TestSegment(sequence: 30, payload: Array(stream[30..<60]))],
+             into: &again, &other)
+        Array(stream[1..<10]).withUnsafeBytes { raw in
+            again.receive(sequence: 1, flags: [.ack], payload: raw, missing: 40, time: time(3), packet: 3, into: &other)
+        }
+        #expect(other.gaps.map(\.offset) == [10] && other.gaps.map(\.length) == [40])
+        #expect(other.bytes == Array(stream[0..<10]) + Array(stream[50..<60]))
+        #expect(again.heldBytes == 0 && again.nextOffset == 60)
+    }
+
     @Test func newConnectionRestarts() {
         var reassembler = TCPStreamReassembler()
         var consumer = CollectingConsumer()

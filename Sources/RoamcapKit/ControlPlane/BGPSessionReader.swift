@@ -193,9 +193,12 @@ public final class BGPSessionReader {
         let start = min(decoded.payloadOffset, bytes.count)
         let end = min(max(start, decoded.payloadOffset + decoded.payloadLength), bytes.count)
         let payload = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+        // Payload bytes the IP header announces but the capture cut off (a snap length).
+        let announcedEnd = decoded.networkOffset + decoded.ipLength
+        let missing = max(0, announcedEnd - (decoded.payloadOffset + payload.count))
         let gapsBefore = direction.framer.gaps.count
         direction.reassembler.receive(sequence: decoded.sequenceNumber, flags: decoded.tcpFlags, payload: payload,
-                                      time: time, packet: packet, into: &direction.framer)
+                                      missing: missing, time: time, packet: packet, into: &direction.framer)
         noteGaps(direction, since: gapsBefore, key: key, kind: kind)
     }
 

@@ -67,10 +67,12 @@ public struct TCPStreamReassembler {
     }
 
     /// Takes one segment: its sequence number, control bits and payload, and the time and number
-    /// of the packet that carried it.
+    /// of the packet that carried it. `missing` counts the payload bytes the capture cut off
+    /// after `payload` (a snap length): when the segment is in order they are declared lost at
+    /// once, so what follows need not wait for the cap.
     public mutating func receive<Consumer: TCPStreamConsumer>(
-        sequence: UInt32, flags: TCPFlags, payload: UnsafeRawBufferPointer, time: Timestamp, packet: Int,
-        into consumer: inout Consumer
+        sequence: UInt32, flags: TCPFlags, payload: UnsafeRawBufferPointer, missing: Int = 0, time: Timestamp,
+        packet: Int, into consumer: inout Consumer
     ) {
         let syn = flags.contains(.syn)
         if isStarted && (wasReset || (syn && (!sawSYN || sequence &+ 1 != initialSequence))) {
@@ -110,6 +112,21 @@ public struct TCPStreamReassembler {
         if start == nextOffset {
             consumer.deliver(bytes, time: time, packet: packet)
             nextOffset = end
+            if missing > 0 {
+                let cut = min(nextOffset + Int64(missing), finOffset ?? .max)
+                // Held bytes the cut-off part would have covered are dropped with it.
+                while let first = held.first, first.offset < cut {
+                    held.removeFirst()
+                    heldBytes -= first.bytes.count
+                    if first.offset + Int64(first.bytes.count) > cut {
+                        let keep = Array(first.bytes[Int(cut - first.offset)...])
+                        held.insert((cut, keep), at: 0)
+                        heldBytes += keep.count
+                        break
+                    }
+                }
+                declareGap(to: cut, time: time, packet: packet, into: &consumer)
+            }
             deliverHeld(time: time, packet: packet, into: &consumer)
             return
         }
