@@ -448,4 +448,25 @@ func attributeTypes(_ update: BGPUpdateMessage) throws -> [UInt8] {
         #expect(withSet.merging(as4Path: BGPASPath(segments: [BGPASPathSegment(type: 2, numbers: [70000])])).description
                 == "100 {1 2} 70000")
     }
+
+    @Test func extendedOptionalParameters() throws {
+        // RFC 9072: Non-Ext OP Len 255, Non-Ext OP Type 255, a 2-byte Extended Opt. Parm. Length,
+        // then parameters with 2-byte lengths: one capabilities parameter holding the 4-octet AS
+        // capability (65, length 4, AS 4200000001) and ADD-PATH (69, length 4, EVPN, send/receive).
+        let capabilities: [UInt8] = [65, 4, 0xFA, 0x56, 0xEA, 0x01, 69, 4, 0, 25, 70, 3]
+        let parameters: [UInt8] = [2, 0, UInt8(capabilities.count)] + capabilities
+        var bytes = [UInt8](repeating: 0xFF, count: 16) + [0, 0, 1, 4, 0x5B, 0xA0, 0, 90, 192, 0, 2, 1, 255, 255, 0,
+                                                          UInt8(parameters.count)] + parameters
+        bytes[17] = UInt8(bytes.count)
+        try withView(bytes) { (raw) throws in
+            let open = try BGPOpenHeader(try BGPOpenMessage(try BGPMessage(raw)))
+            #expect(open.myAutonomousSystem == 23456 && open.fourOctetAS == 4_200_000_001)
+            #expect(open.addPath == [BGPAddPathFamily(family: .evpn, sendReceive: 3)])
+        }
+        // The extended length running past the message.
+        bytes[31] = UInt8(parameters.count + 1)
+        withView(bytes) { raw in
+            #expect(throws: WireError(.invalidField, at: 28)) { try BGPOpenMessage(try BGPMessage(raw)) }
+        }
+    }
 }
