@@ -186,6 +186,25 @@ enum BGPWire {
         #expect(BGPUpdateDecoder.routes(of: messages[0]).routes.first?.evpn == route)
     }
 
+    @Test func aMalformedPartHidesNothingElse() throws {
+        // MP_UNREACH_NLRI with a type-2 route of 34 bytes (no type-2 form has that length), a
+        // NEXT_HOP of 3 bytes, then a good MP_REACH_NLRI: the advertisement is still listed.
+        let good = EVPNRoute(type: .inclusiveMulticast, routeDistinguisher: RouteDistinguisher("192.0.2.1:10")!,
+                             ethernetTag: 0, ip: IPAddress("192.0.2.1"))
+        var bad = [UInt8](repeating: 0, count: 34)
+        bad[22] = 48
+        let update = BGPWire.update([
+            BGPWire.attribute(0x80, 15, BGPWire.be16(25) + [70, 2, 34] + bad),
+            BGPWire.attribute(0x40, 3, [1, 2, 3]),
+            BGPWire.reach(nextHop: IPv4Address(192, 0, 2, 1), BGPWire.nlri([good])),
+        ])
+        let message = update.withUnsafeBytes { BGPCommandTests.message($0, packet: 1, asNumberSize: 4) }
+        let (routes, problem) = BGPUpdateDecoder.routes(of: message)
+        #expect(routes.map(\.evpn) == [good])
+        #expect(routes.first?.action == .advertise && routes.first?.attributes.nextHop == IPAddress("192.0.2.1"))
+        #expect(problem?.error.kind == .invalidField)
+    }
+
     @Test func otherPortsAreIgnored() {
         let (a, b) = (Self.a, (IPv4Address(192, 0, 2, 2), UInt16(80)))
         let frames = [BGPWire.frame(from: a, to: b, sequence: 1, payload: bgpMessage(length: 19, type: 4))]

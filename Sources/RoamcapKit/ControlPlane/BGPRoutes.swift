@@ -217,35 +217,47 @@ public enum BGPUpdateDecoder {
                            bmpPeer: message.bmpPeer, action: action, family: family, evpn: evpn, prefix: prefix,
                            attributes: attributes)
         }
+        // Each part stands alone: a malformed one is noted and the others are still listed.
+        func attempt(_ body: () throws(WireError) -> Void) {
+            do { try body() } catch { if problem == nil { problem = error } }
+        }
         // IPv4 unicast withdrawals and NLRI outside the multiprotocol attributes.
         let addPathV4 = message.addPathKnown ? message.addPathFamilies.contains(.ipv4Unicast)
             : BGPPrefixIterator.likelyAddPath(update.withdrawnRoutes) || BGPPrefixIterator.likelyAddPath(update.reachability)
-        var withdrawn = BGPPrefixIterator(update.withdrawnRoutes, addPath: addPathV4)
-        while let prefix = try withdrawn.next() {
-            routes.append(record(.withdraw, .ipv4Unicast, prefix: prefix, attributes: attributes))
+        attempt { () throws(WireError) in
+            var withdrawn = BGPPrefixIterator(update.withdrawnRoutes, addPath: addPathV4)
+            while let prefix = try withdrawn.next() {
+                routes.append(record(.withdraw, .ipv4Unicast, prefix: prefix, attributes: attributes))
+            }
         }
         for unreach in unreaches {
-            try walk(unreach.withdrawnRoutes, family: unreach.family, message: message) { evpn, prefix in
-                routes.append(record(.withdraw, unreach.family, evpn: evpn, prefix: prefix, attributes: attributes))
+            attempt { () throws(WireError) in
+                try walk(unreach.withdrawnRoutes, family: unreach.family, message: message, problem: &problem) { evpn, prefix in
+                    routes.append(record(.withdraw, unreach.family, evpn: evpn, prefix: prefix, attributes: attributes))
+                }
             }
         }
         for reach in reaches {
             var reachAttributes = attributes
             reachAttributes.nextHop = reach.nextHop
-            try walk(reach.reachability, family: reach.family, message: message) { evpn, prefix in
-                routes.append(record(.advertise, reach.family, evpn: evpn, prefix: prefix, attributes: reachAttributes))
+            attempt { () throws(WireError) in
+                try walk(reach.reachability, family: reach.family, message: message, problem: &problem) { evpn, prefix in
+                    routes.append(record(.advertise, reach.family, evpn: evpn, prefix: prefix, attributes: reachAttributes))
+                }
             }
         }
-        var nlri = BGPPrefixIterator(update.reachability, addPath: addPathV4)
-        while let prefix = try nlri.next() {
-            routes.append(record(.advertise, .ipv4Unicast, prefix: prefix, attributes: attributes))
+        attempt { () throws(WireError) in
+            var nlri = BGPPrefixIterator(update.reachability, addPath: addPathV4)
+            while let prefix = try nlri.next() {
+                routes.append(record(.advertise, .ipv4Unicast, prefix: prefix, attributes: attributes))
+            }
         }
     }
 
     /// Walks the NLRI of a multiprotocol attribute: EVPN routes, or IPv4/IPv6 unicast prefixes;
     /// other families are not listed.
     private static func walk(_ bytes: UnsafeRawBufferPointer, family: BGPAddressFamily, message: CapturedBGPMessage,
-                             _ body: (EVPNRoute?, BGPPrefix?) -> Void) throws(WireError) {
+                             problem: inout WireError?, _ body: (EVPNRoute?, BGPPrefix?) -> Void) throws(WireError) {
         var addPath = message.addPathFamilies.contains(family)
         if !message.addPathKnown {
             addPath = family == .evpn ? EVPNRouteIterator.likelyAddPath(bytes)
@@ -254,8 +266,12 @@ public enum BGPUpdateDecoder {
         if family == .evpn {
             var iterator = EVPNRouteIterator(bytes, addPath: addPath)
             while let view = try iterator.next() {
-                guard let route = try? EVPNRoute(view) else { continue }  // unknown route types are skipped
-                body(route, nil)
+                do {
+                    body(try EVPNRoute(view), nil)
+                } catch {
+                    // Unknown route types are skipped quietly; a malformed known one is noted.
+                    if error.kind != .unsupported, problem == nil { problem = error }
+                }
             }
         } else if family.safi == 1 && (family.afi == 1 || family.afi == 2) {
             var iterator = BGPPrefixIterator(bytes, ipv6: family.afi == 2, addPath: addPath)
