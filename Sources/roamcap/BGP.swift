@@ -1,6 +1,9 @@
 import ArgumentParser
 import CaptureFile
 import RoamcapKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Roamcap {
     struct BGP: ParsableCommand {
@@ -117,8 +120,42 @@ extension Roamcap {
                 }
                 columns.insert(contentsOf: ["site", "vlan"], at: columns.firstIndex(of: "action")!)
             }
-            let rows = result.routes.map { $0.json(topology: evpnTopology) }
+            // Each message's routes share a time: format it once.
+            var lastTime: Timestamp?
+            var lastText = ""
+            func timeText(_ time: Timestamp) -> String {
+                if time != lastTime {
+                    lastTime = time
+                    lastText = time.rfc3339
+                }
+                return lastText
+            }
+            if report.format == .ndjson {
+                // Streamed, a buffer at a time, through the byte writer (same text as JSONValue's).
+                var writer = JSONLineWriter()
+                for route in result.routes {
+                    writer.append(route.json(topology: evpnTopology, timeText: timeText(route.time)))
+                    writer.append(byte: UInt8(ascii: "\n"))
+                    if writer.bytes.count >= 1 << 16 {
+                        Self.write(writer.bytes)
+                        writer.removeAll()
+                    }
+                }
+                Self.write(writer.bytes)
+                return
+            }
+            let rows = result.routes.map { $0.json(topology: evpnTopology, timeText: timeText($0.time)) }
             writeStandardOutput(Report(columns: columns, rows: rows).rendered(report.format))
+        }
+
+        /// Writes bytes to standard output.
+        static func write(_ bytes: [UInt8]) {
+            var done = 0
+            while done < bytes.count {
+                let n = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + done, $0.count - done) }
+                if n <= 0 { break }
+                done += n
+            }
         }
     }
 }

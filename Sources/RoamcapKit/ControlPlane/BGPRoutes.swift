@@ -65,7 +65,9 @@ public struct BGPRouteRecord: Sendable {
 
     /// The record as JSON; with an EVPN topology, EVPN routes also get `site` (null when no
     /// site claims the next hop or RD: unattributed) and `vlan` (the VLAN of the VNI, SPEC §8).
-    public func json(topology: EVPNTopology?) -> JSONValue {
+    /// `timeText`, when given, must be `time.rfc3339` (a caller listing many routes of one
+    /// message formats the time once).
+    public func json(topology: EVPNTopology?, timeText: String? = nil) -> JSONValue {
         func optional<T>(_ value: T?, _ make: (T) -> JSONValue) -> JSONValue { value.map(make) ?? .null }
         let route = evpn
         var labels: [JSONValue] = []
@@ -85,7 +87,7 @@ public struct BGPRouteRecord: Sendable {
         }
         let encapsulation = attributes.tunnelTypes.map(Self.tunnelName)
         var fields: [(String, JSONValue)] = [
-            ("time", .string(time.rfc3339)),
+            ("time", .string(timeText ?? time.rfc3339)),
             ("packet", .int(Int64(packet))),
             ("session", .string(session.description)),
             ("via", .string(via.rawValue)),
