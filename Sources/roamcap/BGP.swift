@@ -91,11 +91,55 @@ extension Roamcap {
             }
             let settings = ControlPlaneSettings(bgpPorts: bgpPorts.isEmpty ? [179] : bgpPorts,
                                                 bmpPorts: bmpPorts.isEmpty ? [11019] : bmpPorts)
-            let progress = ProgressLine(label: "bgp")
-            let result = try readControlPlane(inputs: inputs, settings: settings, keepGoing: keepGoing) { read, total, packets in
-                progress.update(read: read, total: total, packets: packets)
+            // Each message's routes share a time: format it once.
+            var lastTime: Timestamp?
+            var lastText = ""
+            func timeText(_ time: Timestamp) -> String {
+                if time != lastTime {
+                    lastTime = time
+                    lastText = time.rfc3339
+                }
+                return lastText
             }
+            // NDJSON is streamed as routes are decoded, a buffer at a time, through the byte
+            // writer (the same text as JSONValue's); the other formats need every row first.
+            var writer = JSONLineWriter()
+            var onRoute: ((BGPRouteRecord) -> Void)?
+            if report.format == .ndjson {
+                onRoute = { route in
+                    writer.append(route.json(topology: evpnTopology, timeText: timeText(route.time)))
+                    writer.append(byte: UInt8(ascii: "\n"))
+                    if writer.bytes.count >= 1 << 16 {
+                        Self.write(writer.bytes)
+                        writer.removeAll()
+                    }
+                }
+            }
+            // EVPN routes no site of the topology claims, and their next hops (for the warning).
+            var evpnCount = 0
+            var unattributedCount = 0
+            var unclaimedHops: [String] = []
+            func count(_ route: BGPRouteRecord) {
+                guard let evpnTopology, let evpn = route.evpn else { return }
+                evpnCount += 1
+                if evpnTopology.site(nextHop: route.attributes.nextHop, routeDistinguisher: evpn.routeDistinguisher) == nil {
+                    unattributedCount += 1
+                    let hop = route.attributes.nextHop.map(\.description) ?? "none"
+                    if !unclaimedHops.contains(hop) { unclaimedHops.append(hop) }
+                }
+            }
+            let countingOnRoute: ((BGPRouteRecord) -> Void)? = onRoute.map { write in
+                { route in
+                    count(route)
+                    write(route)
+                }
+            }
+            let progress = ProgressLine(label: "bgp")
+            let result = try readControlPlane(inputs: inputs, settings: settings, keepGoing: keepGoing, progress: {
+                read, total, packets in progress.update(read: read, total: total, packets: packets)
+            }, onRoute: countingOnRoute)
             progress.finish()
+            Self.write(writer.bytes)
             for gap in result.gaps {
                 warn("\(gap.via) \(gap.session): \(gap.length) bytes lost at stream offset \(gap.offset) "
                      + "(packet \(gap.packet), \(gap.time.rfc3339)); resumed at the next marker")
@@ -110,40 +154,14 @@ extension Roamcap {
             }
             var columns = BGPRouteRecord.columns
             if let evpnTopology {
-                let evpn = result.routes.filter { $0.evpn != nil }
-                let unattributed = evpn.filter {
-                    evpnTopology.site(nextHop: $0.attributes.nextHop, routeDistinguisher: $0.evpn?.routeDistinguisher) == nil
-                }
-                if !unattributed.isEmpty {
-                    let hops = evpnTopology.unclaimedNextHops(in: result.routes).map(\.description).joined(separator: ", ")
-                    warn("\(unattributed.count) of \(evpn.count) EVPN routes match no site of the topology (next hops: \(hops))")
+                if onRoute == nil { result.routes.forEach(count) }
+                if unattributedCount > 0 {
+                    warn("\(unattributedCount) of \(evpnCount) EVPN routes match no site of the topology "
+                         + "(next hops: \(unclaimedHops.joined(separator: ", ")))")
                 }
                 columns.insert(contentsOf: ["site", "vlan"], at: columns.firstIndex(of: "action")!)
             }
-            // Each message's routes share a time: format it once.
-            var lastTime: Timestamp?
-            var lastText = ""
-            func timeText(_ time: Timestamp) -> String {
-                if time != lastTime {
-                    lastTime = time
-                    lastText = time.rfc3339
-                }
-                return lastText
-            }
-            if report.format == .ndjson {
-                // Streamed, a buffer at a time, through the byte writer (same text as JSONValue's).
-                var writer = JSONLineWriter()
-                for route in result.routes {
-                    writer.append(route.json(topology: evpnTopology, timeText: timeText(route.time)))
-                    writer.append(byte: UInt8(ascii: "\n"))
-                    if writer.bytes.count >= 1 << 16 {
-                        Self.write(writer.bytes)
-                        writer.removeAll()
-                    }
-                }
-                Self.write(writer.bytes)
-                return
-            }
+            if onRoute != nil { return }
             let rows = result.routes.map { $0.json(topology: evpnTopology, timeText: timeText($0.time)) }
             writeStandardOutput(Report(columns: columns, rows: rows).rendered(report.format))
         }

@@ -301,13 +301,20 @@ public struct ControlPlaneRead: Sendable {
 
 /// `roamcap bgp`: reads the inputs merged in time order, reassembles every BGP session and BMP
 /// feed on the configured ports, and lists the routes of every UPDATE, one per route.
+///
+/// With `onRoute`, each route is handed over as soon as its message is complete (in the order
+/// messages complete) and `routes` stays empty, so memory does not grow with the listing.
 public func readControlPlane(inputs: [String], settings: ControlPlaneSettings = ControlPlaneSettings(),
-                             keepGoing: Bool = false,
-                             progress: ((UInt64, UInt64?, Int) -> Void)? = nil) throws(ConversionError) -> ControlPlaneRead {
+                             keepGoing: Bool = false, progress: ((UInt64, UInt64?, Int) -> Void)? = nil,
+                             onRoute: ((BGPRouteRecord) -> Void)? = nil) throws(ConversionError) -> ControlPlaneRead {
     var result = ControlPlaneRead()
     let reader = BGPSessionReader(settings: settings) { message in
         let decoded = BGPUpdateDecoder.routes(of: message)
-        result.routes += decoded.routes
+        if let onRoute {
+            decoded.routes.forEach(onRoute)
+        } else {
+            result.routes += decoded.routes
+        }
         if message.bytes.count > 18 && message.bytes[18] == BGPMessageType.update.rawValue { result.updates += 1 }
         if let problem = decoded.problem {
             result.malformed += 1
