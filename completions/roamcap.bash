@@ -173,13 +173,13 @@ _roamcap() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    info|convert|merge|rewrite|tables|synth|topology|simulate|flows|verify|help)
+    info|convert|merge|rewrite|tables|synth|topology|simulate|flows|bgp|verify|help)
         # Offer subcommand argument completions
         "_roamcap_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology simulate flows verify help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology simulate flows bgp verify help' -- "${cur}"))
         ;;
     esac
 }
@@ -557,6 +557,31 @@ _roamcap_flows() {
         return
         ;;
     '--read-filter')
+        return
+        ;;
+    esac
+}
+
+_roamcap_bgp() {
+    repeating_flags=()
+    non_repeating_flags=(--keep-going --version -h --help)
+    repeating_options=(--bgp-port --bmp-port)
+    non_repeating_options=(--topology --format)
+    __roamcap_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--bgp-port')
+        return
+        ;;
+    '--bmp-port')
+        return
+        ;;
+    '--topology')
+        return
+        ;;
+    '--format')
+        __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
         return
         ;;
     esac
