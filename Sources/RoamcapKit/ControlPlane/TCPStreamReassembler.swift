@@ -55,9 +55,6 @@ public struct TCPStreamReassembler {
     private var finOffset: Int64?
     /// A RST was seen: the next segment starts a new stream.
     private var wasReset = false
-    /// The last segment's sequence number and offset, to place the next one within ±2^31.
-    private var referenceSequence: UInt32 = 0
-    private var referenceOffset: Int64 = 0
     /// Out-of-order segments, sorted by offset, none overlapping the delivered bytes.
     private var held: [(offset: Int64, bytes: [UInt8])] = []
 
@@ -84,18 +81,17 @@ public struct TCPStreamReassembler {
             isStarted = true
             sawSYN = syn
             initialSequence = syn ? sequence &+ 1 : sequence
-            referenceSequence = initialSequence
-            referenceOffset = 0
         }
         if flags.contains(.rst) {
             wasReset = true
             return
         }
-        // The segment's data starts after the SYN's sequence number, if it has one.
+        // The segment's data starts after the SYN's sequence number, if it has one. It is placed
+        // within ±2^31 of the next byte expected (never of the last segment seen, so one stray
+        // segment cannot shift the ones after it).
         let dataSequence = syn ? sequence &+ 1 : sequence
-        var start = referenceOffset + Int64(Int32(bitPattern: dataSequence &- referenceSequence))
-        referenceSequence = dataSequence
-        referenceOffset = start
+        let expectedSequence = initialSequence &+ UInt32(truncatingIfNeeded: nextOffset)
+        var start = nextOffset + Int64(Int32(bitPattern: dataSequence &- expectedSequence))
         var end = start + Int64(payload.count)
         if flags.contains(.fin) && finOffset == nil { finOffset = end }
         if let finOffset { end = min(end, finOffset) }
