@@ -129,8 +129,9 @@ public final class BGPSessionReader {
     }
 
     public let settings: ControlPlaneSettings
-    private var bgpPortBits = [UInt64](repeating: 0, count: 1024)
-    private var bmpPortBits = [UInt64](repeating: 0, count: 1024)
+    /// One bit per TCP port: the configured BGP and BMP ports.
+    private let bgpPortBits: [UInt64]
+    private let bmpPortBits: [UInt64]
     private var directions: [TCPDirectionKey: Direction] = [:]
     private var opens: [TCPDirectionKey: BGPOpenHeader] = [:]
     private var bmpOpens: [BMPPeerKey: (sent: BGPOpenHeader, received: BGPOpenHeader)] = [:]
@@ -149,8 +150,13 @@ public final class BGPSessionReader {
     public init(settings: ControlPlaneSettings = ControlPlaneSettings(), handler: @escaping Handler) {
         self.settings = settings
         self.handler = handler
-        for port in settings.bgpPorts { bgpPortBits[Int(port >> 6)] |= 1 << UInt64(port & 63) }
-        for port in settings.bmpPorts { bmpPortBits[Int(port >> 6)] |= 1 << UInt64(port & 63) }
+        func bits(_ ports: [UInt16]) -> [UInt64] {
+            var bits = [UInt64](repeating: 0, count: 1024)
+            for port in ports { bits[Int(port >> 6)] |= 1 << UInt64(port & 63) }
+            return bits
+        }
+        bgpPortBits = bits(settings.bgpPorts)
+        bmpPortBits = bits(settings.bmpPorts)
     }
 
     @inline(__always)

@@ -22,7 +22,8 @@ public protocol TCPStreamConsumer {
 /// Handles retransmissions and duplicates (bytes already delivered are dropped), overlapping
 /// segments (only the new bytes count), out-of-order segments (held until the hole before them
 /// is filled), SYN and FIN (each takes one sequence number; data after a FIN is ignored), RST
-/// (the next segment starts afresh), sequence numbers wrapping past 2^32 (offsets are kept as
+/// (in the window: the next segment starts afresh; out of it: ignored, as RFC 5961 has
+/// endpoints do), sequence numbers wrapping past 2^32 (offsets are kept as
 /// 64-bit distances from the initial sequence number), and captures that begin in the middle of
 /// a connection (the first segment seen sets the start).
 ///
@@ -55,9 +56,6 @@ public struct TCPStreamReassembler {
     private var finOffset: Int64?
     /// A RST was seen: the next segment starts a new stream.
     private var wasReset = false
-    /// The last segment's sequence number and offset, to place the next one within ±2^31.
-    private var referenceSequence: UInt32 = 0
-    private var referenceOffset: Int64 = 0
     /// Out-of-order segments, sorted by offset, none overlapping the delivered bytes.
     private var held: [(offset: Int64, bytes: [UInt8])] = []
 
@@ -84,20 +82,21 @@ public struct TCPStreamReassembler {
             isStarted = true
             sawSYN = syn
             initialSequence = syn ? sequence &+ 1 : sequence
-            referenceSequence = initialSequence
-            referenceOffset = 0
         }
+        // The segment's data starts after the SYN's sequence number, if it has one. It is placed
+        // within ±2^31 of the next byte expected (never of the last segment seen, so one stray
+        // segment cannot shift the ones after it).
+        let dataSequence = syn ? sequence &+ 1 : sequence
+        let expectedSequence = initialSequence &+ UInt32(truncatingIfNeeded: nextOffset)
+        var start = nextOffset + Int64(Int32(bitPattern: dataSequence &- expectedSequence))
+        var end = start + Int64(payload.count)
         if flags.contains(.rst) {
-            wasReset = true
+            // Only a RST in the window ends the connection (RFC 5961); a stray one is ignored.
+            if start >= nextOffset - 1 && start <= nextOffset + Int64(outOfOrderLimit) { wasReset = true }
             return
         }
-        // The segment's data starts after the SYN's sequence number, if it has one.
-        let dataSequence = syn ? sequence &+ 1 : sequence
-        var start = referenceOffset + Int64(Int32(bitPattern: dataSequence &- referenceSequence))
-        referenceSequence = dataSequence
-        referenceOffset = start
-        var end = start + Int64(payload.count)
-        if flags.contains(.fin) && finOffset == nil { finOffset = end }
+        // A FIN for bytes already delivered past is stray (the real one ends at or after them).
+        if flags.contains(.fin) && finOffset == nil && end >= nextOffset { finOffset = end }
         if let finOffset { end = min(end, finOffset) }
         var bytes = payload
         if start < nextOffset {
