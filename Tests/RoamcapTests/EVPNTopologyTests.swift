@@ -97,3 +97,21 @@ import Testing
         #expect(RouteDistinguisherPattern("65000:") == nil)
     }
 }
+
+@Suite struct TopologyWithEVPNTests {
+    /// A topology file with SPEC §8's keys is a valid topology (sites, ports) with its EVPN part.
+    @Test func topologyAcceptsTheEVPNKeys() throws {
+        let topology = try Topology.parse("""
+            sites:
+              A: { ports: { p1: "A-p1" }, evpn: { next-hops: [192.0.2.1], route-distinguishers: ["192.0.2.1:*"] } }
+              B: { ports: { p1: "B-p1" }, evpn: { next-hops: [192.0.2.2] } }
+            evpn-vnis: { 10010: 10 }
+
+            """, file: "t.yaml")
+        #expect(topology.sites.map(\.name) == ["A", "B"])
+        #expect(topology.evpn.sites.map(\.name) == ["A", "B"])
+        #expect(topology.evpn.vlanOfVNI == [10010: 10])
+        // A key neither part knows is still refused, with its place.
+        #expect(throws: TopologyError.self) { try Topology.parse("sites: { A: { ports: { p1: x } } }\nevpn-vni: {}\n", file: "t.yaml") }
+    }
+}

@@ -85,6 +85,8 @@ public struct Topology: Sendable, Equatable {
     public var vmSide: [String]
     /// The file it was read from; nil for a topology built from the captures.
     public var source: String?
+    /// Who is who in the captured control plane (`sites.*.evpn`, `evpn-vnis`; SPEC §8).
+    public var evpn = EVPNTopology()
 
     public init(sites: [Site], controlPlane: ControlPlane = ControlPlane(), vmSide: [String] = [],
                 source: String? = nil) {
@@ -160,7 +162,7 @@ public struct Topology: Sendable, Equatable {
     public static func parse(_ root: YAMLValue) throws(TopologyError) -> Topology {
         var topology = Topology(sites: [], source: root.file)
         var sawSites = false
-        for (key, keyValue, value) in try root.mapping("a topology", allowed: ["sites", "control-plane", "nat"]) {
+        for (key, keyValue, value) in try root.mapping("a topology", allowed: ["sites", "control-plane", "nat", "evpn-vnis"]) {
             switch key {
             case "sites":
                 sawSites = true
@@ -170,6 +172,8 @@ public struct Topology: Sendable, Equatable {
                 if topology.sites.isEmpty { throw keyValue.error("expected at least one site under 'sites'") }
             case "control-plane":
                 topology.controlPlane = try parseControlPlane(value)
+            case "evpn-vnis":
+                break  // read with the sites' `evpn` entries by EVPNTopology.parse below
             default:
                 for (_, _, list) in try value.mapping("nat settings", allowed: ["vm-side"]) {
                     for item in try list.sequence("capture interface names") {
@@ -179,6 +183,7 @@ public struct Topology: Sendable, Equatable {
             }
         }
         if !sawSites { throw root.error("expected a 'sites' mapping (site name: { ports: { port: capture } })") }
+        topology.evpn = try EVPNTopology.parse(root)
         var claimed: [String: (String, String)] = [:]
         for site in topology.sites {
             for port in site.ports {
@@ -195,7 +200,7 @@ public struct Topology: Sendable, Equatable {
     private static func parseSite(name: String, nameValue: YAMLValue, _ body: YAMLValue) throws(TopologyError) -> Site {
         var site = Site(name: name, ports: [])
         var sawPorts = false
-        for (key, keyValue, value) in try body.mapping("site '\(name)'", allowed: ["ports", "advertise-delay", "aging"]) {
+        for (key, keyValue, value) in try body.mapping("site '\(name)'", allowed: ["ports", "advertise-delay", "aging", "evpn"]) {
             switch key {
             case "ports":
                 sawPorts = true
@@ -205,6 +210,8 @@ public struct Topology: Sendable, Equatable {
                 if site.ports.isEmpty { throw keyValue.error("expected at least one port in site '\(name)'") }
             case "advertise-delay":
                 site.advertiseDelay = try value.duration("advertise-delay")
+            case "evpn":
+                break  // EVPNTopology.parse (SPEC §8)
             default:
                 site.aging = try value.duration("aging")
             }
