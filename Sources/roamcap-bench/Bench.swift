@@ -161,16 +161,31 @@ func runBenchmark(_ options: BenchOptions) -> Int32 {
     ])
     rows.append(Row(job: "tables", peer: "tshark -Y arp", roamcap: tablesRuns[0], peerResult: tablesRuns[1]))
 
-    // 8. The fabric simulation (all four policies) and flow records on a multi-site trace of at
-    //    least as many packets, made by `roamcap synth` (untimed), against tshark's TCP
-    //    conversations — the nearest peer job.
-    let scenario = "\(work)/multi-site.yaml"
-    let multiSite = "\(work)/multi-site.pcapng"
-    let multiTopology = "\(work)/multi-site.topology.yaml"
-    let seconds = max(10, (options.packets * 160 + 2_078_676) / 2_078_677)  // about 13,000 frames a second
-    _ = writeTextFile(scenario, multiSiteScenario(seconds: seconds))
+    // 8. Flow records on the data-center mix against tshark's TCP conversations.
+    let dcFlows = time("flows on the data-center mix", [
+        Command(program: roamcap, arguments: ["flows", trace, "--format", "ndjson"]),
+        Command(program: "tshark", arguments: ["-q", "-r", trace, "-z", "conv,tcp"]),
+    ])
+    rows.append(Row(job: "flows (data-center mix)", peer: "tshark -z conv,tcp", roamcap: dcFlows[0], peerResult: dcFlows[1]))
+
+    // 9. The fabric simulation (all four policies) and flow records on a multi-site trace made by
+    //    `roamcap synth` (untimed) — the team's 2M-frame scenario when it is there — against
+    //    tshark's TCP conversations, the nearest peer job; then `verify` with 20 checks over
+    //    simulate, tables and flows on the same trace against simulate + flows.
+    let scenario: String
+    var seconds = 0
+    if let shared = options.multiSite {
+        scenario = shared
+    } else {
+        scenario = "\(work)/multi-site.yaml"
+        seconds = max(10, (options.packets * 160 + 2_078_676) / 2_078_677)  // about 13,000 frames a second
+        _ = writeTextFile(scenario, multiSiteScenario(seconds: seconds))
+    }
+    let stem = baseName(scenario).split(separator: ".").first.map(String.init) ?? "multi-site"
+    let multiSite = "\(work)/\(stem).pcapng"
+    let multiTopology = "\(work)/\(stem).topology.yaml"
     if fileSize(multiSite) == nil || fileSize(multiTopology) == nil {
-        say("synthesizing \(multiSite) (\(seconds) s of three sites, four migrations) …")
+        say("synthesizing \(multiSite) from \(scenario) …")
         let made = harness.measure([Command(program: roamcap, arguments: ["synth", scenario, "-o", multiSite, "--force"])])
         if !made[0].ok { notes.append("multi-site trace: roamcap synth failed") }
     }
@@ -190,7 +205,15 @@ func runBenchmark(_ options: BenchOptions) -> Int32 {
         both = fabricRuns[1]
     }
     rows.append(Row(job: "simulate + flows", peer: "tshark -z conv,tcp", roamcap: both, peerResult: fabricRuns[2]))
-    if let packets = countPcapngPackets(multiSite) { notes.append("multi-site trace: \(packets) packets, \(seconds) s, 3 sites, 4 migrations") }
+    let expectations = "\(work)/\(stem).expect.yaml"
+    _ = writeTextFile(expectations, verifyExpectations(trace: baseName(multiSite), topology: baseName(multiTopology)))
+    let verifyRuns = time("verify (20 checks)", [
+        Command(program: roamcap, arguments: ["verify", expectations]),
+    ])
+    rows.append(Row(job: "verify (20 checks)", peer: "roamcap simulate + flows", roamcap: verifyRuns[0], peerResult: both))
+    if let packets = countPcapngPackets(multiSite) {
+        notes.append("multi-site trace: \(packets) packets from \(seconds > 0 ? "a built-in scenario of \(seconds) s" : scenario)")
+    }
 
     // Versions of what was timed.
     var versions: [String] = []
@@ -271,6 +294,36 @@ func multiSiteScenario(seconds: Int) -> String {
       - { host: vm1, at: \(at(0.56)), to: B, gap: 100ms, announce: garp }
 
     """
+}
+
+/// Expectations for `roamcap verify` on the multi-site trace: 20 checks that hold on any such
+/// trace, over three runs (simulate with every policy, tables, flows).
+func verifyExpectations(trace: String, topology: String) -> String {
+    var out = "traces: [\(trace)]\ntopology: \(topology)\nchecks:\n"
+    func check(_ name: String, _ run: String, _ with: String?, _ expect: String) {
+        out += "  - name: \"\(name)\"\n    run: \(run)\n"
+        if let with { out += "    with: \(with)\n" }
+        out += "    expect:\n      - \(expect)\n"
+    }
+    let policies = "{ policy: [igp-only, flood, flood-confirmed, ideal] }"
+    for (i, policy) in ["igp-only", "flood", "flood-confirmed", "ideal"].enumerated() {
+        check("\(policy) judged frames", "simulate", policies, "{ path: \"$.policies[\(i)].frames\", min: 1 }")
+        check("\(policy) migrations", "simulate", policies, "{ path: \"$.policies[\(i)].migrations[*].lostFrames\", min: 0 }")
+    }
+    for event in ["new-station", "migration", "moved"] {
+        check("tables: \(event) events", "tables", nil, "{ path: \"$[?@.event == '\(event)']\", count: { min: 0 } }")
+    }
+    check("tables: every event has a packet", "tables", nil, "{ path: \"$[*].packet\", min: 1 }")
+    check("tables: migrations name their new site", "tables", nil, "{ path: \"$[?@.event == 'migration'].to.site\", count: { min: 0 } }")
+    check("tables: times", "tables", nil, "{ path: \"$[*].time\", exists: true }")
+    for proto in ["tcp", "udp"] {
+        check("flows: \(proto) flows", "flows", nil, "{ path: \"$[?@.proto == '\(proto)']\", count: { min: 0 } }")
+    }
+    check("flows: every flow has packets", "flows", nil, "{ path: \"$[*].packets\", min: 1 }")
+    check("flows: bytes", "flows", nil, "{ path: \"$[*].bytes\", min: 1 }")
+    check("flows: lost frames", "flows", nil, "{ path: \"$[*].lost\", min: 0 }")
+    check("flows: states", "flows", nil, "{ path: \"$[*].state\", exists: true }")
+    return out
 }
 
 /// Packets in a pcapng file (enhanced and simple packet blocks), or nil when unreadable.

@@ -320,3 +320,8 @@ func countPcapRecords(_ path: String) -> Int? {
     }
     return filled == position ? records : nil
 }
+
+/// The last component of a path.
+func baseName(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
+}

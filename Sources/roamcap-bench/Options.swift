@@ -8,9 +8,11 @@ struct BenchOptions {
     var work = "bench-out"
     var packets = 2_000_000
     var runs = 3
+    /// The multi-site scenario for `roamcap synth` (the team's 2M-frame one when it is there).
+    var multiSite: String? = isReadableFile("../shared/bench/multisite-2m.yaml") ? "../shared/bench/multisite-2m.yaml" : nil
 
     static let usage = """
-        usage: roamcap-bench --roamcap PATH [--work DIR] [--packets N] [--runs K]
+        usage: roamcap-bench --roamcap PATH [--work DIR] [--packets N] [--runs K] [--multisite YAML]
 
         Generates a deterministic data-center trace (WORK/dc-mix.pcap) and times roamcap against
         tcpdump, editcap, cp and capinfos (best wall time of K runs, peak RSS), writing the table
@@ -20,6 +22,9 @@ struct BenchOptions {
           --work DIR       directory for the trace, outputs and results (default: bench-out)
           --packets N      packets in the generated trace (default: 2000000)
           --runs K         runs per command; the best wall time is kept (default: 3)
+          --multisite YAML the multi-site scenario synthesized for simulate, flows and verify
+                           (default: ../shared/bench/multisite-2m.yaml when present, else a
+                           built-in three-site scenario of about as many frames as --packets)
           -h, --help       show this help
         """
 
@@ -55,6 +60,9 @@ struct BenchOptions {
                 options.packets = positive(name, takeValue(), max: 100_000_000)
             case "--runs":
                 options.runs = positive(name, takeValue(), max: 100)
+            case "--multisite":
+                options.multiSite = takeValue()
+                if !isReadableFile(options.multiSite!) { fail("--multisite '\(options.multiSite!)' is not a readable file") }
             default:
                 if name.hasPrefix("-") { fail("unknown option '\(name)' (see --help)") }
                 fail("unexpected argument '\(name)' (see --help)")
@@ -90,3 +98,6 @@ func fail(_ message: String, status: Int32 = 2) -> Never {
     writeStandardError("roamcap-bench: error: \(message)")
     exit(status)
 }
+
+/// Whether a file can be opened for reading.
+func isReadableFile(_ path: String) -> Bool { access(path, R_OK) == 0 }

@@ -82,7 +82,7 @@ struct Report {
             list.append(Target(text: text, measured: r?.ratio.map { "ratio \(fixed($0, 2))" } ?? unavailable(r),
                                verdict: r?.ratio.map { $0 >= minimum ? .met : .notMet } ?? missingVerdict(r)))
         }
-        ratioTarget("rewrite to file", "tcprewrite", 1.7, "rewrite to file: at least 1.7x faster than tcprewrite")
+        ratioTarget("rewrite to file", "tcprewrite", 3, "rewrite to file: at least 3x faster than tcprewrite")
         ratioTarget("rewrite to /dev/null", "tcprewrite", 3.5, "rewrite to /dev/null: at least 3.5x faster than tcprewrite")
         ratioTarget("rewrite 2 files -j 2", "roamcap -j 1", 1.7, "rewrite -j 2 over two files: close to 2x one job (>= 1.7)")
         ratioTarget("tables", "tshark -Y arp", 30, "tables: at least 30x faster than tshark")
@@ -91,6 +91,14 @@ struct Report {
             list.append(Target(text: "simulate + flows: peak memory < 128 MiB", measured: "\(fixed(fabric.roamcap.peakMiB, 1)) MiB",
                                verdict: fabric.roamcap.peakMiB < 128 ? .met : .notMet))
         }
+        ratioTarget("flows (data-center mix)", "tshark -z conv,tcp", 15,
+                    "flows on the data-center mix: at least 15x faster than tshark -z conv,tcp")
+        if let flows = row("flows (data-center mix)", "tshark -z conv,tcp"), flows.roamcap.ok {
+            list.append(Target(text: "flows on the data-center mix: peak memory < 128 MiB",
+                               measured: "\(fixed(flows.roamcap.peakMiB, 1)) MiB", verdict: flows.roamcap.peakMiB < 128 ? .met : .notMet))
+        }
+        ratioTarget("verify (20 checks)", "roamcap simulate + flows", 1 / 1.2,
+                    "verify with 20 checks: within 1.2x of one simulate plus one flows (ratio >= 0.83)")
         if let tables = row("tables", "tshark -Y arp"), tables.roamcap.ok {
             list.append(Target(text: "tables: peak memory < 64 MiB", measured: "\(fixed(tables.roamcap.peakMiB, 1)) MiB",
                                verdict: tables.roamcap.peakMiB < 64 ? .met : .notMet))
