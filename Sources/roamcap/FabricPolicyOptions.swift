@@ -28,12 +28,7 @@ struct FabricPolicyOptions: ParsableArguments {
             case .failure(let error): throw RoamcapFailure(message: "--policy: \(error)")
             }
         }
-        func duration(_ text: String, _ name: String) throws -> Int64 {
-            guard let ns = parseSecondsToNanoseconds(text), ns >= 0 else {
-                throw RoamcapFailure(message: "\(name) '\(text)' is not a duration (e.g. 2s, 3.5s, 500ms)")
-            }
-            return ns
-        }
+        let duration = durationOption
         var settings = FabricSettings()
         for item in advertiseDelay {
             if let eq = item.firstIndex(of: "=") {

@@ -113,12 +113,7 @@ extension Roamcap {
         }
 
         func settings() throws -> FlowSettings {
-            func duration(_ text: String, _ name: String) throws -> Int64 {
-                guard let ns = parseSecondsToNanoseconds(text), ns >= 0 else {
-                    throw ValidationError("\(name) '\(text)' is not a duration (e.g. 1s, 2.5s, 500ms)")
-                }
-                return ns
-            }
+            let duration = durationOption
             return FlowSettings(silenceThreshold: try duration(silence, "--silence"),
                                 migrationWindow: try duration(migrationWindow, "--migration-window"),
                                 silenceRuns: silenceRuns)

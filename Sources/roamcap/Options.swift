@@ -177,3 +177,12 @@ func reportSkipped(_ result: ConversionResult) {
         warn("skipped \(result.skippedRecords) unreadable records\(first)")
     }
 }
+
+/// A duration option's value (`2s`, `3.5s`, `250ms`, `1m`), in nanoseconds; a mistake is one
+/// line naming the option.
+func durationOption(_ text: String, _ name: String) throws -> Int64 {
+    guard let ns = parseDuration(text), ns >= 0 else {
+        throw ValidationError("\(name) '\(text)' is not a duration (e.g. 2s, 3.5s, 500ms, 1m)")
+    }
+    return ns
+}

@@ -90,12 +90,7 @@ extension Roamcap {
         }
 
         func settings() throws -> TableSettings {
-            func duration(_ text: String, _ name: String) throws -> Int64 {
-                guard let ns = parseSecondsToNanoseconds(text), ns >= 0 else {
-                    throw ValidationError("\(name) '\(text)' is not a duration (e.g. 180s, 2.5s, 500ms)")
-                }
-                return ns
-            }
+            let duration = durationOption
             return TableSettings(aging: try aging.map { try duration($0, "--aging") }, duplicateMoves: duplicateMoves,
                                  duplicateWindow: try duration(duplicateWindow, "--duplicate-window"),
                                  duplicateIPWindow: try duration(duplicateIpWindow, "--duplicate-ip-window"))

@@ -101,6 +101,20 @@ public func parseSecondsToNanoseconds(_ text: String) -> Int64? {
     return negative ? -total.partialValue : total.partialValue
 }
 
+/// A length of time as roamcap's files and options write it — `2s`, `3.5s`, `250ms`, `40us`,
+/// `1m`, `1h`, or a bare number of seconds — in nanoseconds; nil when it is none, or overflows.
+/// The one duration syntax of every input (topology, scenario, command line).
+public func parseDuration(_ text: String) -> Int64? {
+    func scaled(_ body: Substring, by factor: Int64) -> Int64? {
+        guard let value = parseSecondsToNanoseconds(String(body)) else { return nil }
+        let (product, overflow) = value.multipliedReportingOverflow(by: factor)
+        return overflow ? nil : product
+    }
+    if text.hasSuffix("m") && !text.hasSuffix("ms") { return scaled(text.dropLast(), by: 60) }
+    if text.hasSuffix("h") { return scaled(text.dropLast(), by: 3600) }
+    return parseSecondsToNanoseconds(text)
+}
+
 /// A moment given on the command line: absolute (RFC 3339) or seconds relative to a reference
 /// (the first packet of the input).
 public enum TimeBound: Sendable, Equatable {

@@ -148,14 +148,7 @@ public struct YAMLValue {
     /// A duration or a time offset in nanoseconds: `2s`, `3.5s`, `250ms`, `1m`, or a number of seconds.
     public func duration(_ what: String, allowNegative: Bool = false) throws(InputFileError) -> Int64 {
         let text = try string(what).trimmingSpaces
-        var value: Int64?
-        if text.hasSuffix("m") && !text.hasSuffix("ms"), let minutes = parseSecondsToNanoseconds(String(text.dropLast())) {
-            value = minutes.multipliedReportingOverflow(by: 60).overflow ? nil : minutes * 60
-        } else if text.hasSuffix("h"), let hours = parseSecondsToNanoseconds(String(text.dropLast())) {
-            value = hours.multipliedReportingOverflow(by: 3600).overflow ? nil : hours * 3600
-        } else {
-            value = parseSecondsToNanoseconds(text)
-        }
+        let value = parseDuration(text)
         guard let value, allowNegative || value >= 0 else {
             throw error("expected \(what) (a duration such as 2s, 3.5s, 250ms or 1m), found '\(text)'")
         }
