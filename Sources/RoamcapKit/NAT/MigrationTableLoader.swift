@@ -117,12 +117,28 @@ public enum MigrationTableLoader {
         }
     }
 
-    static func readText(_ path: String) throws(MigrationInputError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw MigrationInputError(file: path, "cannot read the file")
+    /// The longest line accepted in a CSV or NDJSON table: 64 KiB.
+    public static let maximumLineLength = 64 << 10
+
+    /// Reads a table (at most `YAMLLimits.maximumBytes`, UTF-8, not empty, lines of at most
+    /// `maximumLineLength` bytes); errors name the position.
+    static func readText(_ path: String, what: String = "a migration table") throws(MigrationInputError) -> String {
+        let text: String
+        do {
+            text = try YAMLValue.readText(path: path, what: what)
+        } catch {
+            throw MigrationInputError(file: error.file, line: error.line > 0 ? error.line : nil,
+                                      column: error.line > 0 ? error.column : nil, error.message)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw MigrationInputError(file: path, "not UTF-8 text")
+        var line = 1
+        var length = 0
+        for byte in text.utf8 {
+            if byte == 0x0A { line += 1; length = 0; continue }
+            length += 1
+            if length > maximumLineLength {
+                throw MigrationInputError(file: path, line: line, column: maximumLineLength + 1,
+                                          "line longer than the limit of \(maximumLineLength >> 10) KiB")
+            }
         }
         return text
     }

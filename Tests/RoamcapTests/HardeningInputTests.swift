@@ -1,0 +1,96 @@
+import RoamcapKit
+import Testing
+
+/// Hostile text inputs (issue 13): YAML nesting and size limits, empty and non-UTF-8 files,
+/// long lines; every error exits 2 with one line naming the file, line and column.
+@Suite struct HardeningInputTests {
+    let roamcap = TestSupport.binary
+
+    /// `[[[[…]]]]` 5,000 deep (10 KB) overflowed the stack in the YAML library (exit 139).
+    static let flowDeep = "sites:" + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n"
+    /// `a:` indented one more on each of 5,000 lines.
+    static let blockDeep = (0..<5000).map { String(repeating: " ", count: $0) + "a:\n" }.joined()
+    /// `- - - - … x`
+    static let dashDeep = String(repeating: "- ", count: 6000) + "x\n"
+
+    @Test(arguments: [flowDeep, blockDeep, dashDeep])
+    func deepYAMLIsRejectedByEveryReader(text: String) {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let path = dir + "/deep.yaml"
+        TestSupport.writeFile(path, Array(text.utf8))
+        let runs: [[String]] = [
+            ["topology", "check", path],
+            ["synth", path, "-o", dir + "/out.pcapng"],
+            ["rewrite", "--table", path, "--dry-run", TestSupport.root + "/fixtures/dcA.pcap"],
+            ["tables", "--topology", path, TestSupport.root + "/fixtures/dcA.pcap"],
+        ]
+        for arguments in runs {
+            let r = TestSupport.run(roamcap, arguments)
+            #expect(r.status == 2, "\(arguments)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(arguments): \(r.stderr.prefix(300))")
+            #expect(r.stderr.contains(path + ":") && r.stderr.contains("limit of 64 levels"), "\(arguments): \(r.stderr.prefix(300))")
+        }
+        #expect(!TestSupport.fileExists(dir + "/out.pcapng"))
+    }
+
+    @Test func depthErrorNamesLineAndColumn() {
+        #expect(throws: InputFileError(file: "t.yaml", line: 65, column: 65,
+                                       "YAML nested deeper than the limit of 64 levels")) {
+            _ = try YAMLValue.parse(Self.blockDeep, file: "t.yaml")
+        }
+    }
+
+    @Test func ordinaryNestingIsAccepted() throws {
+        let text = (0..<20).map { String(repeating: "  ", count: $0) + "a\($0):\n" }.joined() + String(repeating: "  ", count: 20) + "- [1, {b: [2, 3]}]\n"
+        _ = try YAMLValue.parse(text, file: "t.yaml")
+    }
+
+    @Test func oversizedYAMLNamesTheLimit() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let path = dir + "/big.yaml"
+        let line = Array("# " + String(repeating: "x", count: 1000) + "\n").map { UInt8(ascii: $0.unicodeScalars.first!) }
+        var bytes: [UInt8] = []
+        while bytes.count <= YAMLLimits.maximumBytes { bytes += line }
+        TestSupport.writeFile(path, bytes)
+        let r = TestSupport.run(roamcap, ["topology", "check", path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains(path + ": file larger than the limit of 16 MiB"))
+    }
+
+    @Test func emptyAndNonUTF8FilesNameAPosition() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let trace = TestSupport.root + "/fixtures/dcA.pcap"
+        TestSupport.writeFile(dir + "/empty.yaml", [])
+        TestSupport.writeFile(dir + "/empty.csv", Array(" \n".utf8))
+        TestSupport.writeFile(dir + "/empty.ndjson", [])
+        TestSupport.writeFile(dir + "/latin1.yaml", Array("sites:\n  caf".utf8) + [0xE9] + Array(": {}\n".utf8))
+        TestSupport.writeFile(dir + "/latin1.csv", Array("primary,new\n10.0.0.1,10.0.0.".utf8) + [0xFF] + [0x0A])
+        let cases: [([String], String)] = [
+            (["topology", "check", dir + "/empty.yaml"], dir + "/empty.yaml:1:1: empty file"),
+            (["rewrite", "--dry-run", "--table", dir + "/empty.csv", trace], dir + "/empty.csv:1:1: empty file"),
+            (["rewrite", "--dry-run", "--notifications", dir + "/empty.ndjson", trace], dir + "/empty.ndjson:1:1: empty file"),
+            (["topology", "check", dir + "/latin1.yaml"], dir + "/latin1.yaml:2:6: not UTF-8 text"),
+            (["rewrite", "--dry-run", "--table", dir + "/latin1.csv", trace], dir + "/latin1.csv:2:17: not UTF-8 text"),
+        ]
+        for (arguments, expected) in cases {
+            let r = TestSupport.run(roamcap, arguments)
+            #expect(r.status == 2, "\(arguments)")
+            #expect(r.stderr.contains(expected), "\(arguments): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(arguments): \(r.stderr)")
+        }
+    }
+
+    @Test func overlongNotificationLineNamesTheLimit() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let path = dir + "/long.ndjson"
+        TestSupport.writeFile(path, Array(("{\"vm\": \"" + String(repeating: "v", count: 70_000) + "\"}\n").utf8))
+        let r = TestSupport.run(roamcap, ["rewrite", "--dry-run", "--notifications", path,
+                                          TestSupport.root + "/fixtures/dcA.pcap"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains(path + ":1:65537: line longer than the limit of 64 KiB"), "\(r.stderr)")
+    }
+}
