@@ -33,6 +33,10 @@ public final class CaptureReader {
 
     /// The largest packet accepted (a bound checked before allocating).
     public static let maximumPacketLength = 16 << 20
+    /// The most interface descriptions accepted in one file, over all its sections: 100,000
+    /// (each costs about a kilobyte with its options and the port it maps to; real captures
+    /// have a handful).
+    public static let maximumInterfaces = 100_000
     /// The largest pcapng block accepted.
     public static let maximumBlockLength = maximumPacketLength + 64 * 1024
 

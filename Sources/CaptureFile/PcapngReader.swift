@@ -243,6 +243,10 @@ extension CaptureReader {
                                  offset: UInt64) throws(CaptureError) -> InterfaceDescription {
         let big = pcapng.bigEndian
         guard body.count >= 8 else { throw tooShort(PcapngBlockType.interfaceDescription, offset) }
+        guard interfaces.count < Self.maximumInterfaces else {
+            throw error(.unsupported, at: offset, block: "IDB",
+                        "more than \(Self.maximumInterfaces) interface descriptions (roamcap's limit per file)")
+        }
         let linkType = big ? UInt16(bigEndian: body.loadUnaligned(as: UInt16.self))
                            : UInt16(littleEndian: body.loadUnaligned(as: UInt16.self))
         let snapLength = readUInt32(body, 4, big)

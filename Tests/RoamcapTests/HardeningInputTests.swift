@@ -94,3 +94,40 @@ import Testing
         #expect(r.stderr.contains(path + ":1:65537: line longer than the limit of 64 KiB"), "\(r.stderr)")
     }
 }
+
+/// Captures that make the reader or the port map work hard (issue 13).
+@Suite struct HardeningCaptureTests {
+    let roamcap = TestSupport.binary
+
+    /// 100,000 interface descriptions (2 MB) kept tables/flows/simulate busy past 120 s:
+    /// each new interface searched every site made so far.
+    @Test func hundredThousandInterfacesAreMappedQuickly() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        var builder = PcapngBuilder()
+        for _ in 0..<100_000 { builder.interface() }
+        builder.packet(interface: 0, ticks: 1_795_168_800_000_000, Frames.garp(1))
+        builder.packet(interface: 99_999, ticks: 1_795_168_800_000_100, Frames.garp(1))
+        let path = dir + "/many.pcapng"
+        builder.write(path)
+        for command in ["info", "tables", "flows", "simulate"] {
+            let start = ContinuousClock.now
+            let r = TestSupport.run(roamcap, [command, path])
+            let elapsed = ContinuousClock.now - start
+            #expect(r.status == 0, "\(command): \(r.stderr)")
+            #expect(elapsed < .seconds(30), "\(command) took \(elapsed)")
+        }
+    }
+
+    @Test func interfacesPastTheLimitAreAnError() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        var builder = PcapngBuilder()
+        for _ in 0...100_000 { builder.interface() }
+        let path = dir + "/toomany.pcapng"
+        builder.write(path)
+        let r = TestSupport.run(roamcap, ["info", path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains(path + ": byte 2000028, packet 1 (IDB): more than 100000 interface descriptions"), "\(r.stderr)")
+    }
+}
