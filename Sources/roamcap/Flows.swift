@@ -98,6 +98,7 @@ extension Roamcap {
         @OptionGroup var fabric: FabricPolicyOptions
         @OptionGroup var report: ReportOptions
         @OptionGroup var selection: SelectionOptions
+        @OptionGroup var decoding: DecodingOptions
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("flows needs at least one input") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CaptureFile
 import PacketFilter
+import PacketWire
 import RoamcapKit
 #if canImport(Glibc)
 import Glibc
@@ -70,6 +71,23 @@ struct SelectionOptions: ParsableArguments {
         }
         return PacketSelection(filter: filter, from: from.flatMap(TimeBound.init),
                                until: until.flatMap(TimeBound.init), count: count)
+    }
+}
+
+/// How a command decodes packets: which UDP ports carry VXLAN.
+struct DecodingOptions: ParsableArguments {
+    @Option(name: .customLong("vxlan-port"), help: ArgumentHelp(
+        "A UDP destination port that carries VXLAN (default: 4789); repeatable.",
+        discussion: """
+        A datagram to one of these ports is decapsulated only when it is not an IP fragment, its \
+        VXLAN flags byte is exactly 0x08 and its reserved fields are zero; anything else is plain UDP.
+        """, valueName: "port"))
+    var vxlanPorts: [UInt16] = []
+
+    /// Checks the ports and makes them the decoders' (set once, before anything is decoded).
+    func validate() throws {
+        if vxlanPorts.contains(0) { throw ValidationError("--vxlan-port must be from 1 to 65535, not 0") }
+        if !vxlanPorts.isEmpty { PacketDecoder.defaultVXLANPorts = vxlanPorts }
     }
 }
 

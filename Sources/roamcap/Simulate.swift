@@ -67,6 +67,7 @@ extension Roamcap {
         @OptionGroup var writing: TraceWritingOptions
         @OptionGroup var report: ReportOptions
         @OptionGroup var selection: SelectionOptions
+        @OptionGroup var decoding: DecodingOptions
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("simulate needs at least one input") }

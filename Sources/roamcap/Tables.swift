@@ -73,6 +73,7 @@ extension Roamcap {
 
         @OptionGroup var report: ReportOptions
         @OptionGroup var selection: SelectionOptions
+        @OptionGroup var decoding: DecodingOptions
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("tables needs at least one input") }

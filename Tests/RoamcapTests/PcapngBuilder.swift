@@ -56,3 +56,27 @@ enum Frames {
          + [UInt8](repeating: 0, count: 18)
     }
 }
+
+extension Frames {
+    /// Ethernet/IPv4/UDP from 02:00:00:00:00:`last` (10.0.0.`last`) to `port`, with the IPv4
+    /// flags-and-fragment-offset field given (0x2000: more fragments).
+    static func udp(_ last: UInt8, to port: UInt16, payload: [UInt8], fragment: UInt16 = 0) -> [UInt8] {
+        let ipLength = 20 + 8 + payload.count
+        var ip: [UInt8] = [0x45, 0, UInt8(ipLength >> 8), UInt8(ipLength & 0xFF), 0, 1,
+                           UInt8(fragment >> 8), UInt8(fragment & 0xFF), 64, 17, 0, 0,
+                           10, 0, 0, last, 10, 0, 0, 200]
+        var sum: UInt32 = 0
+        for i in stride(from: 0, to: 20, by: 2) { sum += UInt32(ip[i]) << 8 | UInt32(ip[i + 1]) }
+        while sum > 0xFFFF { sum = (sum & 0xFFFF) + (sum >> 16) }
+        ip[10] = UInt8((~sum >> 8) & 0xFF); ip[11] = UInt8(~sum & 0xFF)
+        let udpLength = 8 + payload.count
+        let udp: [UInt8] = [0x9C, 0x40, UInt8(port >> 8), UInt8(port & 0xFF),
+                            UInt8(udpLength >> 8), UInt8(udpLength & 0xFF), 0, 0]
+        return [0x02, 0, 0, 0, 0, 0xC8] + mac(last) + [0x08, 0x00] + ip + udp + payload
+    }
+
+    /// A VXLAN header (flags 0x08) for `vni`.
+    static func vxlan(_ vni: UInt32) -> [UInt8] {
+        [0x08, 0, 0, 0, UInt8((vni >> 16) & 0xFF), UInt8((vni >> 8) & 0xFF), UInt8(vni & 0xFF), 0]
+    }
+}

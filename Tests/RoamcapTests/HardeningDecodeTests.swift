@@ -1,0 +1,51 @@
+import Testing
+
+/// What the decoder takes for a station (issue 13, SPEC §4): VXLAN only where certain.
+@Suite struct HardeningDecodeTests {
+    let roamcap = TestSupport.binary
+
+    func macs(_ ndjson: String) -> Set<String> {
+        var out: Set<String> = []
+        for line in ndjson.split(separator: "\n") {
+            guard let r = line.range(of: "\"mac\": \"") ?? line.range(of: "\"mac\":\"") else { continue }
+            out.insert(String(line[r.upperBound...].prefix(17)))
+        }
+        return out
+    }
+
+    /// ASCII text in the first fragment of a UDP datagram to 4789 was decapsulated into
+    /// stations with MACs made of text.
+    @Test func asciiInAFragmentedDatagramTo4789MakesNoStation() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        var b = PcapngBuilder()
+        b.interface(name: "eth0")
+        let text = Array("GET /a-long-enough-path HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\n\r\n".utf8)
+        b.packet(ticks: 1_795_168_800_000_000, Frames.udp(1, to: 4789, payload: text, fragment: 0x2000))
+        b.packet(ticks: 1_795_168_800_000_100, Frames.udp(1, to: 4789, payload: Array(text.reversed())))
+        b.write(dir + "/t.pcapng")
+        let r = TestSupport.run(roamcap, ["tables", "--format", "ndjson", dir + "/t.pcapng"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(macs(r.stdout) == ["02:00:00:00:00:01"], "\(r.stdout)")
+    }
+
+    @Test func vxlanPortIsAnOption() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        var b = PcapngBuilder()
+        b.interface(name: "eth0")
+        b.packet(ticks: 1_795_168_800_000_000, Frames.udp(1, to: 8472, payload: Frames.vxlan(300) + Frames.garp(9)))
+        b.write(dir + "/t.pcapng")
+        let plain = TestSupport.run(roamcap, ["tables", "--format", "ndjson", dir + "/t.pcapng"])
+        #expect(macs(plain.stdout) == ["02:00:00:00:00:01"], "\(plain.stdout)")
+        for command in ["tables", "flows", "simulate"] {
+            let r = TestSupport.run(roamcap, [command, "--vxlan-port", "8472", "--vxlan-port", "4789", "--format", "ndjson", dir + "/t.pcapng"])
+            #expect(r.status == 0, "\(command): \(r.stderr)")
+            if command == "tables" {
+                #expect(macs(r.stdout) == ["02:00:00:00:00:01", "02:00:00:00:00:09"], "\(r.stdout)")
+            }
+        }
+        let zero = TestSupport.run(roamcap, ["tables", "--vxlan-port", "0", dir + "/t.pcapng"])
+        #expect(zero.status == 2 && zero.stderr.contains("--vxlan-port"))
+    }
+}
