@@ -1,3 +1,4 @@
+import CaptureFile
 import Testing
 
 /// What the decoder takes for a station (issue 13, SPEC §4): VXLAN only where certain.
@@ -47,5 +48,59 @@ import Testing
         }
         let zero = TestSupport.run(roamcap, ["tables", "--vxlan-port", "0", dir + "/t.pcapng"])
         #expect(zero.status == 2 && zero.stderr.contains("--vxlan-port"))
+    }
+}
+
+/// Simple packet blocks carry no time: dated like the packet before them (or, first in the
+/// file, like the first dated packet after them), never 1970.
+@Suite struct SimplePacketTimeTests {
+    let roamcap = TestSupport.binary
+    static let t0: UInt64 = 1_795_168_800_000_000  // µs
+
+    func write(_ path: String) {
+        var b = PcapngBuilder()
+        b.interface(name: "eth0")
+        b.simplePacket(Frames.garp(1))                 // before any dated packet
+        b.packet(ticks: Self.t0, Frames.garp(1))
+        b.simplePacket(Frames.garp(2))
+        b.packet(ticks: Self.t0 + 1000, Frames.garp(2))
+        b.simplePacket(Frames.garp(3))
+        b.packet(ticks: Self.t0 + 2000, Frames.garp(3))
+        b.write(path)
+    }
+
+    @Test func readerDatesSimplePackets() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        write(dir + "/spb.pcapng")
+        let times = try TestSupport.packets(dir + "/spb.pcapng").map { $0.0.seconds * 1_000_000 + Int64($0.0.nanoseconds / 1000) }
+        let t0 = Int64(Self.t0)
+        #expect(times == [t0, t0, t0, t0 + 1000, t0 + 1000, t0 + 2000])
+    }
+
+    /// A 2 ms capture reported aged-out stations and repeated new-station events.
+    @Test func tablesSeeNoSpuriousAging() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        write(dir + "/spb.pcapng")
+        let r = TestSupport.run(roamcap, ["tables", "--format", "ndjson", dir + "/spb.pcapng"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stdout.contains("aged-out"), "\(r.stdout)")
+        #expect(!r.stdout.contains("1970"), "\(r.stdout)")
+        // One MAC and one IP binding per station, once.
+        #expect(r.stdout.components(separatedBy: "\"new-station\"").count - 1 == 6, "\(r.stdout)")
+    }
+
+    /// Written back, simple packet blocks stay simple packet blocks (no time invented).
+    @Test func convertKeepsSimplePacketBlocks() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        write(dir + "/spb.pcapng")
+        let out = TestSupport.run(roamcap, ["convert", dir + "/spb.pcapng", "-o", dir + "/copy.pcapng"])
+        #expect(out.status == 0)
+        let reader = try CaptureReader(path: dir + "/copy.pcapng")
+        var dated: [Bool] = []
+        while let p = try reader.nextPacket() { dated.append(p.hasTimestamp) }
+        #expect(dated == [false, true, false, true, false, true])
     }
 }
