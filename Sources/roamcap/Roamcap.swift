@@ -24,7 +24,11 @@ struct Roamcap: ParsableCommand {
 
     /// Runs the command, turning every failure into a one-line diagnostic and exit code 2.
     static func main() {
+        // A closed pipe is seen as EPIPE where it is written, which ends the run quietly;
+        // SIGINT, SIGTERM and SIGHUP remove the temporary outputs and exit 130, 143, 129.
         signal(SIGPIPE, SIG_IGN)
+        TemporaryFiles.installSignalHandlers()
+        OutputFile.brokenPipeAction = endQuietlyOnBrokenPipe
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -54,9 +58,17 @@ struct Roamcap: ParsableCommand {
     }
 
     static func fail(_ message: String) -> Never {
+        TemporaryFiles.removeAll()
         writeStandardError("roamcap: error: \(message)\n")
         Glibc.exit(2)
     }
+}
+
+/// The reader of standard output (or of an output pipe) has gone, as with `roamcap … | head`:
+/// what it wanted was written, so the run ends quietly, successfully, and leaves no temporary file.
+func endQuietlyOnBrokenPipe() -> Never {
+    TemporaryFiles.removeAll()
+    Glibc._exit(0)
 }
 
 /// A failure with a ready message (exit code 2).
@@ -74,12 +86,21 @@ func warn(_ text: String) {
 }
 
 /// Prints to standard output without Swift's per-call overhead mattering for reports.
+///
+/// A reader that has gone (EPIPE) ends the run quietly; any other failure (`> /dev/full`) is an
+/// error, exit 2: a report that could not be written is not a success.
 func writeStandardOutput(_ text: String) {
     var bytes = Array(text.utf8)
     var done = 0
     while done < bytes.count {
         let n = bytes.withUnsafeMutableBytes { write(1, $0.baseAddress! + done, $0.count - done) }
-        if n <= 0 { break }
+        if n < 0 {
+            let code = errno
+            if code == EINTR { continue }
+            if code == EPIPE { endQuietlyOnBrokenPipe() }
+            Roamcap.fail("standard output: write failed: \(String(cString: strerror(code)))")
+        }
+        if n == 0 { Roamcap.fail("standard output: write failed: nothing written") }
         done += n
     }
 }
