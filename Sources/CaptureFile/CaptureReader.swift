@@ -48,6 +48,7 @@ public final class CaptureReader {
         compression = opened.compression
         buffer = InputBuffer(source: opened.source, maximumCapacity: Self.maximumBlockLength + 16)
         guard try buffer.ensure(4) else {
+            if let failure = buffer.sourceFailure { throw failure }
             if buffer.available == 0 {
                 throw CaptureError(.unsupported, file: path, offset: 0, "empty file, not a capture")
             }
@@ -105,7 +106,20 @@ public final class CaptureReader {
 
     func error(_ kind: CaptureError.Kind, at offset: UInt64, block: String? = nil,
                _ message: String) -> CaptureError {
-        CaptureError(kind, file: path, offset: offset, packet: packetCount + 1, block: block, message)
+        if kind == .truncated, let failure = buffer.sourceFailure {
+            // The decompressor ended the stream: say why, and where in both streams.
+            return CaptureError(failure.kind, file: path, offset: offset, packet: packetCount + 1, block: block,
+                                "\(failure.message) at byte \(failure.offset ?? 0) of the decompressed stream, \(message)")
+        }
+        return CaptureError(kind, file: path, offset: offset, packet: packetCount + 1, block: block, message)
+    }
+
+    /// At a record boundary where the stream ended: a clean end, or the decompression failure
+    /// that ended it (skipped with `keepGoing`, after every record before it).
+    func checkEndOfStream() throws(CaptureError) {
+        guard let failure = buffer.sourceFailure else { return }
+        try endWithError(CaptureError(failure.kind, file: path, offset: buffer.streamOffset,
+                                      packet: packetCount + 1, failure.message))
     }
 
     /// Records a skipped record under `--keep-going`, or throws.

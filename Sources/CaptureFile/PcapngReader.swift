@@ -56,7 +56,7 @@ extension CaptureReader {
         while !finished {
             let offset = buffer.streamOffset
             guard try buffer.ensure(8) else {
-                if buffer.available == 0 { return nil }
+                if buffer.available == 0 { try checkEndOfStream(); return nil }
                 try endWithError(error(.truncated, at: offset, block: "block header",
                                        "file ends inside a block header"))
                 return nil

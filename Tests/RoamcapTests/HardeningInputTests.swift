@@ -131,3 +131,70 @@ import Testing
         #expect(r.stderr.contains(path + ": byte 2000028, packet 1 (IDB): more than 100000 interface descriptions"), "\(r.stderr)")
     }
 }
+
+/// Compressed inputs cut short or corrupt (issue 13, SPEC §4): every packet before the cut
+/// with --keep-going; without it an error naming the offsets.
+@Suite struct CompressedInputTests {
+    let roamcap = TestSupport.binary
+
+    func packets(_ json: String) -> Int? {
+        guard let r = json.range(of: "\"packets\": ") else { return nil }
+        return Int(json[r.upperBound...].prefix { $0.isNumber })
+    }
+
+    @Test(arguments: ["zst", "gz"])
+    func truncatedCompressedInputYieldsThePacketsBeforeTheCut(suffix: String) throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        try SampleTraces.writeEthernetPcap(dir + "/t.pcap", count: 40_000)
+        let compressed = dir + "/t.pcap." + suffix
+        if suffix == "zst" {
+            #expect(TestSupport.run(roamcap, ["convert", dir + "/t.pcap", "-o", compressed]).status == 0)
+        } else {
+            guard let gzip = TestSupport.which("gzip") else { return }
+            #expect(TestSupport.run("/bin/sh", ["-c", "\(gzip) -c '\(dir)/t.pcap' > '\(compressed)'"]).status == 0)
+        }
+        let bytes = TestSupport.readFile(compressed)
+        TestSupport.writeFile(dir + "/cut." + suffix, Array(bytes.prefix(bytes.count * 6 / 10)))
+        let strict = TestSupport.run(roamcap, ["info", dir + "/cut." + suffix])
+        #expect(strict.status == 2)
+        #expect(strict.stderr.contains("compressed byte") && strict.stderr.contains("byte "), "\(strict.stderr)")
+        let lenient = TestSupport.run(roamcap, ["info", "--keep-going", "--format", "json", dir + "/cut." + suffix])
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        let n = packets(lenient.stdout) ?? 0
+        #expect(n > 10_000 && n < 40_000, "\(n) packets")
+        #expect(lenient.stderr.contains("skipped 1 unreadable records"))
+        // convert --keep-going writes those packets, readable.
+        let copy = TestSupport.run(roamcap, ["convert", "--keep-going", dir + "/cut." + suffix, "-o", dir + "/copy.pcap"])
+        #expect(copy.status == 0)
+        #expect(try TestSupport.packets(dir + "/copy.pcap").count == n)
+    }
+
+    @Test func corruptGzipNamesTheOffset() throws {
+        guard let gzip = TestSupport.which("gzip") else { return }
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        try SampleTraces.writeEthernetPcap(dir + "/t.pcap", count: 40_000)
+        _ = TestSupport.run("/bin/sh", ["-c", "\(gzip) -c '\(dir)/t.pcap' > '\(dir)/t.pcap.gz'"])
+        var bytes = TestSupport.readFile(dir + "/t.pcap.gz")
+        for i in (bytes.count / 2)..<(bytes.count / 2 + 64) { bytes[i] = 0xFF }
+        TestSupport.writeFile(dir + "/bad.gz", bytes)
+        let r = TestSupport.run(roamcap, ["info", "--keep-going", "--format", "json", dir + "/bad.gz"])
+        #expect(r.stderr.contains("byte "), "\(r.stderr)")
+        #expect((packets(r.stdout) ?? 0) > 1000, "\(r.stdout.prefix(400)) \(r.stderr)")
+    }
+
+    /// `convert --keep-going` on a pcapng whose first section header is unreadable wrote a
+    /// 0-byte .pcapng that roamcap itself rejects.
+    @Test func unreadableFirstSectionWritesNothing() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        var bytes = TestSupport.readFile(TestSupport.root + "/fixtures/dcB.pcapng")
+        bytes[4] = 7; bytes[5] = 0; bytes[6] = 0; bytes[7] = 0
+        TestSupport.writeFile(dir + "/bad.pcapng", bytes)
+        let r = TestSupport.run(roamcap, ["convert", "--keep-going", dir + "/bad.pcapng", "-o", dir + "/out.pcapng"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("(SHB): impossible block length 7"), "\(r.stderr)")
+        #expect(!TestSupport.fileExists(dir + "/out.pcapng"))
+    }
+}
