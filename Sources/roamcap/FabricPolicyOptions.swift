@@ -46,7 +46,7 @@ struct FabricPolicyOptions: ParsableArguments {
         }
         if let aging {
             settings.aging = try duration(aging, "--aging")
-            if settings.aging == 0 { throw RoamcapFailure(message: "--aging must be more than 0") }
+            if settings.aging == 0 { throw RoamcapFailure(message: "--aging must be more than 0 (0s would age every entry out at once)") }
         }
         if let unknownUnicast {
             guard let mode = Topology.UnknownUnicast(rawValue: unknownUnicast) else {

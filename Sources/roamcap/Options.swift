@@ -57,7 +57,16 @@ struct SelectionOptions: ParsableArguments {
         if let until, TimeBound(until) == nil {
             throw ValidationError("--until '\(until)' is neither an RFC 3339 time nor a number of seconds")
         }
-        if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
+        if let count, count < 1 { throw ValidationError("--count must be 1 or more, not \(count)") }
+        if let from, let until, let a = TimeBound(from), let b = TimeBound(until) {
+            var empty = false
+            switch (a, b) {
+            case (.absolute(let x), .absolute(let y)): empty = !(x < y)
+            case (.relative(let x), .relative(let y)): empty = !(x < y)
+            default: break
+            }
+            if empty { throw ValidationError("--from \(from) is not before --until \(until): nothing would be kept") }
+        }
     }
 
     func makeSelection() throws -> PacketSelection {

@@ -93,6 +93,7 @@ extension Roamcap {
                 if output != nil && outputDirectory != nil { throw ValidationError("-o and -O cannot be used together") }
                 if output != nil && inputs.count > 1 { throw ValidationError("several inputs need -O DIR, not -o") }
             }
+            if vmSide.contains(where: \.isEmpty) { throw ValidationError("--vm-side needs a capture interface or file name") }
             if jobs < 1 || jobs > 256 { throw ValidationError("-j must be between 1 and 256, not \(jobs)") }
             if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
         }
@@ -106,10 +107,37 @@ extension Roamcap {
                     entries += lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
                         ? try MigrationTableLoader.loadYAML(path: file) : try MigrationTableLoader.loadCSV(path: file)
                 }
+                try MigrationTableLoader.checkConflicts(entries)
             } catch {
                 throw RoamcapFailure(message: error.description)
             }
             return entries
+        }
+
+        /// Every --vm-side name (and the topology's nat.vm-side) must name a capture interface
+        /// (if_name) or an input file: a name that matches nothing silently changed what was
+        /// rewritten (3540 → 2321 packets, exit 0).
+        func checkVMSide(_ names: Set<String>) throws {
+            guard !names.isEmpty else { return }
+            var unmatched = names
+            var seen: [String] = []
+            for input in inputs where input != "-" {
+                unmatched.remove(input)
+                unmatched.remove(baseName(input))
+                let reader = try CaptureReader(path: input)
+                while !unmatched.isEmpty, let record = try reader.next() {
+                    if case .interface(let interface) = record, let name = interface.name {
+                        unmatched.remove(name)
+                        seen.append(name)
+                    }
+                }
+            }
+            if inputs.contains("-") { return }  // standard input cannot be read twice
+            if let name = unmatched.sorted().first {
+                let known = Array(Set(seen)).sorted().prefix(8).joined(separator: ", ")
+                throw RoamcapFailure(message: "vm-side interface '\(name)' matches no capture interface or input file"
+                                     + (known.isEmpty ? "" : " (interfaces: \(known))"))
+            }
         }
 
         func run() throws {
@@ -124,6 +152,7 @@ extension Roamcap {
                     throw RoamcapFailure(message: error.description)
                 }
             }
+            try checkVMSide(options.vmSideInterfaces)
             options.annotate = annotate
             options.dryRun = dryRun
             options.format = writing.outputFormat

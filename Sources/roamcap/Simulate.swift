@@ -71,6 +71,9 @@ extension Roamcap {
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("simulate needs at least one input") }
+            if tracePolicy != nil && output == nil {
+                throw ValidationError("--trace-policy chooses the policy whose forwarded trace -o writes; give -o FILE")
+            }
         }
 
         /// Parses the policy list and settings; every mistake is one line and exit 2.

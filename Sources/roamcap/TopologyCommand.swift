@@ -121,7 +121,16 @@ extension Roamcap {
                 for name in map.unclaimed {
                     warn("capture interface \(name) is claimed by no port")
                 }
-                if !map.unclaimed.isEmpty { throw ExitCode(1) }
+                // nat.vm-side names must name an interface or file of the traces.
+                var unmatchedVMSide: [String] = []
+                if !traces.isEmpty {
+                    let names = Set(interfaces.map(\.name) + traces + traces.map(baseName))
+                    unmatchedVMSide = topology.vmSide.filter { !names.contains($0) }
+                    for name in unmatchedVMSide {
+                        warn("nat.vm-side '\(name)' matches no capture interface of the traces")
+                    }
+                }
+                if !map.unclaimed.isEmpty || !unmatchedVMSide.isEmpty { throw ExitCode(1) }
             }
         }
     }
