@@ -83,7 +83,25 @@ public struct PacketDecoder: Sendable {
         packet.layers.insert(.ethernet)
         packet.destinationMACAddress = frame.destinationAddress
         packet.sourceMACAddress = frame.sourceAddress
+        // IEEE 802.3 with LLC/SNAP (RFC 1042): a length instead of a type, then
+        // AA AA 03 (SNAP), OUI 00 00 00 (an EtherType follows) and the EtherType.
+        if frame.etherType.rawValue <= 1500 {
+            let snap = EthernetFrame.headerLength
+            guard bytes.count >= snap + 8, bytes.readUInt16(at: snap) == 0xAAAA, bytes.readUInt8(at: snap + 2) == 0x03,
+                  bytes.readUInt8(at: snap + 3) == 0, bytes.readUInt16(at: snap + 4) == 0
+            else { return }
+            decodeTags(bytes, at: snap + 8, etherType: EtherType(rawValue: bytes.readUInt16(at: snap + 6)), into: &packet)
+            return
+        }
         decodeTags(bytes, at: EthernetFrame.headerLength, etherType: frame.etherType, into: &packet)
+    }
+
+    /// Whether packets of a link type are decoded (others are counted, not analyzed).
+    public static func decodes(_ linkType: LinkType) -> Bool {
+        switch linkType {
+        case .ethernet, .linuxSLL, .linuxSLL2, .raw, .ipv4, .ipv6, .null, .loop: return true
+        default: return false
+        }
     }
 
     /// Decodes a Linux cooked v1 header and what follows.

@@ -110,6 +110,7 @@ extension Roamcap {
             }
             if let top, top < 0 { throw ValidationError("--top must be 0 or more, not \(top)") }
             _ = try settings()
+            warnAboutUndecodedLinkTypes(inputs)
         }
 
         func settings() throws -> FlowSettings {

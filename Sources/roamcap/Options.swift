@@ -183,3 +183,21 @@ func reportSkipped(_ result: ConversionResult) {
         warn("skipped \(result.skippedRecords) unreadable records\(first)")
     }
 }
+
+/// Warns about inputs whose link types roamcap does not decode (ARCnet, 802.11…): their
+/// packets are read but not analyzed, which used to give empty output without a word.
+/// Interfaces defined before the first packet are checked; standard input is not read twice.
+func warnAboutUndecodedLinkTypes(_ inputs: [String]) {
+    for input in inputs where input != "-" {
+        guard let reader = try? CaptureReader(path: input) else { continue }
+        var warned: Set<UInt16> = []
+        while let record = try? reader.next() {
+            if case .packet = record { break }
+            guard case .interface(let interface) = record else { continue }
+            let linkType = interface.linkType
+            if !PacketDecoder.decodes(LinkType(rawValue: linkType)) && warned.insert(linkType).inserted {
+                warn("\(input): link type \(linkType) (\(LinkTypeName.name(linkType))) is not decoded; its packets are not analyzed")
+            }
+        }
+    }
+}

@@ -165,7 +165,14 @@ extension Roamcap {
             }
             if let outputDirectory, !dryRun {
                 var isDirectory: ObjCBool = false
-                if !FileManager.default.fileExists(atPath: outputDirectory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                if !FileManager.default.fileExists(atPath: outputDirectory, isDirectory: &isDirectory) {
+                    // -O DIR creates DIR (and its parents) when missing.
+                    do {
+                        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+                    } catch {
+                        throw RoamcapFailure(message: "\(outputDirectory): cannot create the directory: \(error.localizedDescription)")
+                    }
+                } else if !isDirectory.boolValue {
                     throw RoamcapFailure(message: "\(outputDirectory): not a directory")
                 }
             }
@@ -199,12 +206,22 @@ extension Roamcap {
             } else {
                 for i in inputs.indices { work(i) }
             }
+            // The summary covers the inputs that were rewritten; the others are errors after it (exit 2).
             var results: [RewriteResult] = []
+            var failures: [any Error] = []
             for outcome in box.results {
                 switch outcome {
                 case .success(let r)?: results.append(r)
-                case .failure(let e)?: throw e
+                case .failure(let e)?: failures.append(e)
                 case nil: break
+                }
+            }
+            if results.isEmpty, let first = failures.first { throw first }
+            defer {
+                if !failures.isEmpty {
+                    let texts = failures.map { ($0 as? RoamcapFailure)?.message ?? "\($0)" }
+                    for text in texts.dropLast() { writeStandardError("roamcap: error: \(text)\n") }
+                    Roamcap.fail(texts.last!)
                 }
             }
             for r in results where r.skippedRecords > 0 {

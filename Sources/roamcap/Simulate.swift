@@ -74,6 +74,7 @@ extension Roamcap {
             if tracePolicy != nil && output == nil {
                 throw ValidationError("--trace-policy chooses the policy whose forwarded trace -o writes; give -o FILE")
             }
+            warnAboutUndecodedLinkTypes(inputs)
         }
 
         /// Parses the policy list and settings; every mistake is one line and exit 2.

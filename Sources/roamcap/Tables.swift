@@ -87,6 +87,7 @@ extension Roamcap {
             if let ip, IPAddress(ip) == nil { throw ValidationError("--ip '\(ip)' is not an IP address") }
             if duplicateMoves < 1 { throw ValidationError("--duplicate-moves must be 1 or more") }
             _ = try settings()
+            warnAboutUndecodedLinkTypes(inputs)
         }
 
         func settings() throws -> TableSettings {

@@ -473,3 +473,22 @@ enum Build {
         #expect(decode(frame, decoder: PacketDecoder(linkType: .ethernet, vxlanPorts: [8472, 4789])).layers.contains(.vxlan))
     }
 }
+
+@Suite struct SNAPTests {
+    /// An ARP request in an IEEE 802.3 frame with LLC/SNAP (RFC 1042): length 0x002e, then
+    /// AA AA 03 00 00 00 08 06 and the ARP packet.
+    @Test func arpInLLCSNAPIsDecoded() {
+        let arp = Array(EthernetTests.frame.suffix(from: 14))
+        let frame: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x6C, 0xF0, 0x49, 0xB2, 0xDE, 0x6E,
+                              0x00, UInt8(8 + arp.count), 0xAA, 0xAA, 0x03, 0, 0, 0, 0x08, 0x06] + arp
+        var packet = DecodedPacket()
+        withView(frame) { PacketDecoder(linkType: .ethernet).decode($0, into: &packet) }
+        #expect(packet.layers == [.ethernet, .arp])
+        #expect(packet.etherType == .arp && packet.networkOffset == 22)
+        #expect(packet.arp == ARPTests.header)
+        // Other LLC (spanning tree, 42 42 03): nothing past Ethernet, no error.
+        let stp: [UInt8] = Array(frame[0..<12]) + [0x00, 0x26, 0x42, 0x42, 0x03] + [UInt8](repeating: 0, count: 35)
+        withView(stp) { PacketDecoder(linkType: .ethernet).decode($0, into: &packet) }
+        #expect(packet.layers == [.ethernet] && packet.error == nil)
+    }
+}

@@ -104,3 +104,70 @@ import Testing
         #expect(dated == [false, true, false, true, false, true])
     }
 }
+
+/// Link types roamcap does not decode gave empty output, exit 0, without a word.
+@Suite struct UndecodedLinkTypeTests {
+    @Test func arcnetAndWifiAreNamedInAWarning() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        try SampleTraces.writeEthernetPcap(dir + "/arcnet.pcap", count: 3, linkType: 7)
+        try SampleTraces.writeEthernetPcap(dir + "/wifi.pcap", count: 3, linkType: 105)
+        for command in ["tables", "flows", "simulate"] {
+            let r = TestSupport.run(TestSupport.binary, [command, dir + "/arcnet.pcap", dir + "/wifi.pcap"])
+            #expect(r.status == 0)
+            #expect(r.stderr.contains("arcnet.pcap: link type 7 (ARCNET) is not decoded"), "\(command): \(r.stderr)")
+            #expect(r.stderr.contains("wifi.pcap: link type 105 (IEEE802_11) is not decoded"), "\(command): \(r.stderr)")
+        }
+        let ethernet = TestSupport.run(TestSupport.binary, ["tables", TestSupport.root + "/fixtures/dcA.pcap"])
+        #expect(!ethernet.stderr.contains("not decoded"))
+    }
+
+    /// ARP in 802.3 LLC/SNAP frames was not bound.
+    @Test func arpInSNAPIsBound() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let garp = Frames.garp(5)
+        let arp = Array(garp[14..<42])
+        let snap: [UInt8] = Array(garp[0..<12]) + [0x00, UInt8(8 + arp.count), 0xAA, 0xAA, 0x03, 0, 0, 0, 0x08, 0x06] + arp
+        var b = PcapngBuilder()
+        b.interface(name: "eth0")
+        b.packet(ticks: 1_795_168_800_000_000, snap)
+        b.write(dir + "/snap.pcapng")
+        let r = TestSupport.run(TestSupport.binary, ["tables", "--format", "ndjson", dir + "/snap.pcapng"])
+        #expect(r.stdout.contains("\"ip\":\"10.0.0.5\""), "\(r.stdout)")
+    }
+}
+
+/// `info good bad good` printed nothing for the good files, even with --keep-going; `rewrite
+/// -O` wrote the good files but printed no summary, and failed when DIR did not exist.
+@Suite struct SeveralInputsTests {
+    let roamcap = TestSupport.binary
+    let good = TestSupport.root + "/fixtures/dcA.pcap"
+    let good2 = TestSupport.root + "/fixtures/dcB.pcapng"
+
+    @Test func infoReportsTheGoodFilesAndNamesTheBadOne() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        TestSupport.writeFile(dir + "/bad.pcap", Array("junk junk".utf8))
+        let r = TestSupport.run(roamcap, ["info", "--keep-going", "--format", "csv", good, dir + "/bad.pcap", good2])
+        #expect(r.status == 2)
+        #expect(r.stdout.contains("dcA.pcap") && r.stdout.contains("dcB.pcapng"), "\(r.stdout)")
+        #expect(r.stderr == "roamcap: error: \(dir)/bad.pcap: byte 0: not a pcap or pcapng file (starts with 0x6a756e6b)\n")
+        let strict = TestSupport.run(roamcap, ["info", "--format", "csv", good, dir + "/bad.pcap", good2])
+        #expect(strict.status == 2)
+        #expect(strict.stdout.contains("dcA.pcap") && !strict.stdout.contains("dcB.pcapng"))
+    }
+
+    @Test func rewriteSummarisesTheGoodInputsAndCreatesTheDirectory() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        TestSupport.writeFile(dir + "/bad.pcap", Array("junk junk".utf8))
+        let moves = TestSupport.root + "/fixtures/nat/moves.ndjson"
+        let r = TestSupport.run(roamcap, ["rewrite", "--notifications", moves, "-O", dir + "/new/out",
+                                          good, dir + "/bad.pcap", good2, "--format", "csv"])
+        #expect(r.status == 2)
+        #expect(TestSupport.fileExists(dir + "/new/out/dcA.pcap") && TestSupport.fileExists(dir + "/new/out/dcB.pcapng"))
+        #expect(r.stdout.contains("dcA.pcap") && r.stdout.contains("dcB.pcapng"), "\(r.stdout)")
+        #expect(r.stderr.contains("bad.pcap: byte 0: not a pcap or pcapng file"), "\(r.stderr)")
+    }
+}
