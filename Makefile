@@ -9,7 +9,7 @@ ORACLES      := tshark tcpdump tcpreplay
 DOCS_DATE    := 2026-11-22
 BIN           = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/roamcap
 
-.PHONY: all deps oracles build demo test docs docs-check bench clean fuzz fuzz-build fuzz-seeds
+.PHONY: all deps oracles build demo test docs docs-check bench clean fuzz fuzz-build fuzz-seeds man-tool
 
 all: build
 
@@ -120,21 +120,65 @@ fuzz: fuzz-build fuzz-seeds
 	done; exit $$failed
 
 # Regenerates the man pages and shell completions from the argument parser.
-docs: deps
+#
+# The man pages come from ArgumentParser's generate-manual, built here from the checked-out
+# package with one change: its escaping drops every non-ASCII character ("200 µs" became
+# "200 s", "SPEC §3" "SPEC 3", arrows vanished). The patched copy writes each such character
+# as a placeholder that `man-fix` turns into a groff \[uXXXX] escape; man-fix also writes
+# roamcap's exit codes in the EXIT STATUS section (the tool's `.Ex -std` says only "0 or more")
+# and adds the EXAMPLES of docs/examples/PAGE.txt ("$ " lines are commands).
+# docs and docs-check share both steps, so they compare like with like.
+MAN_TOOL_DIR := .build/manual-tool
+MAN_TOOL      = $(MAN_TOOL_DIR)/.build/debug/generate-manual
+
+man-tool:
+	@if [ ! -x $(MAN_TOOL) ]; then \
+	  rm -rf $(MAN_TOOL_DIR) && mkdir -p $(MAN_TOOL_DIR) && \
+	  (cd .build/checkouts/swift-argument-parser && tar cf - --exclude=.build --exclude=.git .) | (cd $(MAN_TOOL_DIR) && tar xf -) && \
+	  sed -i 's/for character in self where character.isASCII {/for character in self.nonASCIIPlaceholders {/' \
+	    $(MAN_TOOL_DIR)/Tools/generate-manual/MDoc/String+Escaping.swift && \
+	  printf '%s\n' 'extension String {' \
+	    '  /// Each non-ASCII scalar as \\u{1}HEX\\u{2}, made a groff escape after rendering.' \
+	    '  var nonASCIIPlaceholders: String {' \
+	    '    var out = ""' \
+	    '    for scalar in unicodeScalars {' \
+	    '      if scalar.isASCII { out.unicodeScalars.append(scalar); continue }' \
+	    '      let hex = String(scalar.value, radix: 16, uppercase: true)' \
+	    '      out += "\u{1}" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "\u{2}"' \
+	    '    }' \
+	    '    return out' \
+	    '  }' \
+	    '}' >> $(MAN_TOOL_DIR)/Tools/generate-manual/MDoc/String+Escaping.swift && \
+	  $(SWIFT) build --package-path $(MAN_TOOL_DIR) --product generate-manual 2>&1 | tail -1; \
+	fi
+
+# man-fix DIR: placeholders to groff escapes, and an EXIT STATUS section in every page.
+define man-fix
+	for f in $(1)/*.1; do \
+	  sed -i -e 's/\x01\([0-9A-F]*\)\x02/\\[u\1]/g' \
+	    -e 's/^\.Ex -std$$/0 success; 1 a verification failed (topology check: a capture interface that no port claims); 2 bad usage or bad input, with one line on standard error naming the file and the position (byte offset and packet, or line and column). A run stopped by SIGINT, SIGTERM or SIGHUP removes its temporary outputs and exits 130, 143 or 129; a closed output pipe ends the run quietly with 0./' $$f; \
+	  ex=docs/examples/$$(basename $$f .1).txt; \
+	  if [ -f $$ex ] && ! grep -q '^.Sh EXAMPLES' $$f; then \
+	    awk -v ex=$$ex 'BEGIN { while ((getline l < ex) > 0) { if (l ~ /^\$$ /) { sub(/^\$$ /, "", l); body = body ".Dl " l "\n" } else { body = body ".Pp\n" l "\n" } } } /^\.Sh "EXIT STATUS"/ && !done { printf ".Sh EXAMPLES\n%s", body; done=1 } { print }' $$f > $$f.tmp && mv $$f.tmp $$f; \
+	  fi; \
+	done
+endef
+
+docs: deps man-tool
 	$(SWIFT) build --product roamcap
 	rm -rf man && mkdir -p man completions
-	$(SWIFT) package --allow-writing-to-directory man generate-manual --multi-page \
-	  --date $(DOCS_DATE) --output-directory man
 	b="$$($(SWIFT) build --show-bin-path)/roamcap"; \
+	$(MAN_TOOL) "$$b" --multi-page --date $(DOCS_DATE) --output-directory man; \
 	$$b --generate-completion-script bash > completions/roamcap.bash; \
 	$$b --generate-completion-script zsh > completions/_roamcap; \
 	$$b --generate-completion-script fish > completions/roamcap.fish
+	@$(call man-fix,man)
 
 # Fails when the committed man pages or completions differ from a fresh generation.
-docs-check:
-	@tmp=$$(mktemp -d); \
-	$(SWIFT) package --allow-writing-to-directory $$tmp generate-manual --multi-page \
-	  --date $(DOCS_DATE) --output-directory $$tmp >/dev/null 2>&1 || { echo "docs-check: generate-manual failed"; exit 1; }; \
+docs-check: man-tool
+	@tmp=$$(mktemp -d); b="$$($(SWIFT) build --show-bin-path)/roamcap"; \
+	$(MAN_TOOL) "$$b" --multi-page --date $(DOCS_DATE) --output-directory $$tmp >/dev/null 2>&1 || { echo "docs-check: generate-manual failed"; exit 1; }; \
+	$(call man-fix,$$tmp); \
 	if diff -r man $$tmp >/dev/null; then echo "docs-check: man pages match the argument parser: 1 passed, 0 failed"; \
 	else echo "docs-check: man/ is stale, run 'make docs': 0 passed, 1 failed"; diff -r man $$tmp | head -20; rm -rf $$tmp; exit 1; fi; \
 	rm -rf $$tmp

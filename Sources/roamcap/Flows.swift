@@ -70,11 +70,11 @@ extension Roamcap {
             The inputs are read twice more, so standard input is not accepted with --policy.
             """)
 
-        @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"))
+        @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"), completion: .file())
         var inputs: [String]
 
         @Option(name: .long, help: ArgumentHelp(
-            "Topology file (YAML): maps capture interfaces to sites and ports for the migrations.", valueName: "file"))
+            "Topology file (YAML): maps capture interfaces to sites and ports for the migrations.", valueName: "file"), completion: .file())
         var topology: String?
 
         @Option(name: .long, help: ArgumentHelp("Print only the N worst flows.", valueName: "n"))

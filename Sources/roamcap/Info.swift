@@ -14,7 +14,7 @@ extension Roamcap {
             interfaces [{name, linkType, snaplen, tsresol}], then further fields.
             """)
 
-        @Argument(help: ArgumentHelp("Capture files ('-' for standard input).", valueName: "file"))
+        @Argument(help: ArgumentHelp("Capture files ('-' for standard input).", valueName: "file"), completion: .file())
         var files: [String]
 
         @OptionGroup var report: ReportOptions

@@ -15,7 +15,7 @@ extension CaptureFormat: ExpressibleByArgument {
 
 /// `--format`, for commands that report.
 struct ReportOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: table, json, ndjson or csv.")
+    @Option(name: .long, help: "Output format: table, json, ndjson or csv.", completion: .list(["table", "json", "ndjson", "csv"]))
     var format: ReportFormat = .table
 }
 
@@ -103,11 +103,11 @@ struct DecodingOptions: ParsableArguments {
 /// How a command writes a trace: format, compression, replacing.
 struct TraceWritingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Output format: pcap or pcapng (default: from the output name, else the input's).", valueName: "format"))
+        "Output format: pcap or pcapng (default: from the output name, else the input's).", valueName: "format"), completion: .list(CaptureFormat.allValueStrings))
     var outputFormat: CaptureFormat?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Compress the output: zstd or none (default: zstd when the name ends in .zst).", valueName: "method"))
+        "Compress the output: zstd or none (default: zstd when the name ends in .zst).", valueName: "method"), completion: .list(["zstd", "none"]))
     var compress: String?
 
     @Flag(name: .long, help: "Replace an existing output file (an input is never replaced).")
@@ -127,7 +127,7 @@ struct TraceWritingOptions: ParsableArguments {
 
 /// Where a command writes its one trace.
 struct TraceOutputOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp("Output file ('-' for standard output).", valueName: "file"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Output file ('-' for standard output).", valueName: "file"), completion: .file())
     var output: String
 
     @OptionGroup var writing: TraceWritingOptions

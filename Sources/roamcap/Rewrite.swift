@@ -42,22 +42,22 @@ extension Roamcap {
             entry with the packet that taught it (--format json for scripts).
             """)
 
-        @Argument(help: ArgumentHelp("Input captures ('-' for standard input).", valueName: "input"))
+        @Argument(help: ArgumentHelp("Input captures ('-' for standard input).", valueName: "input"), completion: .file())
         var inputs: [String]
 
-        @Option(name: [.short, .long], help: ArgumentHelp("Output file, for one input ('-' for standard output).", valueName: "file"))
+        @Option(name: [.short, .long], help: ArgumentHelp("Output file, for one input ('-' for standard output).", valueName: "file"), completion: .file())
         var output: String?
 
         @Option(name: [.customShort("O"), .long], help: ArgumentHelp(
-            "Output directory for several inputs (each output named after its input).", valueName: "dir"))
+            "Output directory for several inputs (each output named after its input).", valueName: "dir"), completion: .directory)
         var outputDirectory: String?
 
         @OptionGroup var writing: TraceWritingOptions
 
-        @Option(name: .long, help: ArgumentHelp("NCS notification log (NDJSON).", valueName: "file"))
+        @Option(name: .long, help: ArgumentHelp("NCS notification log (NDJSON).", valueName: "file"), completion: .file())
         var notifications: [String] = []
 
-        @Option(name: .long, help: ArgumentHelp("Static migration table: YAML (.yaml/.yml) or CSV.", valueName: "file"))
+        @Option(name: .long, help: ArgumentHelp("Static migration table: YAML (.yaml/.yml) or CSV.", valueName: "file"), completion: .file())
         var table: [String] = []
 
         @Flag(name: .long, help: "Learn entries from the trace (gratuitous ARP, unsolicited NA, DHCP ACK).")
@@ -68,7 +68,7 @@ extension Roamcap {
         var vmSide: [String] = []
 
         @Option(name: .long, help: ArgumentHelp(
-            "Topology file (YAML, SPEC §3): its nat.vm-side interfaces give the direction.", valueName: "file"))
+            "Topology file (YAML, SPEC §3): its nat.vm-side interfaces give the direction.", valueName: "file"), completion: .file())
         var topology: String?
 
         @Flag(name: .long, help: "Add a pcapng comment to each rewritten packet naming the entry and the change.")

@@ -46,22 +46,22 @@ extension Roamcap {
             accepted.
             """)
 
-        @Argument(help: ArgumentHelp("Capture files.", valueName: "input"))
+        @Argument(help: ArgumentHelp("Capture files.", valueName: "input"), completion: .file())
         var inputs: [String]
 
-        @Option(name: .long, help: ArgumentHelp("Topology file (YAML): sites, ports, control plane.", valueName: "file"))
+        @Option(name: .long, help: ArgumentHelp("Topology file (YAML): sites, ports, control plane.", valueName: "file"), completion: .file())
         var topology: String?
 
         @OptionGroup var fabric: FabricPolicyOptions
 
-        @Option(name: [.short, .long], help: ArgumentHelp("Write the forwarded trace (pcapng) here.", valueName: "file"))
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the forwarded trace (pcapng) here.", valueName: "file"), completion: .file())
         var output: String?
 
         @Option(name: .long, help: ArgumentHelp("The policy whose forwarded trace -o writes (default: the first).",
-                                                valueName: "policy"))
+                                                valueName: "policy"), completion: .list(FabricPolicy.allCases.map(\.rawValue)))
         var tracePolicy: String?
 
-        @Option(name: .long, help: ArgumentHelp("Log every decision here (NDJSON).", valueName: "file"))
+        @Option(name: .long, help: ArgumentHelp("Log every decision here (NDJSON).", valueName: "file"), completion: .file())
         var decisions: String?
 
         @OptionGroup var writing: TraceWritingOptions

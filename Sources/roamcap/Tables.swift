@@ -37,10 +37,10 @@ extension Roamcap {
             also the moves of every MAC bound to that address).
             """)
 
-        @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"))
+        @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"), completion: .file())
         var inputs: [String]
 
-        @Option(name: .long, help: ArgumentHelp("Topology file (YAML): sites, ports, control plane.", valueName: "file"))
+        @Option(name: .long, help: ArgumentHelp("Topology file (YAML): sites, ports, control plane.", valueName: "file"), completion: .file())
         var topology: String?
 
         @Option(name: .long, help: ArgumentHelp(

@@ -37,10 +37,10 @@ extension Roamcap {
                 its line and column.
                 """)
 
-            @Argument(help: ArgumentHelp("Topology file (YAML).", valueName: "topology"))
+            @Argument(help: ArgumentHelp("Topology file (YAML).", valueName: "topology"), completion: .file())
             var file: String
 
-            @Argument(help: ArgumentHelp("Captures whose interfaces the topology should claim.", valueName: "trace"))
+            @Argument(help: ArgumentHelp("Captures whose interfaces the topology should claim.", valueName: "trace"), completion: .file())
             var traces: [String] = []
 
             @OptionGroup var report: ReportOptions
