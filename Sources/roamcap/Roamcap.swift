@@ -12,11 +12,13 @@ struct Roamcap: ParsableCommand {
         abstract: "Analyze and rewrite packet captures taken around workload mobility.",
         discussion: """
         roamcap reads pcap and pcapng traces (plain, zstd or gzip compressed, detected by content), \
-        writes them back exactly, and reports on them. Every command takes files or '-' for \
-        standard input.
+        writes them back exactly, and reports on them. Every command that reads captures takes \
+        files or '-' for standard input (once), except simulate, which reads its inputs twice.
 
         Exit status: 0 success, 1 a verification failed, 2 bad usage or bad input. Diagnostics \
-        go to standard error as 'roamcap: error: ...', naming the file, byte offset and packet.
+        go to standard error as 'roamcap: error: ...', naming the file, byte offset and packet \
+        (or line and column). SIGINT, SIGTERM and SIGHUP remove temporary outputs and exit 130, \
+        143 and 129; a closed output pipe ends the run quietly.
         """,
         version: roamcapVersion,
         subcommands: [Info.self, Convert.self, Merge.self, Rewrite.self, Tables.self, Synth.self, TopologyCommand.self, Simulate.self, Flows.self]
