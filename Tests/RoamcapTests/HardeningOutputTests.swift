@@ -169,3 +169,76 @@ enum FileManagerless {
         if Glibc.mkdir(path, 0o755) != 0 { throw Failure() }
     }
 }
+
+/// Faults the filesystem injects: a full disk, a read-only directory, an input cut while it is
+/// read, an input that cannot be read. Each is exit 2 with one line, nothing left behind.
+@Suite(.serialized) struct FaultInjectionTests {
+    let roamcap = TestSupport.binary
+
+    /// Mounts a tmpfs of `size` (with `options`) at a fresh directory; nil where this process
+    /// may not mount (no CAP_SYS_ADMIN), and the test then says it was skipped.
+    static func mountTmpfs(_ options: String) -> String? {
+        let dir = TestSupport.temporaryDirectory()
+        let r = TestSupport.run("/bin/mount", ["-t", "tmpfs", "-o", options, "tmpfs", dir])
+        if r.status != 0 { TestSupport.removeTree(dir); return nil }
+        return dir
+    }
+
+    static func unmount(_ dir: String) {
+        _ = TestSupport.run("/bin/umount", [dir])
+        TestSupport.removeTree(dir)
+    }
+
+    static let canMount: Bool = {
+        guard getuid() == 0, let dir = mountTmpfs("size=64k") else { return false }
+        unmount(dir)
+        return true
+    }()
+
+    @Test(.enabled(if: canMount, "mounting a tmpfs needs root (CAP_SYS_ADMIN)"))
+    func fullFilesystem() throws {
+        let dir = Self.mountTmpfs("size=64k")!
+        defer { Self.unmount(dir) }
+        let work = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(work) }
+        try SampleTraces.writeEthernetPcap(work + "/big.pcap", count: 5000)
+        let r = TestSupport.run(roamcap, ["convert", work + "/big.pcap", "-o", dir + "/out.pcap"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains(dir + "/out.pcap") && r.stderr.contains("No space left on device"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(HardeningOutputTests.entries(dir).isEmpty, "left \(HardeningOutputTests.entries(dir))")
+    }
+
+    @Test(.enabled(if: canMount, "mounting a read-only tmpfs needs root (CAP_SYS_ADMIN); root ignores chmod"))
+    func readOnlyDirectory() {
+        let dir = Self.mountTmpfs("size=64k,ro")!
+        defer { Self.unmount(dir) }
+        let r = TestSupport.run(roamcap, ["convert", TestSupport.root + "/fixtures/dcA.pcap", "-o", dir + "/out.pcap"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("cannot create a file in \(dir): Read-only file system"), "\(r.stderr)")
+    }
+
+    /// The input ends mid-packet while it is being read (a FIFO whose writer stops).
+    @Test func inputCutWhileRead() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let trace = TestSupport.root + "/fixtures/dcA.pcap"
+        let r = TestSupport.run("/bin/bash", ["-c", """
+            mkfifo '\(dir)/in.pcap'; (head -c 3000 '\(trace)' > '\(dir)/in.pcap') &
+            '\(roamcap)' convert '\(dir)/in.pcap' -o '\(dir)/out.pcap'
+            """])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("in.pcap: byte ") && r.stderr.contains("file ends inside"), "\(r.stderr)")
+        #expect(HardeningOutputTests.entries(dir) == ["in.pcap"])
+    }
+
+    @Test func unreadableInput() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        for command in [["info"], ["tables"], ["convert", "-o", dir + "/o.pcap"]] {
+            let r = TestSupport.run(roamcap, command + [dir])
+            #expect(r.status == 2)
+            #expect(r.stderr == "roamcap: error: \(dir): is a directory\n", "\(command): \(r.stderr)")
+        }
+    }
+}
