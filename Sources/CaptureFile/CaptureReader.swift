@@ -22,6 +22,15 @@ public final class CaptureReader {
     public internal(set) var skippedBlocks = 0
     /// Packets returned so far.
     public internal(set) var packetCount = 0
+    /// Without `keepGoing`, end the file at an unreadable record instead of throwing, so that
+    /// what was read before it can be reported first (then `endingError`, exit 2), as tshark
+    /// prints the frames before an error. Set for every reader by the commands that analyze.
+    public var endsAtFirstError = CaptureReader.defaultEndsAtFirstError
+    /// The error that ended the file (with `endsAtFirstError`; also `firstSkippedError`, while
+    /// `skippedRecords` stays 0).
+    public internal(set) var endingError: CaptureError?
+    /// `endsAtFirstError` for readers created from now on (the command line sets it once).
+    nonisolated(unsafe) public static var defaultEndsAtFirstError = false
 
     let buffer: InputBuffer
     let file: FileSource
@@ -122,9 +131,16 @@ public final class CaptureReader {
                                       packet: packetCount + 1, failure.message))
     }
 
-    /// Records a skipped record under `--keep-going`, or throws.
+    /// Records a skipped record under `--keep-going`; else ends the file there (with
+    /// `endsAtFirstError`, keeping the error in `endingError`) or throws.
     func skipOrThrow(_ error: CaptureError) throws(CaptureError) {
-        guard keepGoing else { throw error }
+        guard keepGoing else {
+            guard endsAtFirstError else { throw error }
+            endingError = error
+            if firstSkippedError == nil { firstSkippedError = error }
+            finished = true
+            return
+        }
         skippedRecords += 1
         if firstSkippedError == nil { firstSkippedError = error }
     }

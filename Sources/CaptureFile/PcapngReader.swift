@@ -94,7 +94,8 @@ extension CaptureReader {
             do {
                 record = try decodeBlock(type: type, body: body, offset: offset)
             } catch {
-                if type == PcapngBlockType.sectionHeader || !keepGoing { throw error }
+                let unrecoverable = type == PcapngBlockType.sectionHeader && (keepGoing || !pcapng.sawSection)
+                if unrecoverable || (!keepGoing && !endsAtFirstError) { throw error }
                 try skipOrThrow(error)
                 record = nil
             }

@@ -111,6 +111,9 @@ extension Roamcap {
             if let top, top < 0 { throw ValidationError("--top must be 0 or more, not \(top)") }
             _ = try settings()
             warnAboutUndecodedLinkTypes(inputs)
+            // Report what was read before a fatal read error, then the error (exit 2), as
+            // tshark prints the frames before it; --keep-going skips the record instead.
+            CaptureReader.defaultEndsAtFirstError = true
         }
 
         func settings() throws -> FlowSettings {
@@ -160,6 +163,8 @@ extension Roamcap {
                 let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
                 warn("skipped \(result.skippedRecords) unreadable records\(first)")
             }
+            // An input ended by a read error: the report below covers the packets before it.
+            defer { if !selection.keepGoing, let error = result.skippedErrors.first { Roamcap.fail(error.description) } }
             var flows = result.flows
             if outagesOnly { flows = flows.filter { !$0.flow.outages.isEmpty } }
             if let top { flows = Array(flows.prefix(top)) }

@@ -88,6 +88,9 @@ extension Roamcap {
             if duplicateMoves < 1 { throw ValidationError("--duplicate-moves must be 1 or more") }
             _ = try settings()
             warnAboutUndecodedLinkTypes(inputs)
+            // Report what was read before a fatal read error, then the error (exit 2), as
+            // tshark prints the frames before it; --keep-going skips the record instead.
+            CaptureReader.defaultEndsAtFirstError = true
         }
 
         func settings() throws -> TableSettings {
@@ -124,6 +127,8 @@ extension Roamcap {
                 let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
                 warn("skipped \(result.skippedRecords) unreadable records\(first)")
             }
+            // An input ended by a read error: the report below covers the packets before it.
+            defer { if !selection.keepGoing, let error = result.skippedErrors.first { Roamcap.fail(error.description) } }
             let filter = StationFilter(mac: mac.flatMap(MACAddress.init), ip: ip.flatMap(IPAddress.init), vlan: vlan)
             if at != nil {
                 guard let snapshot = result.snapshot else {

@@ -171,3 +171,21 @@ import Testing
         #expect(r.stderr.contains("bad.pcap: byte 0: not a pcap or pcapng file"), "\(r.stderr)")
     }
 }
+
+/// A fatal read error after N frames discarded every event already computed: tables and flows
+/// now report what was read, then the error (exit 2), as tshark prints the frames before it.
+@Suite struct ReadErrorAfterFramesTests {
+    @Test(arguments: ["tables", "flows"])
+    func reportThenError(command: String) {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let bytes = TestSupport.readFile(TestSupport.root + "/fixtures/dcA.pcap")
+        TestSupport.writeFile(dir + "/cut.pcap", Array(bytes.dropLast(30)))
+        let r = TestSupport.run(TestSupport.binary, [command, "--format", "ndjson", dir + "/cut.pcap"])
+        #expect(r.status == 2)
+        #expect(r.stdout.split(separator: "\n").count > 1, "\(r.stdout)")
+        #expect(r.stderr == "roamcap: error: \(dir)/cut.pcap: byte 5503, packet 61 (record): file ends inside a packet (46 of 76 bytes)\n")
+        let lenient = TestSupport.run(TestSupport.binary, [command, "--keep-going", "--format", "ndjson", dir + "/cut.pcap"])
+        #expect(lenient.status == 0 && lenient.stdout == r.stdout)
+    }
+}
