@@ -198,6 +198,14 @@ _roamcap_info() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __roamcap_add_completions -f
+        return
+        ;;
+    esac
 }
 
 _roamcap_convert() {
@@ -210,12 +218,15 @@ _roamcap_convert() {
     # Offer option value completions
     case "${prev}" in
     '-o'|'--output')
+        __roamcap_add_completions -f
         return
         ;;
     '--output-format')
+        __roamcap_add_completions -W 'pcap'$'\n''pcapng'
         return
         ;;
     '--compress')
+        __roamcap_add_completions -W 'zstd'$'\n''none'
         return
         ;;
     '-f'|'--filter')
@@ -231,6 +242,14 @@ _roamcap_convert() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __roamcap_add_completions -f
+        return
+        ;;
+    esac
 }
 
 _roamcap_merge() {
@@ -243,12 +262,15 @@ _roamcap_merge() {
     # Offer option value completions
     case "${prev}" in
     '-o'|'--output')
+        __roamcap_add_completions -f
         return
         ;;
     '--output-format')
+        __roamcap_add_completions -W 'pcap'$'\n''pcapng'
         return
         ;;
     '--compress')
+        __roamcap_add_completions -W 'zstd'$'\n''none'
         return
         ;;
     '-f'|'--filter')
@@ -267,6 +289,14 @@ _roamcap_merge() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __roamcap_add_completions -f
+        return
+        ;;
+    esac
 }
 
 _roamcap_rewrite() {
@@ -279,27 +309,34 @@ _roamcap_rewrite() {
     # Offer option value completions
     case "${prev}" in
     '-o'|'--output')
+        __roamcap_add_completions -f
         return
         ;;
     '-O'|'--output-directory')
+        __roamcap_add_completions -d
         return
         ;;
     '--output-format')
+        __roamcap_add_completions -W 'pcap'$'\n''pcapng'
         return
         ;;
     '--compress')
+        __roamcap_add_completions -W 'zstd'$'\n''none'
         return
         ;;
     '--notifications')
+        __roamcap_add_completions -f
         return
         ;;
     '--table')
+        __roamcap_add_completions -f
         return
         ;;
     '--vm-side')
         return
         ;;
     '--topology')
+        __roamcap_add_completions -f
         return
         ;;
     '-j')
@@ -322,18 +359,27 @@ _roamcap_rewrite() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __roamcap_add_completions -f
+        return
+        ;;
+    esac
 }
 
 _roamcap_tables() {
     repeating_flags=()
     non_repeating_flags=(--strict-vlan --keep-going --version -h --help)
-    repeating_options=()
+    repeating_options=(--vxlan-port)
     non_repeating_options=(--topology --at --mac --ip --vlan --aging --duplicate-moves --duplicate-window --duplicate-ip-window --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--topology')
+        __roamcap_add_completions -f
         return
         ;;
     '--at')
@@ -379,6 +425,17 @@ _roamcap_tables() {
     '--read-filter')
         return
         ;;
+    '--vxlan-port')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __roamcap_add_completions -f
+        return
+        ;;
     esac
 }
 
@@ -392,16 +449,27 @@ _roamcap_synth() {
     # Offer option value completions
     case "${prev}" in
     '-o'|'--output')
+        __roamcap_add_completions -f
         return
         ;;
     '--topology-output')
+        __roamcap_add_completions -f
         return
         ;;
     '--compress')
+        __roamcap_add_completions -W 'zstd'$'\n''none'
         return
         ;;
     '--format')
         __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __roamcap_add_completions -f
         return
         ;;
     esac
@@ -444,21 +512,35 @@ _roamcap_topology_check() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __roamcap_add_completions -f
+        return
+        ;;
+    *)
+        __roamcap_add_completions -f
+        return
+        ;;
+    esac
 }
 
 _roamcap_simulate() {
     repeating_flags=()
     non_repeating_flags=(--force --strict-vlan --keep-going --version -h --help)
-    repeating_options=(--policy --advertise-delay)
+    repeating_options=(--policy --advertise-delay --vxlan-port)
     non_repeating_options=(--topology --aging --unknown-unicast -o --output --trace-policy --decisions --output-format --compress --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--topology')
+        __roamcap_add_completions -f
         return
         ;;
     '--policy')
+        __roamcap_add_completions -W 'igp-only'$'\n''flood'$'\n''flood-confirmed'$'\n''ideal'
         return
         ;;
     '--advertise-delay')
@@ -468,21 +550,27 @@ _roamcap_simulate() {
         return
         ;;
     '--unknown-unicast')
+        __roamcap_add_completions -W 'flood'$'\n''drop'
         return
         ;;
     '-o'|'--output')
+        __roamcap_add_completions -f
         return
         ;;
     '--trace-policy')
+        __roamcap_add_completions -W 'igp-only'$'\n''flood'$'\n''flood-confirmed'$'\n''ideal'
         return
         ;;
     '--decisions')
+        __roamcap_add_completions -f
         return
         ;;
     '--output-format')
+        __roamcap_add_completions -W 'pcap'$'\n''pcapng'
         return
         ;;
     '--compress')
+        __roamcap_add_completions -W 'zstd'$'\n''none'
         return
         ;;
     '--format')
@@ -504,19 +592,31 @@ _roamcap_simulate() {
     '--read-filter')
         return
         ;;
+    '--vxlan-port')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __roamcap_add_completions -f
+        return
+        ;;
     esac
 }
 
 _roamcap_flows() {
     repeating_flags=()
     non_repeating_flags=(--outages-only --silence-runs --no-silence-runs --strict-vlan --keep-going --version -h --help)
-    repeating_options=(--policy --advertise-delay)
+    repeating_options=(--policy --advertise-delay --vxlan-port)
     non_repeating_options=(--topology --top --silence --migration-window --aging --unknown-unicast --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--topology')
+        __roamcap_add_completions -f
         return
         ;;
     '--top')
@@ -529,6 +629,7 @@ _roamcap_flows() {
         return
         ;;
     '--policy')
+        __roamcap_add_completions -W 'igp-only'$'\n''flood'$'\n''flood-confirmed'$'\n''ideal'
         return
         ;;
     '--advertise-delay')
@@ -538,6 +639,7 @@ _roamcap_flows() {
         return
         ;;
     '--unknown-unicast')
+        __roamcap_add_completions -W 'flood'$'\n''drop'
         return
         ;;
     '--format')
@@ -557,6 +659,17 @@ _roamcap_flows() {
         return
         ;;
     '--read-filter')
+        return
+        ;;
+    '--vxlan-port')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __roamcap_add_completions -f
         return
         ;;
     esac

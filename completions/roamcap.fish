@@ -31,7 +31,7 @@ function __roamcap_parse_tokens -S
         case 'rewrite'
             __roamcap_parse_subcommand -r 1 'o/output=' 'O/output-directory=' 'output-format=' 'compress=' 'force' 'notifications=+' 'table=+' 'learn' 'vm-side=+' 'topology=' 'annotate' 'dry-run' 'j=' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'format=' 'version' 'h/help'
         case 'tables'
-            __roamcap_parse_subcommand -r 1 'topology=' 'at=' 'mac=' 'ip=' 'vlan=' 'aging=' 'duplicate-moves=' 'duplicate-window=' 'duplicate-ip-window=' 'format=' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'version' 'h/help'
+            __roamcap_parse_subcommand -r 1 'topology=' 'at=' 'mac=' 'ip=' 'vlan=' 'aging=' 'duplicate-moves=' 'duplicate-window=' 'duplicate-ip-window=' 'format=' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'version' 'h/help'
         case 'synth'
             __roamcap_parse_subcommand 1 'o/output=' 'topology-output=' 'compress=' 'force' 'format=' 'version' 'h/help'
         case 'topology'
@@ -41,9 +41,9 @@ function __roamcap_parse_tokens -S
                 __roamcap_parse_subcommand -r 2 'format=' 'version' 'h/help'
             end
         case 'simulate'
-            __roamcap_parse_subcommand -r 1 'topology=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'o/output=' 'trace-policy=' 'decisions=' 'output-format=' 'compress=' 'force' 'format=' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'version' 'h/help'
+            __roamcap_parse_subcommand -r 1 'topology=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'o/output=' 'trace-policy=' 'decisions=' 'output-format=' 'compress=' 'force' 'format=' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'version' 'h/help'
         case 'flows'
-            __roamcap_parse_subcommand -r 1 'topology=' 'top=' 'outages-only' 'silence=' 'silence-runs' 'no-silence-runs' 'migration-window=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'format=' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'version' 'h/help'
+            __roamcap_parse_subcommand -r 1 'topology=' 'top=' 'outages-only' 'silence=' 'silence-runs' 'no-silence-runs' 'migration-window=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'format=' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'version' 'h/help'
         case 'bgp'
             __roamcap_parse_subcommand -r 1 'bgp-port=+' 'bmp-port=+' 'topology=' 'keep-going' 'format=' 'version' 'h/help'
         case 'verify'
@@ -117,13 +117,15 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roa
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'bgp' -d 'List every route of every BGP UPDATE in the captures, one route per row (BGP EVPN and BMP).'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'verify' -d 'Check captures against an expectations file, for CI: exit 0 when every check holds, 1 when one fails.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap info" -ge 1' -F
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap info" format' -l 'format' -d 'Output format: table, json, ndjson or csv.' -rfka 'table json ndjson csv'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap info" keep-going' -l 'keep-going' -d 'Skip unreadable records (counted and reported) instead of stopping with an error.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap info" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap info" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" o output' -s 'o' -l 'output' -d 'Output file (\'-\' for standard output).' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" output-format' -l 'output-format' -d 'Output format: pcap or pcapng (default: from the output name, else the input\'s).' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" compress' -l 'compress' -d 'Compress the output: zstd or none (default: zstd when the name ends in .zst).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap convert" -eq 1' -F
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" o output' -s 'o' -l 'output' -d 'Output file (\'-\' for standard output).' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" output-format' -l 'output-format' -d 'Output format: pcap or pcapng (default: from the output name, else the input\'s).' -rfka 'pcap pcapng'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" compress' -l 'compress' -d 'Compress the output: zstd or none (default: zstd when the name ends in .zst).' -rfka 'zstd none'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" force' -l 'force' -d 'Replace an existing output file (an input is never replaced).'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" f filter' -s 'f' -l 'filter' -d 'Select packets matching a tcpdump/BPF expression.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" strict-vlan' -l 'strict-vlan' -d 'Match the filter against frames as captured only, as tcpdump does.'
@@ -133,9 +135,10 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" keep-going' -l 'keep-going' -d 'Skip unreadable records (counted and reported) instead of stopping with an error.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap convert" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" o output' -s 'o' -l 'output' -d 'Output file (\'-\' for standard output).' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" output-format' -l 'output-format' -d 'Output format: pcap or pcapng (default: from the output name, else the input\'s).' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" compress' -l 'compress' -d 'Compress the output: zstd or none (default: zstd when the name ends in .zst).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap merge" -ge 1' -F
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" o output' -s 'o' -l 'output' -d 'Output file (\'-\' for standard output).' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" output-format' -l 'output-format' -d 'Output format: pcap or pcapng (default: from the output name, else the input\'s).' -rfka 'pcap pcapng'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" compress' -l 'compress' -d 'Compress the output: zstd or none (default: zstd when the name ends in .zst).' -rfka 'zstd none'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" force' -l 'force' -d 'Replace an existing output file (an input is never replaced).'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" f filter' -s 'f' -l 'filter' -d 'Select packets matching a tcpdump/BPF expression.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" strict-vlan' -l 'strict-vlan' -d 'Match the filter against frames as captured only, as tcpdump does.'
@@ -146,16 +149,17 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge"' -l 'offset' -d 'Clock correction for one input: FILE=[+|-]SECONDS.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap merge" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" o output' -s 'o' -l 'output' -d 'Output file, for one input (\'-\' for standard output).' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" O output-directory' -s 'O' -l 'output-directory' -d 'Output directory for several inputs (each output named after its input).' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" output-format' -l 'output-format' -d 'Output format: pcap or pcapng (default: from the output name, else the input\'s).' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" compress' -l 'compress' -d 'Compress the output: zstd or none (default: zstd when the name ends in .zst).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap rewrite" -ge 1' -F
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" o output' -s 'o' -l 'output' -d 'Output file, for one input (\'-\' for standard output).' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" O output-directory' -s 'O' -l 'output-directory' -d 'Output directory for several inputs (each output named after its input).' -rfa '(__roamcap_complete_directories)'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" output-format' -l 'output-format' -d 'Output format: pcap or pcapng (default: from the output name, else the input\'s).' -rfka 'pcap pcapng'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" compress' -l 'compress' -d 'Compress the output: zstd or none (default: zstd when the name ends in .zst).' -rfka 'zstd none'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" force' -l 'force' -d 'Replace an existing output file (an input is never replaced).'
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite"' -l 'notifications' -d 'NCS notification log (NDJSON).' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite"' -l 'table' -d 'Static migration table: YAML (.yaml/.yml) or CSV.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite"' -l 'notifications' -d 'NCS notification log (NDJSON).' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite"' -l 'table' -d 'Static migration table: YAML (.yaml/.yml) or CSV.' -rF
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" learn' -l 'learn' -d 'Learn entries from the trace (gratuitous ARP, unsolicited NA, DHCP ACK).'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite"' -l 'vm-side' -d 'A capture interface (if_name or input file name) that faces the VMs; repeatable.' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" topology' -l 'topology' -d 'Topology file (YAML, SPEC §3): its nat.vm-side interfaces give the direction.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" topology' -l 'topology' -d 'Topology file (YAML, SPEC §3): its nat.vm-side interfaces give the direction.' -rF
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" annotate' -l 'annotate' -d 'Add a pcapng comment to each rewritten packet naming the entry and the change.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" dry-run' -l 'dry-run' -d 'Print what would change, per entry and per flow, without writing.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" j' -s 'j' -d 'Inputs processed in parallel (with -O).' -rfka ''
@@ -168,7 +172,8 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" format' -l 'format' -d 'Output format: table, json, ndjson or csv.' -rfka 'table json ndjson csv'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap rewrite" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" topology' -l 'topology' -d 'Topology file (YAML): sites, ports, control plane.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap tables" -ge 1' -F
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" topology' -l 'topology' -d 'Topology file (YAML): sites, ports, control plane.' -rF
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" at' -l 'at' -d 'Print the tables as they stood at this time: RFC 3339 or seconds after the first packet.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" mac' -l 'mac' -d 'Follow one MAC address.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" ip' -l 'ip' -d 'Follow one IP address (and the MACs bound to it).' -rfka ''
@@ -185,11 +190,13 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" c count' -s 'c' -l 'count' -d 'Stop after this many packets.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" keep-going' -l 'keep-going' -d 'Skip unreadable records (counted and reported) instead of stopping with an error.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" read-filter' -l 'read-filter' -d 'Drop frames not matching this tcpdump/BPF expression before anything sees them.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables"' -l 'vxlan-port' -d 'A UDP destination port that carries VXLAN (default: 4789); repeatable.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap synth" o output' -s 'o' -l 'output' -d 'Output trace (pcapng; \'-\' for standard output).' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap synth" topology-output' -l 'topology-output' -d 'Where to write the topology (default: the output\'s name with .topology.yaml).' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap synth" compress' -l 'compress' -d 'Compress the output: zstd or none (default: zstd when the name ends in .zst).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap synth" -eq 1' -F
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap synth" o output' -s 'o' -l 'output' -d 'Output trace (pcapng; \'-\' for standard output).' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap synth" topology-output' -l 'topology-output' -d 'Where to write the topology (default: the output\'s name with .topology.yaml).' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap synth" compress' -l 'compress' -d 'Compress the output: zstd or none (default: zstd when the name ends in .zst).' -rfka 'zstd none'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap synth" force' -l 'force' -d 'Replace existing output files.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap synth" format' -l 'format' -d 'Output format: table, json, ndjson or csv.' -rfka 'table json ndjson csv'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap synth" version' -l 'version' -d 'Show the version.'
@@ -197,19 +204,22 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap topology" -eq 1' -fa 'check' -d 'Validate a topology file; with traces, map their interfaces to ports.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap topology check" -eq 1' -F
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap topology check" -ge 2' -F
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology check" format' -l 'format' -d 'Output format: table, json, ndjson or csv.' -rfka 'table json ndjson csv'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology check" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology check" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" topology' -l 'topology' -d 'Topology file (YAML): sites, ports, control plane.' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate"' -l 'policy' -d 'Policies: igp-only, flood, flood-confirmed, ideal (comma-separated; simulate\'s default: all).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap simulate" -ge 1' -F
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" topology' -l 'topology' -d 'Topology file (YAML): sites, ports, control plane.' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate"' -l 'policy' -d 'Policies: igp-only, flood, flood-confirmed, ideal (comma-separated; simulate\'s default: all).' -rfka 'igp-only flood flood-confirmed ideal'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate"' -l 'advertise-delay' -d 'Advertisement delay of every site (2s), or of one site (C=3.5s); repeatable.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" aging' -l 'aging' -d 'Aging of local and ARP snooping entries at every site.' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" unknown-unicast' -l 'unknown-unicast' -d 'What edge devices do with unknown unicast: flood or drop.' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" o output' -s 'o' -l 'output' -d 'Write the forwarded trace (pcapng) here.' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" trace-policy' -l 'trace-policy' -d 'The policy whose forwarded trace -o writes (default: the first).' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" decisions' -l 'decisions' -d 'Log every decision here (NDJSON).' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" output-format' -l 'output-format' -d 'Output format: pcap or pcapng (default: from the output name, else the input\'s).' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" compress' -l 'compress' -d 'Compress the output: zstd or none (default: zstd when the name ends in .zst).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" unknown-unicast' -l 'unknown-unicast' -d 'What edge devices do with unknown unicast: flood or drop.' -rfka 'flood drop'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" o output' -s 'o' -l 'output' -d 'Write the forwarded trace (pcapng) here.' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" trace-policy' -l 'trace-policy' -d 'The policy whose forwarded trace -o writes (default: the first).' -rfka 'igp-only flood flood-confirmed ideal'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" decisions' -l 'decisions' -d 'Log every decision here (NDJSON).' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" output-format' -l 'output-format' -d 'Output format: pcap or pcapng (default: from the output name, else the input\'s).' -rfka 'pcap pcapng'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" compress' -l 'compress' -d 'Compress the output: zstd or none (default: zstd when the name ends in .zst).' -rfka 'zstd none'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" force' -l 'force' -d 'Replace an existing output file (an input is never replaced).'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" format' -l 'format' -d 'Output format: table, json, ndjson or csv.' -rfka 'table json ndjson csv'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" f filter' -s 'f' -l 'filter' -d 'Select packets matching a tcpdump/BPF expression.' -rfka ''
@@ -219,19 +229,21 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" c count' -s 'c' -l 'count' -d 'Stop after this many packets.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" keep-going' -l 'keep-going' -d 'Skip unreadable records (counted and reported) instead of stopping with an error.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" read-filter' -l 'read-filter' -d 'Drop frames not matching this tcpdump/BPF expression before anything sees them.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate"' -l 'vxlan-port' -d 'A UDP destination port that carries VXLAN (default: 4789); repeatable.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" topology' -l 'topology' -d 'Topology file (YAML): maps capture interfaces to sites and ports for the migrations.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap flows" -ge 1' -F
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" topology' -l 'topology' -d 'Topology file (YAML): maps capture interfaces to sites and ports for the migrations.' -rF
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" top' -l 'top' -d 'Print only the N worst flows.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" outages-only' -l 'outages-only' -d 'Print only flows with at least one outage.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" silence' -l 'silence' -d 'A side silent for longer than this while the other keeps sending is an outage.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" silence-runs' -l 'silence-runs' -d 'Also find shorter silences in flows whose sides take turns (see the description).'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" no-silence-runs' -l 'no-silence-runs' -d 'Also find shorter silences in flows whose sides take turns (see the description).'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" migration-window' -l 'migration-window' -d 'Tie an outage to a migration of an endpoint at most this far from it.' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows"' -l 'policy' -d 'Policies: igp-only, flood, flood-confirmed, ideal (comma-separated; simulate\'s default: all).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows"' -l 'policy' -d 'Policies: igp-only, flood, flood-confirmed, ideal (comma-separated; simulate\'s default: all).' -rfka 'igp-only flood flood-confirmed ideal'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows"' -l 'advertise-delay' -d 'Advertisement delay of every site (2s), or of one site (C=3.5s); repeatable.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" aging' -l 'aging' -d 'Aging of local and ARP snooping entries at every site.' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" unknown-unicast' -l 'unknown-unicast' -d 'What edge devices do with unknown unicast: flood or drop.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" unknown-unicast' -l 'unknown-unicast' -d 'What edge devices do with unknown unicast: flood or drop.' -rfka 'flood drop'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" format' -l 'format' -d 'Output format: table, json, ndjson or csv.' -rfka 'table json ndjson csv'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" f filter' -s 'f' -l 'filter' -d 'Select packets matching a tcpdump/BPF expression.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" strict-vlan' -l 'strict-vlan' -d 'Match the filter against frames as captured only, as tcpdump does.'
@@ -240,6 +252,7 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" c count' -s 'c' -l 'count' -d 'Stop after this many packets.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" keep-going' -l 'keep-going' -d 'Skip unreadable records (counted and reported) instead of stopping with an error.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" read-filter' -l 'read-filter' -d 'Drop frames not matching this tcpdump/BPF expression before anything sees them.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows"' -l 'vxlan-port' -d 'A UDP destination port that carries VXLAN (default: 4789); repeatable.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap bgp"' -l 'bgp-port' -d 'A TCP port carrying BGP (repeatable; default 179).' -rfka ''

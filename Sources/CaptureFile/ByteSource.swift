@@ -12,6 +12,14 @@ public protocol ByteSource: AnyObject {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(CaptureError) -> Int
     /// Bytes consumed from the underlying file so far (for progress reports).
     var compressedBytesRead: UInt64 { get }
+    /// Why the stream ended early (a compressed stream cut short or corrupt), once `read` has
+    /// returned 0 for it: the bytes before the failure are delivered first, so a reader yields
+    /// every record before the cut and then reports this.
+    var failure: CaptureError? { get }
+}
+
+extension ByteSource {
+    public var failure: CaptureError? { nil }
 }
 
 /// The compression of an input, detected from its first bytes.

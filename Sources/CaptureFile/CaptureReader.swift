@@ -22,6 +22,15 @@ public final class CaptureReader {
     public internal(set) var skippedBlocks = 0
     /// Packets returned so far.
     public internal(set) var packetCount = 0
+    /// Without `keepGoing`, end the file at an unreadable record instead of throwing, so that
+    /// what was read before it can be reported first (then `endingError`, exit 2), as tshark
+    /// prints the frames before an error. Set for every reader by the commands that analyze.
+    public var endsAtFirstError = CaptureReader.defaultEndsAtFirstError
+    /// The error that ended the file (with `endsAtFirstError`; also `firstSkippedError`, while
+    /// `skippedRecords` stays 0).
+    public internal(set) var endingError: CaptureError?
+    /// `endsAtFirstError` for readers created from now on (the command line sets it once).
+    nonisolated(unsafe) public static var defaultEndsAtFirstError = false
 
     let buffer: InputBuffer
     let file: FileSource
@@ -33,6 +42,10 @@ public final class CaptureReader {
 
     /// The largest packet accepted (a bound checked before allocating).
     public static let maximumPacketLength = 16 << 20
+    /// The most interface descriptions accepted in one file, over all its sections: 100,000
+    /// (each costs about a kilobyte with its options and the port it maps to; real captures
+    /// have a handful).
+    public static let maximumInterfaces = 100_000
     /// The largest pcapng block accepted.
     public static let maximumBlockLength = maximumPacketLength + 64 * 1024
 
@@ -44,6 +57,7 @@ public final class CaptureReader {
         compression = opened.compression
         buffer = InputBuffer(source: opened.source, maximumCapacity: Self.maximumBlockLength + 16)
         guard try buffer.ensure(4) else {
+            if let failure = buffer.sourceFailure { throw failure }
             if buffer.available == 0 {
                 throw CaptureError(.unsupported, file: path, offset: 0, "empty file, not a capture")
             }
@@ -101,12 +115,32 @@ public final class CaptureReader {
 
     func error(_ kind: CaptureError.Kind, at offset: UInt64, block: String? = nil,
                _ message: String) -> CaptureError {
-        CaptureError(kind, file: path, offset: offset, packet: packetCount + 1, block: block, message)
+        if kind == .truncated, let failure = buffer.sourceFailure {
+            // The decompressor ended the stream: say why, and where in both streams.
+            return CaptureError(failure.kind, file: path, offset: offset, packet: packetCount + 1, block: block,
+                                "\(failure.message) at byte \(failure.offset ?? 0) of the decompressed stream, \(message)")
+        }
+        return CaptureError(kind, file: path, offset: offset, packet: packetCount + 1, block: block, message)
     }
 
-    /// Records a skipped record under `--keep-going`, or throws.
+    /// At a record boundary where the stream ended: a clean end, or the decompression failure
+    /// that ended it (skipped with `keepGoing`, after every record before it).
+    func checkEndOfStream() throws(CaptureError) {
+        guard let failure = buffer.sourceFailure else { return }
+        try endWithError(CaptureError(failure.kind, file: path, offset: buffer.streamOffset,
+                                      packet: packetCount + 1, failure.message))
+    }
+
+    /// Records a skipped record under `--keep-going`; else ends the file there (with
+    /// `endsAtFirstError`, keeping the error in `endingError`) or throws.
     func skipOrThrow(_ error: CaptureError) throws(CaptureError) {
-        guard keepGoing else { throw error }
+        guard keepGoing else {
+            guard endsAtFirstError else { throw error }
+            endingError = error
+            if firstSkippedError == nil { firstSkippedError = error }
+            finished = true
+            return
+        }
         skippedRecords += 1
         if firstSkippedError == nil { firstSkippedError = error }
     }

@@ -11,8 +11,19 @@ final class ZstdSource: ByteSource {
     private var sawData = false
     private var frameOpen = false
     private var inputEnded = false
+    /// Decompressed bytes returned so far.
+    private var produced: UInt64 = 0
+    private(set) var failure: CaptureError?
 
     var compressedBytesRead: UInt64 { input.compressedBytesRead }
+
+    /// Ends the stream with `error` (after what was decompressed before it).
+    private func fail(_ kind: CaptureError.Kind, _ message: String, compressedOffset: UInt64, pending: Int = 0) {
+        failure = CaptureError(kind, file: name, offset: produced + UInt64(pending),
+                               "\(message) (compressed byte \(compressedOffset))")
+        inputEnded = true
+        inBuf = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
+    }
 
     init(_ input: FileSource, name: String) {
         self.input = input
@@ -36,7 +47,7 @@ final class ZstdSource: ByteSource {
                 if n == 0 {
                     inputEnded = true
                     if frameOpen {
-                        throw CaptureError(.truncated, file: name, "zstd stream ends inside a frame")
+                        fail(.truncated, "zstd stream ends inside a frame", compressedOffset: input.compressedBytesRead)
                     }
                     break
                 }
@@ -44,11 +55,13 @@ final class ZstdSource: ByteSource {
             }
             let hint = ZSTD_decompressStream(stream, &out, &inBuf)
             if ZSTD_isError(hint) != 0 {
-                throw CaptureError(.corrupt, file: name,
-                                   "zstd: \(String(cString: ZSTD_getErrorName(hint)))")
+                let at = input.compressedBytesRead - UInt64(inBuf.size - inBuf.pos)
+                fail(.corrupt, "zstd: \(String(cString: ZSTD_getErrorName(hint)))", compressedOffset: at, pending: out.pos)
+                break
             }
             frameOpen = hint != 0
         }
+        produced &+= UInt64(out.pos)
         return out.pos
     }
 }
@@ -62,8 +75,19 @@ final class GzipSource: ByteSource {
     private var inBuffer: UnsafeMutableRawBufferPointer
     private var inputEnded = false
     private var memberOpen = true
+    /// Decompressed bytes returned so far.
+    private var produced: UInt64 = 0
+    private(set) var failure: CaptureError?
 
     var compressedBytesRead: UInt64 { input.compressedBytesRead }
+
+    /// Ends the stream with `error` (after what was decompressed before it).
+    private func fail(_ kind: CaptureError.Kind, _ message: String, compressedOffset: UInt64, pending: UInt64) {
+        failure = CaptureError(kind, file: name, offset: produced + pending,
+                               "\(message) (compressed byte \(compressedOffset))")
+        inputEnded = true
+        stream.pointee.avail_in = 0
+    }
 
     init(_ input: FileSource, name: String) throws(CaptureError) {
         self.input = input
@@ -96,7 +120,8 @@ final class GzipSource: ByteSource {
                 if n == 0 {
                     inputEnded = true
                     if memberOpen {
-                        throw CaptureError(.truncated, file: name, "gzip stream ends inside a member")
+                        fail(.truncated, "gzip stream ends inside a member", compressedOffset: input.compressedBytesRead,
+                             pending: UInt64(capacity - Int(stream.pointee.avail_out)))
                     }
                     break
                 }
@@ -116,10 +141,15 @@ final class GzipSource: ByteSource {
             if rc == Z_BUF_ERROR { continue }
             if rc != Z_OK {
                 let text = stream.pointee.msg.map { String(cString: $0) } ?? "error \(rc)"
-                throw CaptureError(.corrupt, file: name, "gzip: \(text)")
+                let at = input.compressedBytesRead - UInt64(stream.pointee.avail_in)
+                fail(.corrupt, "gzip: \(text)", compressedOffset: at,
+                     pending: UInt64(capacity - Int(stream.pointee.avail_out)))
+                break
             }
         }
-        return capacity - Int(stream.pointee.avail_out)
+        let count = capacity - Int(stream.pointee.avail_out)
+        produced &+= UInt64(count)
+        return count
     }
 }
 

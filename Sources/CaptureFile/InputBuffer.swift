@@ -25,6 +25,9 @@ final class InputBuffer {
 
     @inline(__always) var available: Int { end - start }
 
+    /// Why the stream ended early, once it has ended (see `ByteSource.failure`).
+    var sourceFailure: CaptureError? { atEnd ? source.failure : nil }
+
     @inline(__always) var pointer: UnsafeRawPointer { UnsafeRawPointer(storage + start) }
 
     /// Makes at least `count` bytes available; false when the stream ends first.

@@ -4,9 +4,17 @@ import Glibc
 import CZstd
 
 /// A capture output: buffered, optionally zstd-compressed, written to a temporary file in the
-/// target directory and renamed into place by `commit()`. Dropped without `commit()`, it leaves
-/// nothing behind. `-` writes to standard output.
+/// target directory and renamed into place by `commit()`. Dropped without `commit()`, or stopped
+/// by SIGINT/SIGTERM/SIGHUP (see `TemporaryFiles`), it leaves nothing behind.
+///
+/// An output that exists and is not a regular file (`-`, `/dev/null`, a device, a FIFO, a
+/// terminal, a process substitution such as `/dev/fd/63`) is written directly and never
+/// replaced, with or without `force`.
 public final class OutputFile {
+    /// What a write to a pipe whose reader has gone does (`roamcap … | head`): set by the
+    /// command line to end the run quietly; when nil, the write throws.
+    nonisolated(unsafe) public static var brokenPipeAction: (() -> Never)?
+
     public let path: String
     public let compressed: Bool
     private let fd: Int32
@@ -17,6 +25,11 @@ public final class OutputFile {
     private var zstd: OpaquePointer?
     private var zstdOut: UnsafeMutableRawBufferPointer?
     private var finished = false
+    /// Written directly: an existing device, FIFO, socket or terminal.
+    private var isDirect = false
+    /// Whether the output is written in place (standard output, a device, a FIFO) rather than
+    /// through a temporary file.
+    public var isStream: Bool { temporaryPath == nil }
     /// Bytes handed to `write` so far (before compression).
     public private(set) var bytesWritten: UInt64 = 0
 
@@ -29,11 +42,22 @@ public final class OutputFile {
                 inputs: [String] = []) throws(CaptureError) {
         self.path = path
         self.compressed = compressed ?? path.hasSuffix(".zst")
+        var st = stat()
         if path == "-" {
             fd = 1
             temporaryPath = nil
+        } else if stat(path, &st) == 0 && (((st.st_mode & S_IFMT) != S_IFREG && (st.st_mode & S_IFMT) != S_IFDIR)
+                    || Self.isDescriptorLink(path)) {
+            // A device, FIFO, socket or terminal, or /dev/stdout naming a file the shell opened
+            // (appended to, as `>>` would): written to, never replaced.
+            let descriptor = open(path, O_WRONLY | O_CLOEXEC | ((st.st_mode & S_IFMT) == S_IFREG ? O_APPEND : 0))
+            if descriptor < 0 {
+                throw CaptureError(.io, file: path, "cannot open for writing: \(errnoText())")
+            }
+            fd = descriptor
+            temporaryPath = nil
+            isDirect = true
         } else {
-            var st = stat()
             if stat(path, &st) == 0 {
                 for input in inputs where input != "-" {
                     var inputStat = stat()
@@ -59,7 +83,13 @@ public final class OutputFile {
             _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
             fchmod(descriptor, 0o644 & ~currentUmask())
             fd = descriptor
-            temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            guard TemporaryFiles.register(temporary) else {
+                unlink(temporary)
+                close(descriptor)
+                throw CaptureError(.output, file: path, "more than \(TemporaryFiles.capacity) outputs open at once")
+            }
+            temporaryPath = temporary
         }
         buffer = .allocate(byteCount: capacity, alignment: 16)
         if self.compressed {
@@ -71,9 +101,20 @@ public final class OutputFile {
         }
     }
 
+    /// Whether `path` is a link under /dev or /proc (`/dev/stdout`, `/dev/fd/N`,
+    /// `/proc/self/fd/N`): renaming over it would replace the link, not what it names.
+    private static func isDescriptorLink(_ path: String) -> Bool {
+        guard path.hasPrefix("/dev/") || path.hasPrefix("/proc/") else { return false }
+        var linkStat = stat()
+        return lstat(path, &linkStat) == 0 && (linkStat.st_mode & S_IFMT) == S_IFLNK
+    }
+
     deinit {
-        if !finished, let temporaryPath { unlink(temporaryPath) }
-        if temporaryPath != nil { close(fd) }
+        if !finished, let temporaryPath {
+            unlink(temporaryPath)
+            TemporaryFiles.unregister(temporaryPath)
+        }
+        if temporaryPath != nil || isDirect { close(fd) }
         buffer.deallocate()
         if let zstd { ZSTD_freeCCtx(zstd) }
         zstdOut?.deallocate()
@@ -147,7 +188,10 @@ public final class OutputFile {
             if n < 0 {
                 if errno == EINTR { continue }
                 let code = errno
-                if code == EPIPE && temporaryPath == nil { throw CaptureError(.io, file: path, "broken pipe") }
+                if code == EPIPE && temporaryPath == nil {
+                    if let action = Self.brokenPipeAction { action() }
+                    throw CaptureError(.io, file: path, "broken pipe")
+                }
                 throw CaptureError(.io, file: path, "write failed: \(errnoText(code))")
             }
             done += n
@@ -160,6 +204,7 @@ public final class OutputFile {
         if zstd != nil { try emit(UnsafeRawBufferPointer(start: buffer, count: 0), end: true) }
         finished = true
         if let temporaryPath {
+            defer { TemporaryFiles.unregister(temporaryPath) }
             if rename(temporaryPath, path) != 0 {
                 let text = errnoText()
                 unlink(temporaryPath)

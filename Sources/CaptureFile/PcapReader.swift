@@ -72,7 +72,7 @@ extension CaptureReader {
         let headerSize = state.recordHeaderSize
         let offset = buffer.streamOffset
         guard try buffer.ensure(headerSize) else {
-            if buffer.available == 0 { return nil }
+            if buffer.available == 0 { try checkEndOfStream(); return nil }
             try endWithError(error(.truncated, at: offset, block: "record header",
                                    "file ends inside a record header (\(buffer.available) of \(headerSize) bytes)"))
             return nil
@@ -115,8 +115,12 @@ extension CaptureReader {
 
     /// A pcap stream cannot be resynchronised after a bad record: stop, counting it under
     /// `--keep-going`, or throw.
+    /// Ends the file at an unreadable record: an error, or with `keepGoing` a skipped record —
+    /// except before a pcapng file's first section header, where nothing at all is readable
+    /// (a trace written from it would be empty and unreadable).
     func endWithError(_ error: CaptureError) throws(CaptureError) {
         finished = true
+        if format == .pcapng && !pcapng.sawSection { throw error }
         try skipOrThrow(error)
     }
 }

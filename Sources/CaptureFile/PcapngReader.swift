@@ -19,6 +19,8 @@ struct PcapngState {
     /// Interfaces defined in the current section.
     var interfaceCount = 0
     var sawSection = false
+    /// The time of the last packet that had one (for simple packet blocks, which have none).
+    var lastTimestamp: Timestamp?
 }
 
 enum PcapngBlockType {
@@ -54,7 +56,7 @@ extension CaptureReader {
         while !finished {
             let offset = buffer.streamOffset
             guard try buffer.ensure(8) else {
-                if buffer.available == 0 { return nil }
+                if buffer.available == 0 { try checkEndOfStream(); return nil }
                 try endWithError(error(.truncated, at: offset, block: "block header",
                                        "file ends inside a block header"))
                 return nil
@@ -92,7 +94,8 @@ extension CaptureReader {
             do {
                 record = try decodeBlock(type: type, body: body, offset: offset)
             } catch {
-                if type == PcapngBlockType.sectionHeader || !keepGoing { throw error }
+                let unrecoverable = type == PcapngBlockType.sectionHeader && (keepGoing || !pcapng.sawSection)
+                if unrecoverable || (!keepGoing && !endsAtFirstError) { throw error }
                 try skipOrThrow(error)
                 record = nil
             }
@@ -201,13 +204,54 @@ extension CaptureReader {
         }
         let global = pcapng.interfaceBase + interfaceID
         let interface = interfaces[global]
-        var timestamp = hasTimestamp ? Timestamp(ticks: ticks, unitsPerSecond: interface.unitsPerSecond)
-                                     : Timestamp(seconds: 0, nanoseconds: 0)
-        if interface.timestampOffset != 0 { timestamp.seconds &+= interface.timestampOffset }
+        var timestamp: Timestamp
+        if hasTimestamp {
+            timestamp = Timestamp(ticks: ticks, unitsPerSecond: interface.unitsPerSecond)
+            if interface.timestampOffset != 0 { timestamp.seconds &+= interface.timestampOffset }
+            pcapng.lastTimestamp = timestamp
+        } else {
+            timestamp = pcapng.lastTimestamp ?? peekNextTimestamp(after: offset) ?? Timestamp(seconds: 0, nanoseconds: 0)
+        }
         packetCount += 1
         return Packet(timestamp: timestamp, interface: global, originalLength: original, data: data,
                       ticks: ticks, options: options, optionsBigEndian: pcapng.bigEndian,
                       number: packetCount, offset: offset, hasTimestamp: hasTimestamp)
+    }
+
+    /// The time of the first dated packet (EPB or PB of a known interface) after the block at
+    /// `offset`, looking only through bytes already read (up to a buffer, 1 MiB or more) and
+    /// within the current section; nil when there is none there.
+    ///
+    /// The rule for simple packet blocks, which carry no time: an SPB is dated like the dated
+    /// packet before it in the file, or, at the start of a file, like the first dated packet
+    /// after it (when found in the bytes already read); failing both, at the epoch. Dating them
+    /// at the epoch between dated packets made tables see stations age out and come back.
+    private func peekNextTimestamp(after offset: UInt64) -> Timestamp? {
+        let big = pcapng.bigEndian
+        let base = buffer.pointer
+        let available = buffer.available
+        guard offset == buffer.streamOffset, available >= 12 else { return nil }
+        var at = Int(readUInt32(base, 4, big))  // past the SPB itself
+        while at + 28 <= available {
+            let type = readUInt32(base, at, big)
+            let length = Int(readUInt32(base, at + 4, big))
+            guard length >= 12, length % 4 == 0, at + length <= available,
+                  type != PcapngBlockType.sectionHeader else { return nil }
+            if type == PcapngBlockType.enhancedPacket || type == PcapngBlockType.obsoletePacket {
+                let id = type == PcapngBlockType.enhancedPacket
+                    ? Int(readUInt32(base, at + 8, big))
+                    : Int(big ? UInt16(bigEndian: base.loadUnaligned(fromByteOffset: at + 8, as: UInt16.self))
+                              : UInt16(littleEndian: base.loadUnaligned(fromByteOffset: at + 8, as: UInt16.self)))
+                guard id < pcapng.interfaceCount else { return nil }
+                let interface = interfaces[pcapng.interfaceBase + id]
+                let ticks = UInt64(readUInt32(base, at + 12, big)) << 32 | UInt64(readUInt32(base, at + 16, big))
+                var timestamp = Timestamp(ticks: ticks, unitsPerSecond: interface.unitsPerSecond)
+                if interface.timestampOffset != 0 { timestamp.seconds &+= interface.timestampOffset }
+                return timestamp
+            }
+            at += length
+        }
+        return nil
     }
 
     private func tooShort(_ type: UInt32, _ offset: UInt64) -> CaptureError {
@@ -243,6 +287,10 @@ extension CaptureReader {
                                  offset: UInt64) throws(CaptureError) -> InterfaceDescription {
         let big = pcapng.bigEndian
         guard body.count >= 8 else { throw tooShort(PcapngBlockType.interfaceDescription, offset) }
+        guard interfaces.count < Self.maximumInterfaces else {
+            throw error(.unsupported, at: offset, block: "IDB",
+                        "more than \(Self.maximumInterfaces) interface descriptions (roamcap's limit per file)")
+        }
         let linkType = big ? UInt16(bigEndian: body.loadUnaligned(as: UInt16.self))
                            : UInt16(littleEndian: body.loadUnaligned(as: UInt16.self))
         let snapLength = readUInt32(body, 4, big)

@@ -40,7 +40,10 @@ enum IPv6Field {
 ///
 /// The checked constructor proves the 40-byte header is present. The Payload Length may claim
 /// more bytes than were captured: `payload` then holds what is there and `isTruncated` is true.
-/// A Payload Length of 0 (jumbograms, BIG TCP captures) means "up to the end of the bytes".
+/// Bytes past Payload Length (an Ethernet trailer) are not payload. A Payload Length of 0 means
+/// "up to the end of the bytes" only where it can: before a Hop-by-Hop header (a jumbogram,
+/// RFC 2675) or TCP (BIG TCP and TSO captures); before anything else the payload is empty
+/// (`hasInvalidZeroLength`), as tshark ("malformed") and tcpdump ("length 0 (invalid)") read it.
 public struct IPv6Packet {
     /// The packet's bytes, header first.
     public let bytes: UnsafeRawBufferPointer
@@ -84,11 +87,21 @@ public struct IPv6Packet {
     @inlinable public var destinationAddress: IPv6Address {
         IPv6Address(unchecked: bytes, at: IPv6Field.destinationAddress)
     }
+    /// Whether a Payload Length of 0 means "up to the end of the bytes": a jumbogram
+    /// (Hop-by-Hop header next) or a segmentation-offload capture (TCP next).
+    @inlinable public var extendsToEndOfBytes: Bool {
+        payloadLength == 0 && (nextHeader == .hopByHop || nextHeader == .tcp)
+    }
+    /// Whether Payload Length is 0 where it cannot mean "to the end" and bytes follow the header.
+    @inlinable public var hasInvalidZeroLength: Bool {
+        payloadLength == 0 && !extendsToEndOfBytes && bytes.count > IPv6Field.payload
+    }
     /// The end of the packet within `bytes`: 40 plus Payload Length, capped at the captured bytes.
     @inlinable public var endOffset: Int {
         let length = payloadLength
+        if length == 0 { return extendsToEndOfBytes ? bytes.count : IPv6Field.payload }
         let end = IPv6Field.payload &+ length
-        return length == 0 || end > bytes.count ? bytes.count : end
+        return end > bytes.count ? bytes.count : end
     }
     /// Whether Payload Length claims more bytes than were captured.
     @inlinable public var isTruncated: Bool { IPv6Field.payload &+ payloadLength > bytes.count }

@@ -10,17 +10,33 @@
 /// headers), TCP, UDP, ICMPv4, ICMPv6 with Neighbor Discovery and the header quoted by ICMP
 /// errors, and VXLAN (its inner frame is located, not decoded: decode it again from
 /// `innerFrameOffset` as Ethernet).
+///
+/// VXLAN is recognised strictly (SPEC §4): in a UDP datagram to one of `vxlanPorts` that is not
+/// an IP fragment, whose flags byte is exactly 0x08 and reserved fields zero. Anything else is
+/// plain UDP payload.
 public struct PacketDecoder: Sendable {
     /// The link type of the packets to decode.
     public var linkType: LinkType
-    /// The UDP destination port recognized as VXLAN.
-    public var vxlanPort: UInt16
+    /// The UDP destination ports recognised as VXLAN (default: 4789).
+    public var vxlanPorts: [UInt16]
+
+    /// The VXLAN ports of decoders created without any, for the whole process: the command line
+    /// sets it (`--vxlan-port`) once, before anything is decoded.
+    nonisolated(unsafe) public static var defaultVXLANPorts: [UInt16] = [VXLANPacket.udpPort]
 
     /// Creates a decoder for a link type.
-    public init(linkType: LinkType, vxlanPort: UInt16 = VXLANPacket.udpPort) {
+    public init(linkType: LinkType, vxlanPorts: [UInt16]? = nil) {
         self.linkType = linkType
-        self.vxlanPort = vxlanPort
+        self.vxlanPorts = vxlanPorts ?? Self.defaultVXLANPorts
     }
+
+    /// Creates a decoder recognising VXLAN on one port.
+    public init(linkType: LinkType, vxlanPort: UInt16) {
+        self.init(linkType: linkType, vxlanPorts: [vxlanPort])
+    }
+
+    /// The first VXLAN port.
+    public var vxlanPort: UInt16 { vxlanPorts.first ?? VXLANPacket.udpPort }
 
     /// Decodes `bytes` into `packet`, replacing everything it held.
     public func decode(_ bytes: UnsafeRawBufferPointer, into packet: inout DecodedPacket) {
@@ -67,7 +83,25 @@ public struct PacketDecoder: Sendable {
         packet.layers.insert(.ethernet)
         packet.destinationMACAddress = frame.destinationAddress
         packet.sourceMACAddress = frame.sourceAddress
+        // IEEE 802.3 with LLC/SNAP (RFC 1042): a length instead of a type, then
+        // AA AA 03 (SNAP), OUI 00 00 00 (an EtherType follows) and the EtherType.
+        if frame.etherType.rawValue <= 1500 {
+            let snap = EthernetFrame.headerLength
+            guard bytes.count >= snap + 8, bytes.readUInt16(at: snap) == 0xAAAA, bytes.readUInt8(at: snap + 2) == 0x03,
+                  bytes.readUInt8(at: snap + 3) == 0, bytes.readUInt16(at: snap + 4) == 0
+            else { return }
+            decodeTags(bytes, at: snap + 8, etherType: EtherType(rawValue: bytes.readUInt16(at: snap + 6)), into: &packet)
+            return
+        }
         decodeTags(bytes, at: EthernetFrame.headerLength, etherType: frame.etherType, into: &packet)
+    }
+
+    /// Whether packets of a link type are decoded (others are counted, not analyzed).
+    public static func decodes(_ linkType: LinkType) -> Bool {
+        switch linkType {
+        case .ethernet, .linuxSLL, .linuxSLL2, .raw, .ipv4, .ipv6, .null, .loop: return true
+        default: return false
+        }
     }
 
     /// Decodes a Linux cooked v1 header and what follows.
@@ -221,9 +255,14 @@ public struct PacketDecoder: Sendable {
         packet.sourceAddress = .v6(ip.sourceAddress)
         packet.destinationAddress = .v6(ip.destinationAddress)
         packet.hopLimit = ip.hopLimit
-        packet.ipLength = ip.payloadLength == 0 ? ip.bytes.count : IPv6Packet.headerLength + ip.payloadLength
+        packet.ipLength = ip.extendsToEndOfBytes ? ip.bytes.count : IPv6Packet.headerLength + ip.payloadLength
         packet.networkEndOffset = offset + ip.endOffset
         if ip.isTruncated { packet.record(WireError(.truncated, at: ip.bytes.count), at: offset) }
+        if ip.hasInvalidZeroLength {
+            // The bytes after the header are a link-layer trailer, not a payload.
+            packet.record(WireError(.invalidField, at: 4), at: offset)
+            return
+        }
         let payloadOffset = offset + IPv6Packet.headerLength
         packet.ipProtocol = ip.nextHeader
         packet.transportOffset = payloadOffset
@@ -278,7 +317,7 @@ public struct PacketDecoder: Sendable {
                 packet.payloadOffset = start + UDPPacket.headerLength
                 packet.payloadLength = udp.endOffset - UDPPacket.headerLength
                 if udp.isTruncated { packet.record(WireError(.truncated, at: segment.count), at: start) }
-                if udp.destinationPort == vxlanPort {
+                if !packet.isFragment && vxlanPorts.contains(udp.destinationPort) {
                     decodeVXLAN(udp.payload, at: packet.payloadOffset, into: &packet)
                 }
             case .icmp:
@@ -321,11 +360,8 @@ public struct PacketDecoder: Sendable {
 
     /// Decodes the VXLAN header that starts at `offset` (the UDP payload) and locates the inner frame.
     private func decodeVXLAN(_ payload: UnsafeRawBufferPointer, at offset: Int, into packet: inout DecodedPacket) {
-        let vxlan: VXLANPacket
-        do { vxlan = try VXLANPacket(payload) } catch {
-            packet.record(error, at: offset)
-            return
-        }
+        // Too short or not exactly a VXLAN header: plain UDP payload, not an error.
+        guard let vxlan = try? VXLANPacket(payload), vxlan.isStrictHeader else { return }
         packet.layers.insert(.vxlan)
         packet.vxlanOffset = offset
         packet.vxlanNetworkIdentifier = vxlan.networkIdentifier

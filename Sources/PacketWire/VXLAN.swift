@@ -46,6 +46,12 @@ public struct VXLANPacket {
     @inlinable public var hasNetworkIdentifier: Bool { flags & 0x08 != 0 }
     /// The 24-bit VXLAN Network Identifier.
     @inlinable public var networkIdentifier: UInt32 { bytes.readUInt32(at: VXLANField.networkIdentifier) >> 8 }
+    /// Whether the header is exactly what RFC 7348 sends: flags 0x08 (only I set) and every
+    /// reserved bit zero. Anything else in a datagram to the VXLAN port is not taken as VXLAN.
+    @inlinable public var isStrictHeader: Bool {
+        bytes.readUInt32(at: VXLANField.flags) == 0x0800_0000
+            && bytes.readUInt8(at: VXLANField.networkIdentifier + 3) == 0
+    }
     /// The inner Ethernet frame.
     @inlinable public var payload: UnsafeRawBufferPointer { bytes.slice(from: VXLANField.payload) }
 }

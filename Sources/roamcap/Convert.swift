@@ -14,7 +14,7 @@ extension Roamcap {
             next to it and renamed on success, so a failed run leaves nothing behind.
             """)
 
-        @Argument(help: ArgumentHelp("Input capture ('-' for standard input).", valueName: "input"))
+        @Argument(help: ArgumentHelp("Input capture ('-' for standard input).", valueName: "input"), completion: .file())
         var input: String
 
         @OptionGroup var outputOptions: TraceOutputOptions

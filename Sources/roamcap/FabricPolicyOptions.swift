@@ -5,7 +5,7 @@ import RoamcapKit
 struct FabricPolicyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Policies: igp-only, flood, flood-confirmed, ideal (comma-separated; simulate's default: all).",
-        valueName: "policy"))
+        valueName: "policy"), completion: .list(FabricPolicy.allCases.map(\.rawValue)))
     var policy: [String] = []
 
     @Option(name: .long, help: ArgumentHelp(
@@ -15,7 +15,7 @@ struct FabricPolicyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Aging of local and ARP snooping entries at every site.", valueName: "duration"))
     var aging: String?
 
-    @Option(name: .long, help: ArgumentHelp("What edge devices do with unknown unicast: flood or drop.", valueName: "mode"))
+    @Option(name: .long, help: ArgumentHelp("What edge devices do with unknown unicast: flood or drop.", valueName: "mode"), completion: .list(["flood", "drop"]))
     var unknownUnicast: String?
 
     /// The policies asked for (in order, without repeats; empty when none) and the settings;
@@ -41,7 +41,7 @@ struct FabricPolicyOptions: ParsableArguments {
         }
         if let aging {
             settings.aging = try duration(aging, "--aging")
-            if settings.aging == 0 { throw RoamcapFailure(message: "--aging must be more than 0") }
+            if settings.aging == 0 { throw RoamcapFailure(message: "--aging must be more than 0 (0s would age every entry out at once)") }
         }
         if let unknownUnicast {
             guard let mode = Topology.UnknownUnicast(rawValue: unknownUnicast) else {

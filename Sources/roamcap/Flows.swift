@@ -70,11 +70,11 @@ extension Roamcap {
             The inputs are read twice more, so standard input is not accepted with --policy.
             """)
 
-        @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"))
+        @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"), completion: .file())
         var inputs: [String]
 
         @Option(name: .long, help: ArgumentHelp(
-            "Topology file (YAML): maps capture interfaces to sites and ports for the migrations.", valueName: "file"))
+            "Topology file (YAML): maps capture interfaces to sites and ports for the migrations.", valueName: "file"), completion: .file())
         var topology: String?
 
         @Option(name: .long, help: ArgumentHelp("Print only the N worst flows.", valueName: "n"))
@@ -99,6 +99,7 @@ extension Roamcap {
         @OptionGroup var report: ReportOptions
         @OptionGroup var selection: SelectionOptions
         @OptionGroup var reading: ReadFilterOptions
+        @OptionGroup var decoding: DecodingOptions
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("flows needs at least one input") }
@@ -110,6 +111,10 @@ extension Roamcap {
             }
             if let top, top < 0 { throw ValidationError("--top must be 0 or more, not \(top)") }
             _ = try settings()
+            warnAboutUndecodedLinkTypes(inputs)
+            // Report what was read before a fatal read error, then the error (exit 2), as
+            // tshark prints the frames before it; --keep-going skips the record instead.
+            CaptureReader.defaultEndsAtFirstError = true
         }
 
         func settings() throws -> FlowSettings {
@@ -148,6 +153,8 @@ extension Roamcap {
                 let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
                 warn("skipped \(result.skippedRecords) unreadable records\(first)")
             }
+            // An input ended by a read error: the report below covers the packets before it.
+            defer { if !selection.keepGoing, let error = result.skippedErrors.first { Roamcap.fail(error.description) } }
             var flows = result.flows
             if outagesOnly { flows = flows.filter { !$0.flow.outages.isEmpty } }
             if let top { flows = Array(flows.prefix(top)) }

@@ -14,7 +14,7 @@ extension Roamcap {
             interfaces [{name, linkType, snaplen, tsresol}], then further fields.
             """)
 
-        @Argument(help: ArgumentHelp("Capture files ('-' for standard input).", valueName: "file"))
+        @Argument(help: ArgumentHelp("Capture files ('-' for standard input).", valueName: "file"), completion: .file())
         var files: [String]
 
         @OptionGroup var report: ReportOptions
@@ -24,10 +24,20 @@ extension Roamcap {
 
         func run() throws {
             var summaries: [CaptureSummary] = []
+            // A file that cannot be read: the files before it (all the others with --keep-going)
+            // are still reported, then the error, exit 2.
+            var failures: [String] = []
             for file in files {
                 let progress = ProgressLine(label: file)
-                let summary = try CaptureSummary.read(path: file, keepGoing: keepGoing) { reader in
-                    progress.update(read: reader.progress.read, total: reader.progress.total, packets: reader.packetCount)
+                let summary: CaptureSummary
+                do {
+                    summary = try CaptureSummary.read(path: file, keepGoing: keepGoing) { reader in
+                        progress.update(read: reader.progress.read, total: reader.progress.total, packets: reader.packetCount)
+                    }
+                } catch {
+                    progress.finish()
+                    failures.append("\(error)")
+                    if keepGoing { continue } else { break }
                 }
                 progress.finish()
                 if summary.skippedRecords > 0 {
@@ -36,6 +46,13 @@ extension Roamcap {
                 }
                 summaries.append(summary)
             }
+            defer {
+                if !failures.isEmpty {
+                    for failure in failures.dropLast() { writeStandardError("roamcap: error: \(failure)\n") }
+                    Roamcap.fail(failures.last!)
+                }
+            }
+            if summaries.isEmpty && !failures.isEmpty { return }
             switch report.format {
             case .json:
                 writeStandardOutput(JSONValue.array(summaries.map(\.json)).pretty() + "\n")

@@ -13,7 +13,7 @@ extension Roamcap {
             e.g. --offset dcB.pcap=+0.0031; FILE is the path as given or its last component.
             """)
 
-        @Argument(help: ArgumentHelp("Input captures ('-' for standard input, once).", valueName: "input"))
+        @Argument(help: ArgumentHelp("Input captures ('-' for standard input, once).", valueName: "input"), completion: .file())
         var inputs: [String]
 
         @OptionGroup var outputOptions: TraceOutputOptions

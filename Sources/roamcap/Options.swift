@@ -1,6 +1,7 @@
 import ArgumentParser
 import CaptureFile
 import PacketFilter
+import PacketWire
 import RoamcapKit
 #if canImport(Glibc)
 import Glibc
@@ -14,7 +15,7 @@ extension CaptureFormat: ExpressibleByArgument {
 
 /// `--format`, for commands that report.
 struct ReportOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: table, json, ndjson or csv.")
+    @Option(name: .long, help: "Output format: table, json, ndjson or csv.", completion: .list(["table", "json", "ndjson", "csv"]))
     var format: ReportFormat = .table
 }
 
@@ -59,7 +60,16 @@ struct SelectionOptions: ParsableArguments {
         if let until, TimeBound(until) == nil {
             throw ValidationError("--until '\(until)' is neither an RFC 3339 time nor a number of seconds")
         }
-        if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
+        if let count, count < 1 { throw ValidationError("--count must be 1 or more, not \(count)") }
+        if let from, let until, let a = TimeBound(from), let b = TimeBound(until) {
+            var empty = false
+            switch (a, b) {
+            case (.absolute(let x), .absolute(let y)): empty = !(x < y)
+            case (.relative(let x), .relative(let y)): empty = !(x < y)
+            default: break
+            }
+            if empty { throw ValidationError("--from \(from) is not before --until \(until): nothing would be kept") }
+        }
     }
 
     func makeSelection(readFilter: String? = nil) throws -> PacketSelection {
@@ -94,14 +104,31 @@ struct ReadFilterOptions: ParsableArguments {
     }
 }
 
+/// How a command decodes packets: which UDP ports carry VXLAN.
+struct DecodingOptions: ParsableArguments {
+    @Option(name: .customLong("vxlan-port"), help: ArgumentHelp(
+        "A UDP destination port that carries VXLAN (default: 4789); repeatable.",
+        discussion: """
+        A datagram to one of these ports is decapsulated only when it is not an IP fragment, its \
+        VXLAN flags byte is exactly 0x08 and its reserved fields are zero; anything else is plain UDP.
+        """, valueName: "port"))
+    var vxlanPorts: [UInt16] = []
+
+    /// Checks the ports and makes them the decoders' (set once, before anything is decoded).
+    func validate() throws {
+        if vxlanPorts.contains(0) { throw ValidationError("--vxlan-port must be from 1 to 65535, not 0") }
+        if !vxlanPorts.isEmpty { PacketDecoder.defaultVXLANPorts = vxlanPorts }
+    }
+}
+
 /// How a command writes a trace: format, compression, replacing.
 struct TraceWritingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Output format: pcap or pcapng (default: from the output name, else the input's).", valueName: "format"))
+        "Output format: pcap or pcapng (default: from the output name, else the input's).", valueName: "format"), completion: .list(CaptureFormat.allValueStrings))
     var outputFormat: CaptureFormat?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Compress the output: zstd or none (default: zstd when the name ends in .zst).", valueName: "method"))
+        "Compress the output: zstd or none (default: zstd when the name ends in .zst).", valueName: "method"), completion: .list(["zstd", "none"]))
     var compress: String?
 
     @Flag(name: .long, help: "Replace an existing output file (an input is never replaced).")
@@ -121,7 +148,7 @@ struct TraceWritingOptions: ParsableArguments {
 
 /// Where a command writes its one trace.
 struct TraceOutputOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp("Output file ('-' for standard output).", valueName: "file"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Output file ('-' for standard output).", valueName: "file"), completion: .file())
     var output: String
 
     @OptionGroup var writing: TraceWritingOptions
@@ -185,4 +212,22 @@ func durationOption(_ text: String, _ name: String) throws -> Int64 {
         throw ValidationError("\(name) '\(text)' is not a duration (e.g. 2s, 3.5s, 500ms, 1m)")
     }
     return ns
+}
+
+/// Warns about inputs whose link types roamcap does not decode (ARCnet, 802.11…): their
+/// packets are read but not analyzed, which used to give empty output without a word.
+/// Interfaces defined before the first packet are checked; standard input is not read twice.
+func warnAboutUndecodedLinkTypes(_ inputs: [String]) {
+    for input in inputs where input != "-" {
+        guard let reader = try? CaptureReader(path: input) else { continue }
+        var warned: Set<UInt16> = []
+        while let record = try? reader.next() {
+            if case .packet = record { break }
+            guard case .interface(let interface) = record else { continue }
+            let linkType = interface.linkType
+            if !PacketDecoder.decodes(LinkType(rawValue: linkType)) && warned.insert(linkType).inserted {
+                warn("\(input): link type \(linkType) (\(LinkTypeName.name(linkType))) is not decoded; its packets are not analyzed")
+            }
+        }
+    }
 }

@@ -46,22 +46,22 @@ extension Roamcap {
             entry that a later one replaced or removed.
             """)
 
-        @Argument(help: ArgumentHelp("Input captures ('-' for standard input).", valueName: "input"))
+        @Argument(help: ArgumentHelp("Input captures ('-' for standard input).", valueName: "input"), completion: .file())
         var inputs: [String]
 
-        @Option(name: [.short, .long], help: ArgumentHelp("Output file, for one input ('-' for standard output).", valueName: "file"))
+        @Option(name: [.short, .long], help: ArgumentHelp("Output file, for one input ('-' for standard output).", valueName: "file"), completion: .file())
         var output: String?
 
         @Option(name: [.customShort("O"), .long], help: ArgumentHelp(
-            "Output directory for several inputs (each output named after its input).", valueName: "dir"))
+            "Output directory for several inputs (each output named after its input).", valueName: "dir"), completion: .directory)
         var outputDirectory: String?
 
         @OptionGroup var writing: TraceWritingOptions
 
-        @Option(name: .long, help: ArgumentHelp("NCS notification log (NDJSON).", valueName: "file"))
+        @Option(name: .long, help: ArgumentHelp("NCS notification log (NDJSON).", valueName: "file"), completion: .file())
         var notifications: [String] = []
 
-        @Option(name: .long, help: ArgumentHelp("Static migration table: YAML (.yaml/.yml) or CSV.", valueName: "file"))
+        @Option(name: .long, help: ArgumentHelp("Static migration table: YAML (.yaml/.yml) or CSV.", valueName: "file"), completion: .file())
         var table: [String] = []
 
         @Flag(name: .long, help: "Learn entries from the trace (gratuitous ARP, unsolicited NA, DHCP ACK).")
@@ -72,7 +72,7 @@ extension Roamcap {
         var vmSide: [String] = []
 
         @Option(name: .long, help: ArgumentHelp(
-            "Topology file (YAML, SPEC §3): its nat.vm-side interfaces give the direction.", valueName: "file"))
+            "Topology file (YAML, SPEC §3): its nat.vm-side interfaces give the direction.", valueName: "file"), completion: .file())
         var topology: String?
 
         @Flag(name: .long, help: "Add a pcapng comment to each rewritten packet naming the entry and the change.")
@@ -97,6 +97,7 @@ extension Roamcap {
                 if output != nil && outputDirectory != nil { throw ValidationError("-o and -O cannot be used together") }
                 if output != nil && inputs.count > 1 { throw ValidationError("several inputs need -O DIR, not -o") }
             }
+            if vmSide.contains(where: \.isEmpty) { throw ValidationError("--vm-side needs a capture interface or file name") }
             if jobs < 1 || jobs > 256 { throw ValidationError("-j must be between 1 and 256, not \(jobs)") }
             if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
         }
@@ -110,10 +111,37 @@ extension Roamcap {
                     entries += lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
                         ? try MigrationTableLoader.loadYAML(path: file) : try MigrationTableLoader.loadCSV(path: file)
                 }
+                try MigrationTableLoader.checkConflicts(entries)
             } catch {
                 throw RoamcapFailure(message: error.description)
             }
             return entries
+        }
+
+        /// Every --vm-side name (and the topology's nat.vm-side) must name a capture interface
+        /// (if_name) or an input file: a name that matches nothing silently changed what was
+        /// rewritten (3540 → 2321 packets, exit 0).
+        func checkVMSide(_ names: Set<String>) throws {
+            guard !names.isEmpty else { return }
+            var unmatched = names
+            var seen: [String] = []
+            for input in inputs where input != "-" {
+                unmatched.remove(input)
+                unmatched.remove(baseName(input))
+                let reader = try CaptureReader(path: input)
+                while !unmatched.isEmpty, let record = try reader.next() {
+                    if case .interface(let interface) = record, let name = interface.name {
+                        unmatched.remove(name)
+                        seen.append(name)
+                    }
+                }
+            }
+            if inputs.contains("-") { return }  // standard input cannot be read twice
+            if let name = unmatched.sorted().first {
+                let known = Array(Set(seen)).sorted().prefix(8).joined(separator: ", ")
+                throw RoamcapFailure(message: "vm-side interface '\(name)' matches no capture interface or input file"
+                                     + (known.isEmpty ? "" : " (interfaces: \(known))"))
+            }
         }
 
         func run() throws {
@@ -128,6 +156,7 @@ extension Roamcap {
                     throw RoamcapFailure(message: error.description)
                 }
             }
+            try checkVMSide(options.vmSideInterfaces)
             options.annotate = annotate
             options.dryRun = dryRun
             options.format = writing.outputFormat
@@ -140,7 +169,14 @@ extension Roamcap {
             }
             if let outputDirectory, !dryRun {
                 var isDirectory: ObjCBool = false
-                if !FileManager.default.fileExists(atPath: outputDirectory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                if !FileManager.default.fileExists(atPath: outputDirectory, isDirectory: &isDirectory) {
+                    // -O DIR creates DIR (and its parents) when missing.
+                    do {
+                        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+                    } catch {
+                        throw RoamcapFailure(message: "\(outputDirectory): cannot create the directory: \(error.localizedDescription)")
+                    }
+                } else if !isDirectory.boolValue {
                     throw RoamcapFailure(message: "\(outputDirectory): not a directory")
                 }
             }
@@ -159,11 +195,21 @@ extension Roamcap {
             }
             let outcomes = rewriteTraces(inputs: inputs, options: frozen, parallelism: jobs, prepare: prepare, progress: progress)
             for line in lines { line.finish() }
+            // The summary covers the inputs that were rewritten; the others are errors after it (exit 2).
             var results: [RewriteResult] = []
+            var failures: [any Error] = []
             for outcome in outcomes {
                 switch outcome {
                 case .success(let r): results.append(r)
-                case .failure(let e): throw e
+                case .failure(let e): failures.append(e)
+                }
+            }
+            if results.isEmpty, let first = failures.first { throw first }
+            defer {
+                if !failures.isEmpty {
+                    let texts = failures.map { ($0 as? RoamcapFailure)?.message ?? "\($0)" }
+                    for text in texts.dropLast() { writeStandardError("roamcap: error: \(text)\n") }
+                    Roamcap.fail(texts.last!)
                 }
             }
             for r in results where r.skippedRecords > 0 {

@@ -12,11 +12,13 @@ struct Roamcap: ParsableCommand {
         abstract: "Analyze and rewrite packet captures taken around workload mobility.",
         discussion: """
         roamcap reads pcap and pcapng traces (plain, zstd or gzip compressed, detected by content), \
-        writes them back exactly, and reports on them. Every command takes files or '-' for \
-        standard input.
+        writes them back exactly, and reports on them. Every command that reads captures takes \
+        files or '-' for standard input (once), except simulate, which reads its inputs twice.
 
         Exit status: 0 success, 1 a verification failed, 2 bad usage or bad input. Diagnostics \
-        go to standard error as 'roamcap: error: ...', naming the file, byte offset and packet.
+        go to standard error as 'roamcap: error: ...', naming the file, byte offset and packet \
+        (or line and column). SIGINT, SIGTERM and SIGHUP remove temporary outputs and exit 130, \
+        143 and 129; a closed output pipe ends the run quietly.
         """,
         version: roamcapVersion,
         subcommands: [Info.self, Convert.self, Merge.self, Rewrite.self, Tables.self, Synth.self, TopologyCommand.self, Simulate.self, Flows.self, BGP.self, Verify.self]
@@ -24,7 +26,11 @@ struct Roamcap: ParsableCommand {
 
     /// Runs the command, turning every failure into a one-line diagnostic and exit code 2.
     static func main() {
+        // A closed pipe is seen as EPIPE where it is written, which ends the run quietly;
+        // SIGINT, SIGTERM and SIGHUP remove the temporary outputs and exit 130, 143, 129.
         signal(SIGPIPE, SIG_IGN)
+        TemporaryFiles.installSignalHandlers()
+        OutputFile.brokenPipeAction = endQuietlyOnBrokenPipe
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -54,9 +60,17 @@ struct Roamcap: ParsableCommand {
     }
 
     static func fail(_ message: String) -> Never {
+        TemporaryFiles.removeAll()
         writeStandardError("roamcap: error: \(message)\n")
         Glibc.exit(2)
     }
+}
+
+/// The reader of standard output (or of an output pipe) has gone, as with `roamcap … | head`:
+/// what it wanted was written, so the run ends quietly, successfully, and leaves no temporary file.
+func endQuietlyOnBrokenPipe() -> Never {
+    TemporaryFiles.removeAll()
+    Glibc._exit(0)
 }
 
 /// A failure with a ready message (exit code 2).
@@ -74,12 +88,21 @@ func warn(_ text: String) {
 }
 
 /// Prints to standard output without Swift's per-call overhead mattering for reports.
+///
+/// A reader that has gone (EPIPE) ends the run quietly; any other failure (`> /dev/full`) is an
+/// error, exit 2: a report that could not be written is not a success.
 func writeStandardOutput(_ text: String) {
     var bytes = Array(text.utf8)
     var done = 0
     while done < bytes.count {
         let n = bytes.withUnsafeMutableBytes { write(1, $0.baseAddress! + done, $0.count - done) }
-        if n <= 0 { break }
+        if n < 0 {
+            let code = errno
+            if code == EINTR { continue }
+            if code == EPIPE { endQuietlyOnBrokenPipe() }
+            Roamcap.fail("standard output: write failed: \(String(cString: strerror(code)))")
+        }
+        if n == 0 { Roamcap.fail("standard output: write failed: nothing written") }
         done += n
     }
 }

@@ -46,31 +46,36 @@ extension Roamcap {
             accepted.
             """)
 
-        @Argument(help: ArgumentHelp("Capture files.", valueName: "input"))
+        @Argument(help: ArgumentHelp("Capture files.", valueName: "input"), completion: .file())
         var inputs: [String]
 
-        @Option(name: .long, help: ArgumentHelp("Topology file (YAML): sites, ports, control plane.", valueName: "file"))
+        @Option(name: .long, help: ArgumentHelp("Topology file (YAML): sites, ports, control plane.", valueName: "file"), completion: .file())
         var topology: String?
 
         @OptionGroup var fabric: FabricPolicyOptions
 
-        @Option(name: [.short, .long], help: ArgumentHelp("Write the forwarded trace (pcapng) here.", valueName: "file"))
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the forwarded trace (pcapng) here.", valueName: "file"), completion: .file())
         var output: String?
 
         @Option(name: .long, help: ArgumentHelp("The policy whose forwarded trace -o writes (default: the first).",
-                                                valueName: "policy"))
+                                                valueName: "policy"), completion: .list(FabricPolicy.allCases.map(\.rawValue)))
         var tracePolicy: String?
 
-        @Option(name: .long, help: ArgumentHelp("Log every decision here (NDJSON).", valueName: "file"))
+        @Option(name: .long, help: ArgumentHelp("Log every decision here (NDJSON).", valueName: "file"), completion: .file())
         var decisions: String?
 
         @OptionGroup var writing: TraceWritingOptions
         @OptionGroup var report: ReportOptions
         @OptionGroup var selection: SelectionOptions
         @OptionGroup var reading: ReadFilterOptions
+        @OptionGroup var decoding: DecodingOptions
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("simulate needs at least one input") }
+            if tracePolicy != nil && output == nil {
+                throw ValidationError("--trace-policy chooses the policy whose forwarded trace -o writes; give -o FILE")
+            }
+            warnAboutUndecodedLinkTypes(inputs)
         }
 
         /// Parses the policy list and settings; every mistake is one line and exit 2.

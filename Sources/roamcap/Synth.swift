@@ -64,18 +64,18 @@ extension Roamcap {
             host in transit are still sent by its peers.
             """)
 
-        @Argument(help: ArgumentHelp("Scenario file (YAML).", valueName: "scenario"))
+        @Argument(help: ArgumentHelp("Scenario file (YAML).", valueName: "scenario"), completion: .file())
         var scenario: String
 
-        @Option(name: [.short, .long], help: ArgumentHelp("Output trace (pcapng; '-' for standard output).", valueName: "file"))
+        @Option(name: [.short, .long], help: ArgumentHelp("Output trace (pcapng; '-' for standard output).", valueName: "file"), completion: .file())
         var output: String
 
         @Option(name: .long, help: ArgumentHelp(
-            "Where to write the topology (default: the output's name with .topology.yaml).", valueName: "file"))
+            "Where to write the topology (default: the output's name with .topology.yaml).", valueName: "file"), completion: .file())
         var topologyOutput: String?
 
         @Option(name: .long, help: ArgumentHelp(
-            "Compress the output: zstd or none (default: zstd when the name ends in .zst).", valueName: "method"))
+            "Compress the output: zstd or none (default: zstd when the name ends in .zst).", valueName: "method"), completion: .list(["zstd", "none"]))
         var compress: String?
 
         @Flag(name: .long, help: "Replace existing output files.")

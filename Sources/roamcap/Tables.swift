@@ -37,10 +37,10 @@ extension Roamcap {
             also the moves of every MAC bound to that address).
             """)
 
-        @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"))
+        @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"), completion: .file())
         var inputs: [String]
 
-        @Option(name: .long, help: ArgumentHelp("Topology file (YAML): sites, ports, control plane.", valueName: "file"))
+        @Option(name: .long, help: ArgumentHelp("Topology file (YAML): sites, ports, control plane.", valueName: "file"), completion: .file())
         var topology: String?
 
         @Option(name: .long, help: ArgumentHelp(
@@ -74,6 +74,7 @@ extension Roamcap {
         @OptionGroup var report: ReportOptions
         @OptionGroup var selection: SelectionOptions
         @OptionGroup var reading: ReadFilterOptions
+        @OptionGroup var decoding: DecodingOptions
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("tables needs at least one input") }
@@ -87,6 +88,10 @@ extension Roamcap {
             if let ip, IPAddress(ip) == nil { throw ValidationError("--ip '\(ip)' is not an IP address") }
             if duplicateMoves < 1 { throw ValidationError("--duplicate-moves must be 1 or more") }
             _ = try settings()
+            warnAboutUndecodedLinkTypes(inputs)
+            // Report what was read before a fatal read error, then the error (exit 2), as
+            // tshark prints the frames before it; --keep-going skips the record instead.
+            CaptureReader.defaultEndsAtFirstError = true
         }
 
         func settings() throws -> TableSettings {
@@ -120,6 +125,8 @@ extension Roamcap {
                 let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
                 warn("skipped \(result.skippedRecords) unreadable records\(first)")
             }
+            // An input ended by a read error: the report below covers the packets before it.
+            defer { if !selection.keepGoing, let error = result.skippedErrors.first { Roamcap.fail(error.description) } }
             let filter = StationFilter(mac: mac.flatMap(MACAddress.init), ip: ip.flatMap(IPAddress.init), vlan: vlan)
             if at != nil {
                 guard let snapshot = result.snapshot else {

@@ -37,10 +37,10 @@ extension Roamcap {
                 its line and column.
                 """)
 
-            @Argument(help: ArgumentHelp("Topology file (YAML).", valueName: "topology"))
+            @Argument(help: ArgumentHelp("Topology file (YAML).", valueName: "topology"), completion: .file())
             var file: String
 
-            @Argument(help: ArgumentHelp("Captures whose interfaces the topology should claim.", valueName: "trace"))
+            @Argument(help: ArgumentHelp("Captures whose interfaces the topology should claim.", valueName: "trace"), completion: .file())
             var traces: [String] = []
 
             @OptionGroup var report: ReportOptions
@@ -58,7 +58,16 @@ extension Roamcap {
                 for name in check.unclaimed {
                     warn("capture interface \(name) is claimed by no port")
                 }
-                if !check.unclaimed.isEmpty { throw ExitCode(1) }
+                // nat.vm-side names must name an interface or file of the traces.
+                var unmatchedVMSide: [String] = []
+                if !traces.isEmpty {
+                    let names = Set(check.interfaces.map(\.name) + traces + traces.map(baseName))
+                    unmatchedVMSide = topology.vmSide.filter { !names.contains($0) }
+                    for name in unmatchedVMSide {
+                        warn("nat.vm-side '\(name)' matches no capture interface of the traces")
+                    }
+                }
+                if !check.unclaimed.isEmpty || !unmatchedVMSide.isEmpty { throw ExitCode(1) }
             }
         }
     }

@@ -117,7 +117,8 @@ import Glibc
         while let p = try again.nextPacket() { packets.append((p.timestamp, Array(p.data), p.decodedOptions)) }
         #expect(again.sections[0].bigEndian == false)
         #expect(again.interfaces.map(\.options) == reader.interfaces.map(\.options))
-        #expect(packets.map(\.0) == [Timestamp(seconds: 1, nanoseconds: 0), Timestamp(seconds: 0, nanoseconds: 0),
+        // The simple packet block (second) is dated like the packet before it, not 1970.
+        #expect(packets.map(\.0) == [Timestamp(seconds: 1, nanoseconds: 0), Timestamp(seconds: 1, nanoseconds: 0),
                                      Timestamp(seconds: 102, nanoseconds: 0)])
         #expect(packets[0].2 == [BlockOption(code: 1, string: "hello"), BlockOption(code: 2, value: [1, 0, 0, 0])])
     }

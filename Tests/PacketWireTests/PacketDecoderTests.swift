@@ -377,3 +377,118 @@ enum Build {
         }
     }
 }
+
+/// Each layer stops at its length field; VXLAN only where it is certain (issue 13, SPEC §4).
+@Suite struct DecoderStrictnessTests {
+    func decode(_ bytes: [UInt8], as linkType: LinkType = .ethernet, decoder: PacketDecoder? = nil) -> DecodedPacket {
+        var packet = DecodedPacket()
+        withView(bytes) { (decoder ?? PacketDecoder(linkType: linkType)).decode($0, into: &packet) }
+        return packet
+    }
+
+    /// A real capture: IPv6 Payload Length 0, ICMPv6 next, and an Ethernet trailer that reads as
+    /// a Neighbor Advertisement (tshark: malformed; tcpdump: "length 0 (invalid)").
+    @Test func ipv6PayloadLengthZeroIsNotReadIntoTheTrailer() {
+        let ip = IPv6Header(
+            sourceAddress: ICMPv6Tests.target, destinationAddress: .linkLocalAllNodes, nextHeader: .icmpv6,
+            payloadLength: 0, hopLimit: 255)
+        let packet = decode(Build.ethernet(.ipv6) + Build.ipv6(ip) + ICMPv6Tests.advertisement)
+        #expect(packet.layers == [.ethernet, .ipv6])
+        #expect(packet.ndpTargetAddress == nil && packet.ndpTargetLinkLayerAddress == nil)
+        #expect(packet.error == WireError(.invalidField, at: 14 + 4))
+        #expect(packet.networkEndOffset == 14 + 40)
+    }
+
+    /// BIG TCP / TSO captures: Payload Length 0 before TCP still runs to the end of the bytes.
+    @Test func ipv6PayloadLengthZeroBeforeTCPRunsToTheEnd() {
+        let tcp = Build.tcp(TCPHeader(sourcePort: 1, destinationPort: 2, sequenceNumber: 3, flags: .ack, window: 4),
+                            payload: [UInt8](repeating: 9, count: 100))
+        let ip = IPv6Header(sourceAddress: IPv6Address("2001:db8::1")!, destinationAddress: IPv6Address("2001:db8::2")!,
+                            nextHeader: .tcp, payloadLength: 0)
+        let packet = decode(Build.ipv6(ip) + tcp, as: .ipv6)
+        #expect(packet.layers == [.ipv6, .tcp])
+        #expect(packet.error == nil && packet.payloadLength == 100 && packet.ipLength == 40 + tcp.count)
+    }
+
+    /// IPv4 Total Length 0 (TSO) is unchanged: to the end of the bytes.
+    @Test func ipv4TotalLengthZeroRunsToTheEnd() {
+        let tcp = Build.tcp(TCPHeader(sourcePort: 1, destinationPort: 2, sequenceNumber: 3, flags: .ack, window: 4),
+                            payload: [UInt8](repeating: 9, count: 100))
+        var ip = Build.ipv4(IPv4Header(sourceAddress: PacketDecoderTests.hostA, destinationAddress: PacketDecoderTests.hostB,
+                                       protocol: .tcp, payloadLength: tcp.count))
+        ip[2] = 0; ip[3] = 0
+        let packet = decode(Build.ethernet(.ipv4) + ip + tcp)
+        #expect(packet.layers == [.ethernet, .ipv4, .tcp])
+        #expect(packet.payloadLength == 100)
+    }
+
+    /// An IPv4 Total Length shorter than the captured bytes: the trailer is not payload.
+    @Test func ipv4TrailerIsNotPayload() {
+        let udp = Build.udp(1, 2, payload: [1, 2, 3, 4])
+        let ip = Build.ipv4(IPv4Header(sourceAddress: PacketDecoderTests.hostA, destinationAddress: PacketDecoderTests.hostB,
+                                       protocol: .udp, payloadLength: udp.count))
+        let packet = decode(Build.ethernet(.ipv4) + ip + udp + [UInt8](repeating: 0xEE, count: 14))
+        #expect(packet.payloadLength == 4 && packet.networkEndOffset == 14 + 20 + 12)
+    }
+
+    static func udpTo4789(_ payload: [UInt8], flagsAndOffset: UInt16 = 0) -> [UInt8] {
+        let udp = Build.udp(40000, 4789, payload: payload)
+        var ip = Build.ipv4(IPv4Header(sourceAddress: PacketDecoderTests.hostA, destinationAddress: PacketDecoderTests.hostB,
+                                       protocol: .udp, payloadLength: udp.count))
+        ip[6] = UInt8(flagsAndOffset >> 8); ip[7] = UInt8(flagsAndOffset & 0xFF)
+        return Build.ethernet(.ipv4) + ip + udp
+    }
+
+    static let inner = Build.ethernet(.ipv4, source: "00:16:3e:37:f6:04", destination: "00:30:88:01:00:02")
+        + Build.ipv4(IPv4Header(sourceAddress: IPv4Address(192, 168, 203, 3),
+                                destinationAddress: IPv4Address(192, 168, 203, 5), protocol: .icmp, payloadLength: 64))
+        + ICMPv4Tests.echoRequest
+
+    /// ASCII text in the first fragment of a UDP datagram to 4789 was decapsulated into garbage stations.
+    @Test func asciiInAFragmentedDatagramTo4789IsNotVXLAN() {
+        let text = Array("GET /index.html HTTP/1.1\r\nHost: example.com\r\nUser-Agent: test\r\n\r\n".utf8)
+        let first = decode(Self.udpTo4789(text, flagsAndOffset: 0x2000))  // MF, offset 0
+        #expect(first.layers == [.ethernet, .ipv4, .udp])
+        #expect(first.innerFrameOffset == 0)
+        let whole = decode(Self.udpTo4789(text))
+        #expect(whole.layers == [.ethernet, .ipv4, .udp], "flags 0x47 ('G') is not 0x08")
+    }
+
+    @Test(arguments: [
+        [UInt8]([0x0C, 0, 0, 0, 0, 1, 0x2C, 0]),   // another flag bit set
+        [0x08, 0, 0, 1, 0, 1, 0x2C, 0],           // reserved after the flags
+        [0x08, 0, 0, 0, 0, 1, 0x2C, 7],           // reserved after the VNI
+        [0x00, 0, 0, 0, 0, 1, 0x2C, 0],           // I flag clear
+    ])
+    func vxlanHeaderMustBeExact(header: [UInt8]) {
+        let packet = decode(Self.udpTo4789(header + Self.inner))
+        #expect(packet.layers == [.ethernet, .ipv4, .udp] && packet.error == nil)
+        let strict = decode(Self.udpTo4789(VXLANTests.header + Self.inner))
+        #expect(strict.layers == [.ethernet, .ipv4, .udp, .vxlan] && strict.vxlanNetworkIdentifier == 300)
+    }
+
+    @Test func vxlanPortsAreConfiguration() {
+        let frame = Self.udpTo4789(VXLANTests.header + Self.inner)
+        #expect(decode(frame, decoder: PacketDecoder(linkType: .ethernet, vxlanPorts: [8472])).layers == [.ethernet, .ipv4, .udp])
+        #expect(decode(frame, decoder: PacketDecoder(linkType: .ethernet, vxlanPorts: [8472, 4789])).layers.contains(.vxlan))
+    }
+}
+
+@Suite struct SNAPTests {
+    /// An ARP request in an IEEE 802.3 frame with LLC/SNAP (RFC 1042): length 0x002e, then
+    /// AA AA 03 00 00 00 08 06 and the ARP packet.
+    @Test func arpInLLCSNAPIsDecoded() {
+        let arp = Array(EthernetTests.frame.suffix(from: 14))
+        let frame: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x6C, 0xF0, 0x49, 0xB2, 0xDE, 0x6E,
+                              0x00, UInt8(8 + arp.count), 0xAA, 0xAA, 0x03, 0, 0, 0, 0x08, 0x06] + arp
+        var packet = DecodedPacket()
+        withView(frame) { PacketDecoder(linkType: .ethernet).decode($0, into: &packet) }
+        #expect(packet.layers == [.ethernet, .arp])
+        #expect(packet.etherType == .arp && packet.networkOffset == 22)
+        #expect(packet.arp == ARPTests.header)
+        // Other LLC (spanning tree, 42 42 03): nothing past Ethernet, no error.
+        let stp: [UInt8] = Array(frame[0..<12]) + [0x00, 0x26, 0x42, 0x42, 0x03] + [UInt8](repeating: 0, count: 35)
+        withView(stp) { PacketDecoder(linkType: .ethernet).decode($0, into: &packet) }
+        #expect(packet.layers == [.ethernet] && packet.error == nil)
+    }
+}

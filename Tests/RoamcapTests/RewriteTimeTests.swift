@@ -152,9 +152,9 @@ import Testing
     }
 
     @Test(arguments: [
-        ("n.ndjson", #"{"time": 1, "primary": "10.1.0.7"}"#, "n.ndjson:1: missing \"new\""),
-        ("n.ndjson", "\n{\"time\": \"soon\", \"primary\": \"10.1.0.7\", \"new\": \"10.9.0.7\"}", "n.ndjson:2: \"time\" must be"),
-        ("n.ndjson", "not json", "n.ndjson:1: expected a JSON object"),
+        ("n.ndjson", #"{"time": 1, "primary": "10.1.0.7"}"#, "n.ndjson:1:1: missing \"new\""),
+        ("n.ndjson", "\n{\"time\": \"soon\", \"primary\": \"10.1.0.7\", \"new\": \"10.9.0.7\"}", "n.ndjson:2:10: \"time\" must be"),
+        ("n.ndjson", "not json", "n.ndjson:1:1: expected a JSON object"),
         ("t.csv", "primary,new\n10.1.0.7,10.9.0\n", "t.csv:2:2: new '10.9.0' is not an IP address"),
         ("t.csv", "primary,neww\n", "t.csv:1:2: unknown column 'neww'"),
         ("t.yaml", "- { primary: 10.1.0.7, new: 10.9.0.7, colour: red }\n", "t.yaml:1:39: unknown key 'colour'"),

@@ -14,43 +14,53 @@ public enum MigrationTableLoader {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let lineNumber = n + 1
-            func fail(_ message: String) -> MigrationInputError {
-                MigrationInputError(file: path, line: lineNumber, message)
+            // The column (1-based, in bytes) of a field's value in the raw line, else of the line's start.
+            let indent = raw.utf8.count - raw.drop { $0 == " " || $0 == "\t" }.utf8.count
+            func column(of key: String?) -> Int {
+                guard let key, let r = raw.range(of: "\"\(key)\"") else { return indent + 1 }
+                var at = r.upperBound
+                while at < raw.endIndex, raw[at] == " " || raw[at] == ":" || raw[at] == "\t" { at = raw.index(after: at) }
+                return raw.utf8.distance(from: raw.utf8.startIndex, to: at) + 1
+            }
+            func fail(_ message: String, key: String? = nil) -> MigrationInputError {
+                MigrationInputError(file: path, line: lineNumber, column: column(of: key), message)
             }
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                 throw fail("expected a JSON object like {\"time\": \"…\", \"primary\": \"10.1.0.7\", \"new\": \"10.9.0.7\"}")
             }
             for key in object.keys where !["time", "vm", "primary", "new"].contains(key) {
-                throw fail("unknown field \"\(key)\" (expected time, vm, primary, new)")
+                throw fail("unknown field \"\(key)\" (expected time, vm, primary, new)", key: key)
             }
             guard let timeValue = object["time"] else { throw fail("missing \"time\" (RFC 3339 or seconds)") }
             let time: TimeBound
             if let s = timeValue as? String, let t = TimeBound(s) {
                 time = t
-            } else if let number = timeValue as? NSNumber, let t = TimeBound(number.stringValue) {
+            } else if let number = timeValue as? NSNumber, !isJSONBoolean(number), let t = TimeBound(number.stringValue) {
                 time = t
             } else {
-                throw fail("\"time\" must be an RFC 3339 time or a number of seconds")
+                throw fail("\"time\" must be an RFC 3339 time or a number of seconds", key: "time")
             }
-            guard let primaryText = object["primary"] as? String else { throw fail("missing \"primary\" IP address") }
-            guard let primary = IPAddress(primaryText) else { throw fail("\"primary\": '\(primaryText)' is not an IP address") }
+            guard let primaryText = object["primary"] as? String else { throw fail("missing \"primary\" IP address", key: "primary") }
+            guard let primary = IPAddress(primaryText) else {
+                throw fail("\"primary\": '\(primaryText)' is not an IP address", key: "primary")
+            }
             let new: IPAddress?
             switch object["new"] {
             case nil: throw fail("missing \"new\" (an IP address, or null to remove the entry)")
             case is NSNull: new = nil
             case let s as String:
-                guard let a = IPAddress(s) else { throw fail("\"new\": '\(s)' is not an IP address") }
+                guard let a = IPAddress(s) else { throw fail("\"new\": '\(s)' is not an IP address", key: "new") }
                 new = a
-            default: throw fail("\"new\" must be an IP address string or null")
+            default: throw fail("\"new\" must be an IP address string or null", key: "new")
             }
             if let new, sameFamily(primary, new) == false {
-                throw fail("\"primary\" and \"new\" must be the same IP version")
+                throw fail("\"primary\" and \"new\" must be the same IP version", key: "new")
             }
             let vm: String?
             switch object["vm"] {
             case nil, is NSNull: vm = nil
             case let s as String: vm = s
-            default: throw fail("\"vm\" must be a string")
+            default: throw fail("\"vm\" must be a string", key: "vm")
             }
             entries.append(MigrationEntry(vm: vm, primary: primary, new: new, from: time,
                                           origin: "\(baseName(path)):\(lineNumber)"))
@@ -106,8 +116,59 @@ public enum MigrationTableLoader {
             return t
         }
         let vm = fields["vm"].map(\.0).flatMap { $0.isEmpty ? nil : $0 }
-        return MigrationEntry(vm: vm, primary: primary, new: new, from: try time("from"), until: try time("until"),
+        let from = try time("from")
+        let until = try time("until")
+        if let from, let until, let order = compare(until, from), order <= 0 {
+            throw fail(fields["until"]?.1, "until '\(fields["until"]!.0)' is not after from '\(fields["from"]!.0)'")
+        }
+        return MigrationEntry(vm: vm, primary: primary, new: new, from: from, until: until,
                               origin: "\(baseName(path)):\(line)")
+    }
+
+    /// -1, 0 or 1 when two bounds are of the same kind (both absolute or both relative), else nil.
+    static func compare(_ a: TimeBound, _ b: TimeBound) -> Int? {
+        switch (a, b) {
+        case (.absolute(let x), .absolute(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+        case (.relative(let x), .relative(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+        default: return nil
+        }
+    }
+
+    /// Refuses entries that contradict each other: the same primary address sent to different
+    /// new addresses from the same time, or while an earlier entry's explicit `until` still runs.
+    /// (Without `until`, a later entry replaces an earlier one: that is a migration, not a conflict.)
+    public static func checkConflicts(_ entries: [MigrationEntry]) throws(MigrationInputError) {
+        var byPrimary: [IPAddress: [Int]] = [:]
+        for (i, e) in entries.enumerated() { byPrimary[e.primary, default: []].append(i) }
+        for (_, indices) in byPrimary where indices.count > 1 {
+            for a in indices {
+                for b in indices where b > a {
+                    let x = entries[a], y = entries[b]
+                    guard x.new != y.new else { continue }
+                    let xFrom = x.from ?? .relative(nanoseconds: 0), yFrom = y.from ?? .relative(nanoseconds: 0)
+                    var overlap = compare(xFrom, yFrom) == 0
+                    if let until = x.until, let c1 = compare(xFrom, yFrom), let c2 = compare(yFrom, until), c1 <= 0, c2 < 0 { overlap = true }
+                    if let until = y.until, let c1 = compare(yFrom, xFrom), let c2 = compare(xFrom, until), c1 <= 0, c2 < 0 { overlap = true }
+                    if overlap {
+                        let (file, line) = location(y.origin)
+                        throw MigrationInputError(file: file, line: line, column: 1,
+                            "conflicting entries for \(x.primary): \(x.origin) sends it to \(x.new.map { "\($0)" } ?? "nothing") "
+                            + "and \(y.origin) to \(y.new.map { "\($0)" } ?? "nothing") at overlapping times")
+                    }
+                }
+            }
+        }
+    }
+
+    /// `file:line` of an origin.
+    private static func location(_ origin: String) -> (String, Int?) {
+        guard let colon = origin.lastIndex(of: ":"), let line = Int(origin[origin.index(after: colon)...]) else { return (origin, nil) }
+        return (String(origin[..<colon]), line)
+    }
+
+    /// Whether a JSON number is really `true` or `false` (Foundation bridges both to NSNumber).
+    static func isJSONBoolean(_ number: NSNumber) -> Bool {
+        ObjectIdentifier(type(of: number)) == ObjectIdentifier(type(of: NSNumber(value: true)))
     }
 
     static func sameFamily(_ a: IPAddress, _ b: IPAddress) -> Bool {
@@ -117,12 +178,28 @@ public enum MigrationTableLoader {
         }
     }
 
-    static func readText(_ path: String) throws(MigrationInputError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw MigrationInputError(file: path, "cannot read the file")
+    /// The longest line accepted in a CSV or NDJSON table: 64 KiB.
+    public static let maximumLineLength = 64 << 10
+
+    /// Reads a table (at most `YAMLLimits.maximumBytes`, UTF-8, not empty, lines of at most
+    /// `maximumLineLength` bytes); errors name the position.
+    static func readText(_ path: String, what: String = "a migration table") throws(MigrationInputError) -> String {
+        let text: String
+        do {
+            text = try YAMLValue.readText(path: path, what: what)
+        } catch {
+            throw MigrationInputError(file: error.file, line: error.line > 0 ? error.line : nil,
+                                      column: error.line > 0 ? error.column : nil, error.message)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw MigrationInputError(file: path, "not UTF-8 text")
+        var line = 1
+        var length = 0
+        for byte in text.utf8 {
+            if byte == 0x0A { line += 1; length = 0; continue }
+            length += 1
+            if length > maximumLineLength {
+                throw MigrationInputError(file: path, line: line, column: maximumLineLength + 1,
+                                          "line longer than the limit of \(maximumLineLength >> 10) KiB")
+            }
         }
         return text
     }

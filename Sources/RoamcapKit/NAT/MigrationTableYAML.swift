@@ -7,6 +7,11 @@ extension MigrationTableLoader {
     ///     - { primary: 10.1.0.8, new: 10.9.0.8, from: "2026-11-20T10:00:00Z", until: 60 }
     public static func loadYAML(path: String) throws(MigrationInputError) -> [MigrationEntry] {
         let text = try readText(path)
+        do {
+            try YAMLLimits.check(text, file: path)
+        } catch {
+            throw MigrationInputError(file: error.file, line: error.line, column: error.column, error.message)
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

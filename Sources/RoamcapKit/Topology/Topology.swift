@@ -162,12 +162,16 @@ public struct Topology: Sendable, Equatable {
     public static func parse(_ root: YAMLValue) throws(TopologyError) -> Topology {
         var topology = Topology(sites: [], source: root.file)
         var sawSites = false
+        var capturePositions: [[YAMLValue]] = []
+        var vmSideValues: [YAMLValue] = []
         for (key, keyValue, value) in try root.mapping("a topology", allowed: ["sites", "control-plane", "nat", "evpn-vnis"]) {
             switch key {
             case "sites":
                 sawSites = true
                 for (name, nameValue, body) in try value.mapping("sites (site name: { ports: ... })") {
-                    topology.sites.append(try parseSite(name: name, nameValue: nameValue, body))
+                    let (site, positions) = try parseSite(name: name, nameValue: nameValue, body)
+                    topology.sites.append(site)
+                    capturePositions.append(positions)
                 }
                 if topology.sites.isEmpty { throw keyValue.error("expected at least one site under 'sites'") }
             case "control-plane":
@@ -177,28 +181,39 @@ public struct Topology: Sendable, Equatable {
             default:
                 for (_, _, list) in try value.mapping("nat settings", allowed: ["vm-side"]) {
                     for item in try list.sequence("capture interface names") {
-                        topology.vmSide.append(try item.string("a capture interface or file name"))
+                        let name = try item.string("a capture interface or file name")
+                        if name.isEmpty { throw item.error("expected a capture interface or file name in nat.vm-side") }
+                        topology.vmSide.append(name)
+                        vmSideValues.append(item)
                     }
                 }
             }
         }
         if !sawSites { throw root.error("expected a 'sites' mapping (site name: { ports: { port: capture } })") }
         topology.evpn = try EVPNTopology.parse(root)
-        var claimed: [String: (String, String)] = [:]
-        for site in topology.sites {
-            for port in site.ports {
+        var claimed: [String: (String, String, YAMLValue)] = [:]
+        for (s, site) in topology.sites.enumerated() {
+            for (p, port) in site.ports.enumerated() {
+                let value = capturePositions[s][p]
                 if let other = claimed[port.capture] {
-                    throw InputFileError(file: root.file, "capture '\(port.capture)' is claimed by both "
-                                         + "\(other.0).\(other.1) and \(site.name).\(port.name)")
+                    throw value.error("capture '\(port.capture)' is claimed by both "
+                                      + "\(other.0).\(other.1) (line \(other.2.line)) and \(site.name).\(port.name)")
                 }
-                claimed[port.capture] = (site.name, port.name)
+                claimed[port.capture] = (site.name, port.name, value)
             }
+        }
+        // A nat.vm-side name must be the capture point of a port: one that names nothing
+        // silently changed which packets were rewritten.
+        for (name, item) in zip(topology.vmSide, vmSideValues) where claimed[name] == nil {
+            throw item.error("nat.vm-side '\(name)' is the capture of no port")
         }
         return topology
     }
 
-    private static func parseSite(name: String, nameValue: YAMLValue, _ body: YAMLValue) throws(TopologyError) -> Site {
+    private static func parseSite(name: String, nameValue: YAMLValue, _ body: YAMLValue)
+        throws(TopologyError) -> (Site, [YAMLValue]) {
         var site = Site(name: name, ports: [])
+        var positions: [YAMLValue] = []
         var sawPorts = false
         for (key, keyValue, value) in try body.mapping("site '\(name)'", allowed: ["ports", "advertise-delay", "aging", "evpn"]) {
             switch key {
@@ -206,6 +221,7 @@ public struct Topology: Sendable, Equatable {
                 sawPorts = true
                 for (port, _, capture) in try value.mapping("ports of site '\(name)' (port name: capture interface)") {
                     site.ports.append(Port(name: port, capture: try capture.string("a capture interface or file name for port '\(port)'")))
+                    positions.append(capture)
                 }
                 if site.ports.isEmpty { throw keyValue.error("expected at least one port in site '\(name)'") }
             case "advertise-delay":
@@ -213,11 +229,18 @@ public struct Topology: Sendable, Equatable {
             case "evpn":
                 break  // EVPNTopology.parse (SPEC §8)
             default:
-                site.aging = try value.duration("aging")
+                site.aging = try positiveAging(value)
             }
         }
         if !sawPorts { throw nameValue.error("expected 'ports' in site '\(name)'") }
-        return site
+        return (site, positions)
+    }
+
+    /// An aging time, more than 0 (as `--aging`): 0s would age every entry out at once.
+    private static func positiveAging(_ value: YAMLValue) throws(TopologyError) -> Int64 {
+        let aging = try value.duration("aging")
+        if aging == 0 { throw value.error("aging must be more than 0 (0s would age every entry out at once)") }
+        return aging
     }
 
     static func parseControlPlane(_ value: YAMLValue) throws(TopologyError) -> ControlPlane {
@@ -226,7 +249,7 @@ public struct Topology: Sendable, Equatable {
                                                 allowed: ["advertise-delay", "aging", "unknown-unicast"]) {
             switch key {
             case "advertise-delay": plane.advertiseDelay = try item.duration("advertise-delay")
-            case "aging": plane.aging = try item.duration("aging")
+            case "aging": plane.aging = try positiveAging(item)
             default:
                 let text = try item.string("unknown-unicast")
                 guard let mode = UnknownUnicast(rawValue: text) else {
@@ -285,11 +308,25 @@ public final class CapturePortMap {
     /// Capture interfaces no port claims, as `file: interface`.
     public private(set) var unclaimed: [String] = []
 
+    /// The first port of each capture point, and the site names in use: interfaces are mapped
+    /// in constant time (a linear search made 100,000 pcapng interfaces take minutes).
+    private var portByCapture: [String: Topology.PortID] = [:]
+    private var siteNames: Set<String> = []
+
     public init(topology: Topology?, files: [String]) {
         self.topology = topology ?? Topology(sites: [])
         self.files = files
         self.ports = Array(repeating: [], count: files.count)
+        for (s, site) in self.topology.sites.enumerated() {
+            siteNames.insert(site.name)
+            for (p, port) in site.ports.enumerated() where portByCapture[port.capture] == nil {
+                portByCapture[port.capture] = Topology.PortID(site: s, port: p)
+            }
+        }
     }
+
+    /// `Topology.port(capture:)` through the index.
+    private func port(capture name: String) -> Topology.PortID? { portByCapture[name] }
 
     /// The name an interface is known by: its `if_name`, else its file's name (`#N` after the first).
     public static func captureName(interface: InterfaceDescription?, index: Int, file: String) -> String {
@@ -305,17 +342,21 @@ public final class CapturePortMap {
         let name = CapturePortMap.captureName(interface: interface, index: index, file: path)
         var id: Topology.PortID?
         if topology.isDefault {
-            id = topology.port(capture: name)
+            id = port(capture: name)
             if id == nil {
                 var siteName = name
                 var n = 2
-                while topology.site(named: siteName) != nil { siteName = "\(name)~\(n)"; n += 1 }
+                while siteNames.contains(siteName) { siteName = "\(name)~\(n)"; n += 1 }
                 topology.sites.append(Topology.Site(name: siteName, ports: [Topology.Port(name: "p1", capture: name)]))
-                id = Topology.PortID(site: topology.sites.count - 1, port: 0)
+                let newID = Topology.PortID(site: topology.sites.count - 1, port: 0)
+                siteNames.insert(siteName)
+                portByCapture[name] = newID
+                id = newID
             }
         } else {
-            id = topology.port(interfaceName: interface.name, file: path)
-            if id == nil && index > 0 { id = topology.port(capture: name) }
+            if let interfaceName = interface.name { id = port(capture: interfaceName) }
+            if id == nil { id = port(capture: path) ?? port(capture: baseName(path)) }
+            if id == nil && index > 0 { id = port(capture: name) }
             if id == nil { unclaimed.append("\(path): \(name)") }
         }
         ports[file][index] = id
