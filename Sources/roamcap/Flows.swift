@@ -68,6 +68,12 @@ extension Roamcap {
             merged into windows per cause and direction and tied to the migration that caused \
             them; lost is then the flow's dropped frames and misdelivered its misdelivered ones. \
             The inputs are read twice more, so standard input is not accepted with --policy.
+
+            With the migration NAT's table (--notifications, --table, --learn, as for 'roamcap \
+            rewrite'), flows understand the move: an address that is the post-migration address \
+            of an entry active at a frame's time is keyed as that entry's primary, so a VM that \
+            answers from its new address after moving continues the same flow (one flow with \
+            the outage of the move, not an outage and a second, one-way flow).
             """)
 
         @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"))
@@ -95,6 +101,7 @@ extension Roamcap {
             "Tie an outage to a migration of an endpoint at most this far from it.", valueName: "duration"))
         var migrationWindow: String = "5s"
 
+        @OptionGroup(title: "Migration NAT") var nat: MigrationTableOptions
         @OptionGroup var fabric: FabricPolicyOptions
         @OptionGroup var report: ReportOptions
         @OptionGroup var selection: SelectionOptions
@@ -138,7 +145,8 @@ extension Roamcap {
             let progress = ProgressLine(label: "flows")
             let result = try analyzeFlows(inputs: inputs, topology: topo, settings: try settings(),
                                           selection: try selection.makeSelection(readFilter: reading.readFilter),
-                                          keepGoing: selection.keepGoing, policy: replay) { read, total, packets in
+                                          keepGoing: selection.keepGoing, policy: replay,
+                                          nat: try nat.flowNAT()) { read, total, packets in
                 progress.update(read: read, total: total, packets: packets)
             }
             progress.finish()

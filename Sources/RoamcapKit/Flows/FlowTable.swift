@@ -34,6 +34,10 @@ public final class FlowTable {
     private var inner = DecodedPacket()
     private let innerDecoder = PacketDecoder(linkType: .ethernet)
     private var finished = false
+    /// The migration NAT's table (SPEC §1), when flows understand the move: an address that is
+    /// an active entry's post-migration address at a frame's time is keyed as that entry's
+    /// primary, so a VM answering from its new address continues the same conversation.
+    public var addressMapping: MigrationMapping?
 
     public init(settings: FlowSettings = FlowSettings()) {
         self.settings = settings
@@ -93,7 +97,11 @@ public final class FlowTable {
             }
             return i << 1 | (fromB ? 1 : 0)
         }
-        guard let sourceAddress = d.sourceAddress, let destinationAddress = d.destinationAddress else { return -1 }
+        guard var sourceAddress = d.sourceAddress, var destinationAddress = d.destinationAddress else { return -1 }
+        if let addressMapping {
+            sourceAddress = FlowTable.primary(sourceAddress, addressMapping, time)
+            destinationAddress = FlowTable.primary(destinationAddress, addressMapping, time)
+        }
         let family: FlowFamily = d.layers.contains(.ipv6) ? .ipv6 : .ipv4
         let source = sourceAddress.halves, destination = destinationAddress.halves
         let proto = d.ipProtocol.rawValue
@@ -167,6 +175,12 @@ public final class FlowTable {
         return i << 1 | (fromB ? 1 : 0)
     }
 
+    /// `address` keyed as its entry's primary while it is an active post-migration address.
+    @inline(__always)
+    static func primary(_ address: IPAddress, _ mapping: MigrationMapping, _ time: Timestamp) -> IPAddress {
+        mapping.primaryAddress(forPost: address, at: time)?.0 ?? address
+    }
+
     @inline(__always)
     private func lookup(_ key: FlowKey, fromB: Bool, time: Timestamp) -> Int32 {
         if let i = index[key] { return i }
@@ -193,7 +207,11 @@ public final class FlowTable {
 
     /// Counts an unreachable in the flow of the packet it quotes (same segment).
     private func attributeUnreachable(_ d: DecodedPacket, bytes: UnsafeRawBufferPointer, segment: Segment, time: Timestamp) {
-        guard let quotedSource = d.embeddedSourceAddress, let quotedDestination = d.embeddedDestinationAddress else { return }
+        guard var quotedSource = d.embeddedSourceAddress, var quotedDestination = d.embeddedDestinationAddress else { return }
+        if let addressMapping {
+            quotedSource = FlowTable.primary(quotedSource, addressMapping, time)
+            quotedDestination = FlowTable.primary(quotedDestination, addressMapping, time)
+        }
         let family: FlowFamily
         switch quotedSource {
         case .v4: family = .ipv4

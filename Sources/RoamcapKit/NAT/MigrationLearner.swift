@@ -43,6 +43,11 @@ public final class MigrationLearner {
             decoders[linkType] = decoder
         }
         decoder.decode(packet.data, into: &decoded)
+        observe(decoded: decoded, packet: packet)
+    }
+
+    /// Looks at one packet already decoded (`decoded` is the view of `packet.data`).
+    public func observe(decoded: DecodedPacket, packet: Packet) {
         if let arp = decoded.arp {
             guard arp.operation == .request || arp.operation == .reply, !arp.senderProtocolAddress.isUnspecified else { return }
             let mac = arp.senderHardwareAddress
