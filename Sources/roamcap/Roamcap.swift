@@ -19,7 +19,7 @@ struct Roamcap: ParsableCommand {
         go to standard error as 'roamcap: error: ...', naming the file, byte offset and packet.
         """,
         version: roamcapVersion,
-        subcommands: [Info.self, Convert.self, Merge.self, Rewrite.self, Tables.self, Synth.self, TopologyCommand.self, Simulate.self, Flows.self]
+        subcommands: [Info.self, Convert.self, Merge.self, Rewrite.self, Tables.self, Synth.self, TopologyCommand.self, Simulate.self, Flows.self, PostmortemReport.self]
     )
 
     /// Runs the command, turning every failure into a one-line diagnostic and exit code 2.
