@@ -101,6 +101,16 @@ extension Roamcap {
             "Tie an outage to a migration of an endpoint at most this far from it.", valueName: "duration"))
         var migrationWindow: String = "5s"
 
+        @Option(name: .long, help: ArgumentHelp("Report only the flow with this uid (see the uid field).", valueName: "uid"))
+        var uid: String?
+
+        @Option(name: [.short, .long], help: ArgumentHelp(
+            "With --uid: write that flow's packets here (pcapng; '-' for standard output).", valueName: "file"))
+        var output: String?
+
+        @Flag(name: .long, help: "Overwrite the output file if it exists.")
+        var force = false
+
         @OptionGroup(title: "Migration NAT") var nat: MigrationTableOptions
         @OptionGroup var fabric: FabricPolicyOptions
         @OptionGroup var report: ReportOptions
@@ -114,6 +124,10 @@ extension Roamcap {
             }
             if inputs.filter({ $0 == "-" }).count > 1 {
                 throw ValidationError("standard input ('-') can be read only once")
+            }
+            if output != nil && uid == nil { throw ValidationError("-o writes one flow's packets: give its --uid") }
+            if output != nil && inputs.contains("-") {
+                throw ValidationError("-o reads the inputs a second time and cannot read standard input")
             }
             if let top, top < 0 { throw ValidationError("--top must be 0 or more, not \(top)") }
             _ = try settings()
@@ -162,16 +176,28 @@ extension Roamcap {
                 warn("skipped \(result.skippedRecords) unreadable records\(first)")
             }
             var flows = result.flows
+            if let uid {
+                flows = flows.filter { $0.flow.uid == uid }
+                guard let flow = flows.first else { throw RoamcapFailure(message: "--uid \(uid): no flow has this uid") }
+                if let output {
+                    let file = try OutputFile(path: output, compressed: output.hasSuffix(".zst"), force: force,
+                                              inputs: inputs + [topology].compactMap { $0 })
+                    let written = try writeFlowPackets(of: flow.flow, inputs: inputs, topology: topo, settings: try settings(),
+                                                       nat: try nat.flowNAT(), keepGoing: selection.keepGoing, output: file)
+                    if output != "-" { writeStandardError("wrote \(written) packets of flow \(uid) to \(output)\n") }
+                }
+            }
             if outagesOnly { flows = flows.filter { !$0.flow.outages.isEmpty } }
             if let top { flows = Array(flows.prefix(top)) }
+            let destination = ReportDestination(streams: [output])
             let topology = result.topology
             switch report.format {
             case .json:
-                writeStandardOutput(JSONValue.array(flows.map { $0.json(topology) }).pretty() + "\n")
+                destination.write(JSONValue.array(flows.map { $0.json(topology) }).pretty() + "\n")
             case .ndjson:
-                writeStandardOutput(flows.map { $0.json(topology).rendered() + "\n" }.joined())
+                destination.write(flows.map { $0.json(topology).rendered() + "\n" }.joined())
             case .csv:
-                writeStandardOutput(Report(columns: FlowRecord.flatColumns, rows: flows.map { $0.flatJSON(topology) })
+                destination.write(Report(columns: FlowRecord.flatColumns, rows: flows.map { $0.flatJSON(topology) })
                     .rendered(.csv))
             case .table:
                 var out = Report(columns: FlowRecord.flatColumns, rows: flows.map { $0.flatJSON(topology) }).rendered(.table)
@@ -192,7 +218,7 @@ extension Roamcap {
                     out += TextTable(header: ["flow", "cause", "direction", "start", "end", "frames", "migration"],
                                      rows: outageRows).rendered()
                 }
-                writeStandardOutput(out)
+                destination.write(out)
             }
         }
     }

@@ -7,7 +7,7 @@ extension FlowRecord {
     /// The documented object (SPEC §5): proto, src, sport?, dst, dport?, vlan, [segment], first,
     /// last, packets, bytes, state, lost, misdelivered, outages [{start, end, frames, cause,
     /// direction, migration?}], migration?; then srcPackets, srcBytes, dstPackets, dstBytes,
-    /// retransmissions, duplicateAcks, srcMac?, dstMac?.
+    /// retransmissions, duplicateAcks, srcMac?, dstMac?, uid (Zeek-like, deterministic).
     public func json(_ topology: Topology) -> JSONValue {
         var fields: [(String, JSONValue)] = [("proto", .string(protocolName)), ("src", .string(source.description))]
         if let sourcePort { fields.append(("sport", .int(Int64(sourcePort)))) }
@@ -40,6 +40,7 @@ extension FlowRecord {
         ]
         if let mac = orig.mac { fields.append(("srcMac", .string(mac.description))) }
         if let mac = resp.mac { fields.append(("dstMac", .string(mac.description))) }
+        fields.append(("uid", .string(flow.uid)))
         return .object(fields)
     }
 
@@ -55,7 +56,7 @@ extension FlowRecord {
     /// The columns of `flatJSON`.
     public static let flatColumns = ["proto", "src", "sport", "dst", "dport", "vlan", "first", "last", "packets",
                                      "bytes", "state", "lost", "misdelivered", "outages", "causes", "outageSeconds",
-                                     "migration"]
+                                     "migration", "uid"]
 
     /// A flat row for the table and CSV formats.
     public func flatJSON(_ topology: Topology) -> JSONValue {
@@ -80,7 +81,7 @@ extension FlowRecord {
             ("misdelivered", .int(Int64(misdelivered))), ("outages", .int(Int64(flow.outages.count))),
             ("causes", .string(causes.map { "\($0.0.rawValue):\($0.1)" }.joined(separator: " "))),
             ("outageSeconds", .string(flow.outages.isEmpty ? "" : secondsText(outageDuration))),
-            ("migration", .string(migrationText)),
+            ("migration", .string(migrationText)), ("uid", .string(flow.uid)),
         ])
     }
 }
