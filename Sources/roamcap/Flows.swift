@@ -114,6 +114,7 @@ extension Roamcap {
         @OptionGroup(title: "Migration NAT") var nat: MigrationTableOptions
         @OptionGroup var fabric: FabricPolicyOptions
         @OptionGroup var report: ReportOptions
+        @OptionGroup var tableLayout: TableLayoutOptions
         @OptionGroup var selection: SelectionOptions
         @OptionGroup var reading: ReadFilterOptions
 
@@ -200,15 +201,16 @@ extension Roamcap {
                 destination.write(Report(columns: FlowRecord.flatColumns, rows: flows.map { $0.flatJSON(topology) })
                     .rendered(.csv))
             case .table:
-                var out = Report(columns: FlowRecord.flatColumns, rows: flows.map { $0.flatJSON(topology) }).rendered(.table)
+                let layout = tableLayout.layout(first: result.firstTime)
+                var out = Report(columns: FlowRecord.flatColumns, rows: flows.map { $0.flatJSON(topology) })
+                    .rendered(.table, layout: layout, importance: FlowRecord.importance)
                 let outageRows = flows.flatMap { flow in
                     flow.flow.outages.map { outage -> [String] in
-                        let sport = flow.sourcePort.map { ":\($0)" } ?? "", dport = flow.destinationPort.map { ":\($0)" } ?? ""
                         let migration = outage.migration.map { event in
                             "\(event.mac) \(event.from.map { placeText($0, topology) } ?? "?")>"
                                 + "\(event.to.map { placeText($0, topology) } ?? "?") \(event.time.rfc3339)"
                         } ?? ""
-                        return ["\(flow.protocolName) \(flow.source)\(sport) > \(flow.destination)\(dport)",
+                        return [flow.conversationText,
                                 outage.cause.rawValue, flow.direction(outage), outage.start.rfc3339, outage.end.rfc3339,
                                 String(outage.frames), migration]
                     }
@@ -216,7 +218,8 @@ extension Roamcap {
                 if !outageRows.isEmpty {
                     out += "\nOutages\n"
                     out += TextTable(header: ["flow", "cause", "direction", "start", "end", "frames", "migration"],
-                                     rows: outageRows).rendered()
+                                     rows: outageRows)
+                        .rendered(layout: layout, importance: ["flow", "cause", "frames", "start", "end", "direction"])
                 }
                 destination.write(out)
             }

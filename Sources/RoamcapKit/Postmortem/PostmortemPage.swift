@@ -246,14 +246,7 @@ public struct PostmortemPage {
         w.close("section")
     }
 
-    static func flowName(_ r: FlowRecord) -> String {
-        func endpoint(_ address: IPAddress, _ port: UInt16?) -> String {
-            guard let port else { return address.description }
-            if case .v6 = address { return "[\(address)]:\(port)" }
-            return "\(address):\(port)"
-        }
-        return "\(r.protocolName) \(endpoint(r.source, r.sourcePort)) → \(endpoint(r.destination, r.destinationPort))"
-    }
+    static func flowName(_ r: FlowRecord) -> String { r.conversationText }
 
     // MARK: Tables
 
@@ -263,8 +256,8 @@ public struct PostmortemPage {
         let first = p.span?.first
         func rel(_ t: Timestamp) -> (String, String?) {
             guard let first else { return (t.rfc3339, nil) }
-            let s = Double(t.nanoseconds(since: first)) / 1e9
-            return (t.rfc3339, String(s))
+            let ns = t.nanoseconds(since: first)
+            return (secondsText(ns), String(Double(ns) / 1e9))
         }
         w.open("section", [("id", "outages")])
         w.element("h2", [], "Outages, worst flow first")
@@ -279,7 +272,7 @@ public struct PostmortemPage {
                 let duration = Double(o.end.nanoseconds(since: o.start)) / 1e9
                 let migration = o.migration.map { e in
                     "\(e.kind.rawValue) \(e.mac) \(e.from.map { placeText($0, topology) } ?? "?") → "
-                        + "\(e.to.map { placeText($0, topology) } ?? "?") at \(e.time.rfc3339)"
+                        + "\(e.to.map { placeText($0, topology) } ?? "?") at \(rel(e.time).0) s"
                 } ?? ""
                 rows.append([(String(rank + 1), String(rank + 1)), (Self.flowName(record), nil),
                               (record.segment.description, nil), (o.cause.rawValue, nil), (record.direction(o), nil),
@@ -293,9 +286,9 @@ public struct PostmortemPage {
                 + "\(p.flows.flows.count - p.embeddedFlows.count) are summarised in this count"
         }
         if omittedRows > 0 { note += "; \(omittedRows) more outage rows not shown" }
-        note += ". Causes are inferred from the capture alone (roamcap flows)."
-        w.table(id: "outage-table", header: ["rank", "flow", "vlan", "cause", "direction", "start", "end", "seconds",
-                                             "frames", "migration"], rows: rows, note: note)
+        note += ". Times are seconds after the first packet; causes are inferred from the capture alone (roamcap flows)."
+        w.table(id: "outage-table", header: ["rank", "flow", "vlan", "cause", "direction", "start (s)", "end (s)",
+                                             "seconds", "frames", "migration"], rows: rows, note: note)
         w.close("section")
     }
 

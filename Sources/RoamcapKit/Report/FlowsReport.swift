@@ -58,6 +58,23 @@ extension FlowRecord {
                                      "bytes", "state", "lost", "misdelivered", "outages", "causes", "outageSeconds",
                                      "migration", "uid"]
 
+    /// `address:port`, `[address]:port` for IPv6, the address alone without a port.
+    public static func endpointText(_ address: IPAddress, _ port: UInt16?) -> String {
+        guard let port else { return address.description }
+        if case .v6 = address { return "[\(address)]:\(port)" }
+        return "\(address):\(port)"
+    }
+
+    /// `tcp 10.0.0.1:40000 → 10.0.0.2:80` (IPv6 endpoints as `[addr]:port`).
+    public var conversationText: String {
+        "\(protocolName) \(FlowRecord.endpointText(source, sourcePort)) → \(FlowRecord.endpointText(destination, destinationPort))"
+    }
+
+    /// The flat columns, most important first (the human table leaves out the others first).
+    public static let importance = ["proto", "src", "sport", "dst", "dport", "lost", "outages", "causes", "packets",
+                                    "state", "vlan", "migration", "first", "last", "bytes", "misdelivered",
+                                    "outageSeconds", "uid"]
+
     /// A flat row for the table and CSV formats.
     public func flatJSON(_ topology: Topology) -> JSONValue {
         var causes: [(OutageCause, Int)] = []
