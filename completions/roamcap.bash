@@ -173,13 +173,13 @@ _roamcap() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    info|convert|merge|rewrite|tables|synth|topology|simulate|flows|help)
+    info|convert|merge|rewrite|tables|synth|topology|simulate|flows|report|help)
         # Offer subcommand argument completions
         "_roamcap_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology simulate flows help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology simulate flows report help' -- "${cur}"))
         ;;
     esac
 }
@@ -204,11 +204,14 @@ _roamcap_convert() {
     repeating_flags=()
     non_repeating_flags=(--force --strict-vlan --keep-going --version -h --help)
     repeating_options=()
-    non_repeating_options=(-o --output --output-format --compress -f --filter --from --until -c --count)
+    non_repeating_options=(--packets -o --output --output-format --compress -f --filter --from --until -c --count)
     __roamcap_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
+    '--packets')
+        return
+        ;;
     '-o'|'--output')
         return
         ;;
@@ -326,7 +329,7 @@ _roamcap_rewrite() {
 
 _roamcap_tables() {
     repeating_flags=()
-    non_repeating_flags=(--strict-vlan --keep-going --version -h --help)
+    non_repeating_flags=(--wide --relative --strict-vlan --keep-going --version -h --help)
     repeating_options=()
     non_repeating_options=(--topology --at --mac --ip --vlan --aging --duplicate-moves --duplicate-window --duplicate-ip-window --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
@@ -448,7 +451,7 @@ _roamcap_topology_check() {
 
 _roamcap_simulate() {
     repeating_flags=()
-    non_repeating_flags=(--force --strict-vlan --keep-going --version -h --help)
+    non_repeating_flags=(--force --wide --relative --strict-vlan --keep-going --version -h --help)
     repeating_options=(--policy --advertise-delay)
     non_repeating_options=(--topology --aging --unknown-unicast -o --output --trace-policy --decisions --output-format --compress --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
@@ -509,9 +512,9 @@ _roamcap_simulate() {
 
 _roamcap_flows() {
     repeating_flags=()
-    non_repeating_flags=(--outages-only --silence-runs --no-silence-runs --strict-vlan --keep-going --version -h --help)
-    repeating_options=(--policy --advertise-delay)
-    non_repeating_options=(--topology --top --silence --migration-window --aging --unknown-unicast --format -f --filter --from --until -c --count --read-filter)
+    non_repeating_flags=(--outages-only --silence-runs --no-silence-runs --force --learn --wide --relative --strict-vlan --keep-going --version -h --help)
+    repeating_options=(--notifications --table --policy --advertise-delay)
+    non_repeating_options=(--topology --top --silence --migration-window --uid -o --output --aging --unknown-unicast --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -526,6 +529,18 @@ _roamcap_flows() {
         return
         ;;
     '--migration-window')
+        return
+        ;;
+    '--uid')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    '--notifications')
+        return
+        ;;
+    '--table')
         return
         ;;
     '--policy')
@@ -557,6 +572,48 @@ _roamcap_flows() {
         return
         ;;
     '--read-filter')
+        return
+        ;;
+    esac
+}
+
+_roamcap_report() {
+    repeating_flags=()
+    non_repeating_flags=(--force --keep-going --learn --version -h --help)
+    repeating_options=(--notifications --table --policy --advertise-delay)
+    non_repeating_options=(-o --output --topology --top-flows --max-events --aging --unknown-unicast)
+    __roamcap_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-o'|'--output')
+        return
+        ;;
+    '--topology')
+        return
+        ;;
+    '--top-flows')
+        return
+        ;;
+    '--max-events')
+        return
+        ;;
+    '--notifications')
+        return
+        ;;
+    '--table')
+        return
+        ;;
+    '--policy')
+        return
+        ;;
+    '--advertise-delay')
+        return
+        ;;
+    '--aging')
+        return
+        ;;
+    '--unknown-unicast')
         return
         ;;
     esac
