@@ -139,3 +139,46 @@ import Testing
         #expect(without.stdout.split(separator: "\n").count == 2)
     }
 }
+
+/// A routed conversation whose two directions are captured on two VLANs (client → server on
+/// VLAN 10, server → client on VLAN 20): one flow naming both VLANs, not two half-flows; both
+/// sides of the router captured (each direction on both VLANs) stays two flows, so no frame
+/// counts twice.
+@Suite struct FlowAcrossVLANsTests {
+    typealias T = FlowTrace
+
+    static func tagged(_ frame: [UInt8], vlan: Int) -> [UInt8] {
+        Array(frame[0..<12]) + [0x81, 0x00] + NATFixture.be16(vlan) + Array(frame[12...])
+    }
+
+    @Test func twoDirectionsOnTwoVLANsAreOneFlow() throws {
+        var frames: [(Double, [UInt8])] = []
+        for k in 0..<10 {
+            frames.append((Double(k) / 10, Self.tagged(T.udp(forward: true), vlan: 10)))
+            frames.append((Double(k) / 10 + 0.001, Self.tagged(T.udp(forward: false), vlan: 20)))
+        }
+        let result = try T.analyze(frames)
+        #expect(result.flows.count == 1)
+        let flow = try #require(result.flows.first)
+        #expect(flow.flow.packets == 20 && flow.flow.a.packets == 10 && flow.flow.b.packets == 10)
+        #expect(flow.flow.segments == [10, 20])
+        let json = flow.json(result.topology).rendered()
+        #expect(json.contains("\"vlan\":10,\"vlans\":[10,20]"))
+        #expect(flow.flow.outages.isEmpty)
+    }
+
+    @Test func bothSidesOfTheRouterStayTwoFlows() throws {
+        var frames: [(Double, [UInt8])] = []
+        for k in 0..<10 {
+            let t = Double(k) / 10
+            frames.append((t, Self.tagged(T.udp(forward: true), vlan: 10)))
+            frames.append((t + 0.0001, Self.tagged(T.udp(forward: true), vlan: 20)))
+            frames.append((t + 0.001, Self.tagged(T.udp(forward: false), vlan: 20)))
+            frames.append((t + 0.0011, Self.tagged(T.udp(forward: false), vlan: 10)))
+        }
+        let result = try T.analyze(frames)
+        #expect(result.flows.count == 2)
+        #expect(result.flows.allSatisfy { $0.flow.packets == 20 && $0.flow.otherSegments.isEmpty })
+        #expect(Set(result.flows.map { $0.flow.key.segment }) == [10, 20])
+    }
+}

@@ -26,6 +26,9 @@ public final class FlowTable {
     public private(set) var packets = 0
 
     private var index: [FlowKey: Int32] = [:]
+    /// IP flows by their key on no segment: where a routed conversation's other direction, seen
+    /// on another VLAN (or VNI), finds the half-flow it completes.
+    private var acrossSegments: [FlowKey: Int32] = [:]
     private var fragments: [FragmentKey: Int32] = [:]
     /// The flow of the frame observed last, by its outermost headers (a VXLAN datagram's is the
     /// tunnel's flow), and whether endpoint b sent it: where a fabric policy's judgment of that
@@ -141,6 +144,9 @@ public final class FlowTable {
                 i = Int32(flows.count)
                 flows.append(FlowState(key: key, initiatorIsB: fromB, time: time))
                 index[key] = i
+                var plain = key
+                plain.segment = FlowTable.anySegment
+                acrossSegments[plain] = i
             }
         }
         if d.isFragment && d.fragmentOffset == 0 && d.moreFragments {
@@ -181,14 +187,34 @@ public final class FlowTable {
         mapping.primaryAddress(forPost: address, at: time)?.0 ?? address
     }
 
+    /// The flow of `key`, a new one if none. A routed conversation whose directions are captured
+    /// on two segments is one flow: a packet on a segment where its key has no flow joins the IP
+    /// flow of the same key on another segment when only the other side has sent on it (a
+    /// half-flow); the same direction seen on a second segment (both sides of a router captured)
+    /// stays a flow of its own, so no frame counts twice.
     @inline(__always)
     private func lookup(_ key: FlowKey, fromB: Bool, time: Timestamp) -> Int32 {
         if let i = index[key] { return i }
+        var plain = key
+        plain.segment = FlowTable.anySegment
+        if key.family != .arp, let j = acrossSegments[plain] {
+            let flow = flows[Int(j)]
+            let otherSideOnly = fromB ? flow.b.packets == 0 && flow.a.packets > 0 : flow.a.packets == 0 && flow.b.packets > 0
+            if otherSideOnly && flow.key.segment != key.segment && !flow.segments.contains(key.segment) {
+                flows[Int(j)].addSegment(key.segment)
+                index[key] = j
+                return j
+            }
+        }
         let i = Int32(flows.count)
         flows.append(FlowState(key: key, initiatorIsB: fromB, time: time))
         index[key] = i
+        if key.family != .arp { acrossSegments[plain] = i }
         return i
     }
+
+    /// No segment (not a VLAN nor a VNI value).
+    static let anySegment = UInt32.max
 
     // MARK: ICMP
 

@@ -15,6 +15,10 @@ extension FlowRecord {
         if let destinationPort { fields.append(("dport", .int(Int64(destinationPort)))) }
         fields.append(("vlan", .int(Int64(segment.identifier))))
         if segment.isVXLAN { fields.append(("segment", .string("vxlan"))) }
+        if !flow.otherSegments.isEmpty {
+            // A routed conversation seen on several segments: all of them, the first as `vlan`.
+            fields.append(("vlans", .array(flow.segments.map { .int(Int64(Segment(rawValue: $0).identifier)) })))
+        }
         fields += [
             ("first", .string(flow.first.rfc3339)), ("last", .string(flow.last.rfc3339)),
             ("packets", .int(Int64(flow.packets))), ("bytes", .int(Int64(flow.bytes))),
@@ -91,7 +95,7 @@ extension FlowRecord {
         return .object([
             ("proto", .string(protocolName)), ("src", .string(source.description)),
             ("sport", .string(sourcePort.map { String($0) } ?? "")), ("dst", .string(destination.description)),
-            ("dport", .string(destinationPort.map { String($0) } ?? "")), ("vlan", .string(segment.description)),
+            ("dport", .string(destinationPort.map { String($0) } ?? "")), ("vlan", .string(flow.segments.map { Segment(rawValue: $0).description }.joined(separator: ","))),
             ("first", .string(flow.first.rfc3339)), ("last", .string(flow.last.rfc3339)),
             ("packets", .int(Int64(flow.packets))), ("bytes", .int(Int64(flow.bytes))),
             ("state", .string(flow.connectionState)), ("lost", .int(Int64(lost))),
