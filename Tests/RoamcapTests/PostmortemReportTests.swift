@@ -85,6 +85,37 @@ import Testing
         #expect(page.components(separatedBy: "<script").count == 3)
     }
 
+    /// A file path holding `</` (a directory named `<`): escaped in the data, which still parses
+    /// to the path, and in the page's text.
+    @Test func dataCannotCloseItsScriptElement() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        _ = TestSupport.run("/bin/mkdir", [dir + "/<"])
+        let trace = dir + "/</script><b>.pcapng"
+        _ = TestSupport.run("/bin/cp", [Self.scenario, trace])
+        #expect(TestSupport.fileExists(trace))
+        let page = try Self.report([trace], to: dir + "/r.html")
+        #expect(page.contains("<\\/script><b>.pcapng"))
+        #expect(!page.contains("</script><b>"))
+        let data = try Self.embedded(page)
+        let info = try #require(data["info"] as? [[String: Any]])
+        #expect(info.first?["file"] as? String == trace)
+    }
+
+    /// Large traces: the worst N flows are embedded and listed, and the page says so.
+    @Test func topFlowsAreSaidInThePage() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let page = try Self.report([Self.scenario, "--topology", Self.topology, "--top-flows", "1", "--max-events", "5"],
+                                   to: dir + "/r.html")
+        let data = try Self.embedded(page)
+        #expect((data["flows"] as? [Any])?.count == 1 && (data["events"] as? [Any])?.count == 5)
+        let all = try Self.command(["flows", "--format", "json", "--top", "1", Self.scenario, "--topology", Self.topology])
+        #expect(try Self.canonical(data["flows"]!) == Self.canonical(all))
+        #expect(page.contains("the worst 1 flows are listed and embedded, the other 16 are summarised"))
+        #expect(page.contains("the first 5 events are embedded"))
+    }
+
     /// A network request attempted by a page loaded from a file: chromium's net log records it
     /// with a `file://` network isolation key (the browser's own background requests have none).
     static func pageRequests(netLog path: String) throws -> [String] {
