@@ -202,7 +202,7 @@ extension Roamcap {
                     .rendered(.csv))
             case .table:
                 let layout = tableLayout.layout(first: result.firstTime)
-                var out = Report(columns: FlowRecord.flatColumns, rows: flows.map { $0.flatJSON(topology) })
+                var out = Report(columns: FlowRecord.humanColumns, rows: flows.map { $0.humanJSON(topology) })
                     .rendered(.table, layout: layout, importance: FlowRecord.importance)
                 let outageRows = flows.flatMap { flow in
                     flow.flow.outages.map { outage -> [String] in

@@ -1,3 +1,5 @@
+import PacketWire
+import RoamcapKit
 import Testing
 
 /// The human tables (SPEC §5): 80 columns when standard output is not a terminal, `--wide` for
@@ -28,7 +30,8 @@ import Testing
     @Test func flowsWideHasEveryColumn() {
         let wide = Self.run(["flows", Self.scenario, "--topology", Self.topology, "--wide"])
         let header = wide.split(separator: "\n").first.map(String.init) ?? ""
-        for column in ["proto", "src", "sport", "dst", "dport", "vlan", "first", "last", "packets", "bytes", "state",
+        #expect(wide.contains("10.1.0.100:40211") && wide.contains("10.1.0.7:80"))
+        for column in ["proto", "src", "dst", "vlan", "first", "last", "packets", "bytes", "state",
                        "lost", "misdelivered", "outages", "causes", "outageSeconds", "migration", "uid"] {
             #expect(header.contains(column), "flows --wide: no \(column) column")
         }
@@ -54,5 +57,11 @@ import Testing
         let out = Self.run(["tables", Self.scenario, "--topology", Self.topology, "--wide"])
         let row = out.split(separator: "\n").first { $0.contains("migration") && $0.contains("02:00:00:00:00:07") }
         #expect(row?.contains("10.1.0.7") == true, "\(String(describing: row))")
+    }
+
+    @Test func endpointsWithPorts() throws {
+        #expect(FlowRecord.endpointText(try #require(IPAddress("fd00::9")), 9000) == "[fd00::9]:9000")
+        #expect(FlowRecord.endpointText(try #require(IPAddress("10.1.0.7")), 80) == "10.1.0.7:80")
+        #expect(FlowRecord.endpointText(try #require(IPAddress("fd00::9")), nil) == "fd00::9")
     }
 }

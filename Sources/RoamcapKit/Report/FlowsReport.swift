@@ -74,6 +74,21 @@ extension FlowRecord {
         "\(protocolName) \(FlowRecord.endpointText(source, sourcePort)) → \(FlowRecord.endpointText(destination, destinationPort))"
     }
 
+    /// The human table's columns: `flatColumns` with each endpoint in one column (`addr:port`,
+    /// `[addr]:port` for IPv6).
+    public static let humanColumns = flatColumns.filter { $0 != "sport" && $0 != "dport" }
+
+    /// A row of the human table (see `humanColumns`).
+    public func humanJSON(_ topology: Topology) -> JSONValue {
+        guard case .object(var fields) = flatJSON(topology) else { return flatJSON(topology) }
+        fields.removeAll { $0.0 == "sport" || $0.0 == "dport" }
+        for i in fields.indices where fields[i].0 == "src" || fields[i].0 == "dst" {
+            fields[i].1 = .string(fields[i].0 == "src" ? FlowRecord.endpointText(source, sourcePort)
+                                                       : FlowRecord.endpointText(destination, destinationPort))
+        }
+        return .object(fields)
+    }
+
     /// The flat columns, most important first (the human table leaves out the others first).
     public static let importance = ["proto", "src", "sport", "dst", "dport", "lost", "outages", "causes", "packets",
                                     "state", "vlan", "migration", "first", "last", "bytes", "misdelivered",
