@@ -76,6 +76,9 @@ public struct FlowAnalysis: Sendable {
     public var flows: [FlowRecord]
     /// The migrations and moves found by the table engine on the same input.
     public var migrations: [TableEvent]
+    /// Every event of the table engine on the same input: what `tables` reports on it (with
+    /// no selection), found on the way.
+    public var events: [TableEvent] = []
     public var topology: Topology
     public var packetsRead = 0
     public var packetsProcessed = 0
@@ -189,6 +192,7 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
         table.finish()
         result.topology = portMap.topology
         result.unclaimed = portMap.unclaimed
+        result.events = tracker.events
         result.migrations = tracker.events.filter { $0.kind == .migration || $0.kind == .moved }
         result.flows = flowRecords(table.flows, migrations: result.migrations, window: settings.migrationWindow)
         result.skippedRecords = stream.skippedRecords

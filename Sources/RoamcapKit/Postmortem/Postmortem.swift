@@ -41,7 +41,8 @@ public struct Postmortem: Sendable {
 }
 
 /// `roamcap report`: runs `info`, `tables`, `simulate` (with a topology) and `flows` (no policy)
-/// in process on the same inputs, topology and policies.
+/// in process on the same inputs, topology and policies (the tables' events come from the
+/// table engine `flows` runs on every frame).
 public func buildPostmortem(inputs: [String], topology: Topology?, options: PostmortemOptions,
                             progress: ((String) -> Void)? = nil) throws(ConversionError) -> Postmortem {
     var summaries: [CaptureSummary] = []
@@ -53,9 +54,18 @@ public func buildPostmortem(inputs: [String], topology: Topology?, options: Post
             throw .capture(error)
         }
     }
-    progress?("tables")
-    let tables = try rebuildTables(inputs: inputs, topology: topology, settings: options.tableSettings,
-                                   keepGoing: options.keepGoing)
+    // `flows` runs the table engine on every frame, as `tables` does without a selection: its
+    // events are the tables' (one read of the inputs fewer).
+    progress?("flows")
+    let flows = try analyzeFlows(inputs: inputs, topology: topology, settings: options.flowSettings,
+                                 tableSettings: options.tableSettings, keepGoing: options.keepGoing, nat: options.nat)
+    var tables = TableRebuildResult(events: flows.events, topology: flows.topology)
+    tables.packetsRead = flows.packetsRead
+    tables.unclaimed = flows.unclaimed
+    tables.outOfOrder = flows.outOfOrder
+    tables.firstTime = flows.firstTime
+    tables.skippedRecords = flows.skippedRecords
+    tables.skippedErrors = flows.skippedErrors
     var fabric: FabricReport?
     if let topology {
         progress?("simulate")
@@ -64,9 +74,6 @@ public func buildPostmortem(inputs: [String], topology: Topology?, options: Post
                                     options: FabricOptions(policies: policies, settings: options.fabricSettings,
                                                            keepGoing: options.keepGoing))
     }
-    progress?("flows")
-    let flows = try analyzeFlows(inputs: inputs, topology: topology, settings: options.flowSettings,
-                                 tableSettings: options.tableSettings, keepGoing: options.keepGoing, nat: options.nat)
     return Postmortem(inputs: inputs, summaries: summaries, tables: tables, fabric: fabric, flows: flows,
                       options: options)
 }
