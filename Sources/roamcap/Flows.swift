@@ -21,7 +21,7 @@ extension Roamcap {
             "lost", "misdelivered", "outages": [{"start", "end", "frames", "cause", "direction", \
             "migration"?}], "migration"?: {"mac", "from": {"site", "port"}, "to": {"site", \
             "port"}, "time", "packet"}, "srcPackets", "srcBytes", "dstPackets", "dstBytes", \
-            "retransmissions", "duplicateAcks", "srcMac"?, "dstMac"?}. src is the initiator: the \
+            "retransmissions", "duplicateAcks", "srcMac"?, "dstMac"?, "vlans"?, "uid"}. src is the initiator: the \
             sender of the first packet, or of the SYN for TCP. packets and bytes count both \
             directions (bytes as on the wire, as tshark's conversations do); srcPackets/srcBytes \
             and dstPackets/dstBytes split them. state is Zeek's conn_state for TCP: S0 (SYN, no \
@@ -68,6 +68,13 @@ extension Roamcap {
             merged into windows per cause and direction and tied to the migration that caused \
             them; lost is then the flow's dropped frames and misdelivered its misdelivered ones. \
             The inputs are read twice more, so standard input is not accepted with --policy.
+
+            uid is Zeek-like and deterministic (a hash of the flow's key and first packet), so \
+            a uid found in one run selects the flow in the next: --uid U reports that flow, and \
+            -o FILE with it writes the flow's packets (pcapng) for Wireshark. A routed \
+            conversation whose two directions are captured on two VLANs (or VNIs) is one flow: \
+            vlan is the first, vlans lists every one; the same direction seen on a second VLAN \
+            (both sides of a router captured) stays a flow of its own.
 
             With the migration NAT's table (--notifications, --table, --learn, as for 'roamcap \
             rewrite'), flows understand the move: an address that is the post-migration address \
