@@ -80,6 +80,8 @@ import Testing
             #expect(!page.contains(bad), "the page contains \(bad)")
         }
         #expect(page.contains("@media print"))
+        // The events table names the IP that moved with its MAC.
+        #expect(page.contains("<td>migration</td><td>10</td><td>02:00:00:00:00:07</td><td>10.1.0.7</td>"))
         #expect(page.contains("<svg id=\"timeline-svg\"") && page.contains("id=\"outage-table\""))
         // One data block and one script, both inline.
         #expect(page.components(separatedBy: "<script").count == 3)

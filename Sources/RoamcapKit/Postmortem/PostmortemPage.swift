@@ -347,15 +347,16 @@ public struct PostmortemPage {
     private func events(_ w: inout HTMLWriter) {
         let p = postmortem
         let topology = p.tables.topology
-        let interesting = p.tables.events.lazy.filter { $0.kind != .newStation }
         let maximumRows = 3_000
         var rows: [[(String, String?)]] = []
         var total = 0
-        for e in interesting {
+        // As the human table of `tables`: moves show the addresses bound to the MAC that moved.
+        let flat = TableEvent.flatRows(p.tables.events, topology)
+        for (e, row) in zip(p.tables.events, flat) where e.kind != .newStation {
             total += 1
             guard rows.count < maximumRows else { continue }
             rows.append([(e.time.rfc3339, nil), (String(e.packet), String(e.packet)), (e.kind.rawValue, nil),
-                         (e.segment.description, nil), (e.mac.description, nil), (e.ip?.description ?? "", nil),
+                         (e.segment.description, nil), (e.mac.description, nil), (Report.cellText(row, "ip"), nil),
                          (e.from.map { placeText($0, topology) } ?? "", nil), (e.to.map { placeText($0, topology) } ?? "", nil),
                          (e.evidence?.rawValue ?? "", nil)])
         }
