@@ -161,6 +161,15 @@ import Testing
         let macAt = try #require(dom.range(of: "id=\"mac-at\""))
         #expect(dom[macAt.upperBound...].prefix(400).contains("<tbody><tr><td>"), "the MAC table at the instant is empty")
 
+        // Opened at an instant (#t=11): the stations where the events put them at 10:00:11 —
+        // 02:00:00:00:00:07 moved A/p1 → C/p1 at 10.2 s (and on to B/p1 at 22.15 s), 02:..:08 moves
+        // A/p1 → A/p2 only at 12.05 s, 02:..:09 C/p1 → A/p1 only at 15.1 s.
+        let at = try Self.browse(html + "#t=11", in: dir).dom
+        #expect(at.contains("2026-11-20T10:00:11.000Z"))
+        #expect(at.contains("<tr><td>C/p1</td><td>10</td><td>02:00:00:00:00:07</td><td>2026-11-20T10:00:10.200000000Z</td></tr>"))
+        #expect(at.contains("<tr><td>A/p1</td><td>10</td><td>02:00:00:00:00:08</td>"))
+        #expect(at.contains("<tr><td>C/p1</td><td>10</td><td>02:00:00:00:00:09</td>"))
+
         // The checks see what they look for: a page with an external image and a script error.
         let bad = dir + "/bad.html"
         TestSupport.writeFile(bad, Array("<html><body><img src=\"http://example.invalid/x.png\"><script>nosuch()</script></body></html>".utf8))

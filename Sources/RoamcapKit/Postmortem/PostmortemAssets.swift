@@ -85,7 +85,7 @@ extension PostmortemPage {
      rows('mac-at',sorted(mac));rows('arp-at',sorted(arp));
      document.getElementById('instant-time').textContent=new Date(t).toISOString();}
     input.addEventListener('change',function(){pick(Number(input.value)||0);});
-    draw();pick(spanS);document.documentElement.setAttribute('data-roamcap-ready','1');
+    var at=/[#&]t=([0-9.]+)/.exec(location.hash);draw();pick(at?Number(at[1]):spanS);document.documentElement.setAttribute('data-roamcap-ready','1');
     })();
     """
 }

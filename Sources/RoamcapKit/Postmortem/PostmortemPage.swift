@@ -332,12 +332,14 @@ public struct PostmortemPage {
 
     private func instant(_ w: inout HTMLWriter) {
         w.open("section", [("id", "instant")])
-        w.element("h2", [], "MAC and ARP/ND tables at an instant")
+        w.element("h2", [], "Stations and ARP/ND bindings at an instant")
         w.raw("<p class=\"controls\">Instant (seconds after the first packet): <input id=\"instant-input\" type=\"number\" "
-              + "step=\"any\" value=\"0\"> <span id=\"instant-time\"></span> — or click the timeline.</p>")
-        w.element("p", [("class", "note")], "Rebuilt in the page from the embedded events (the latest place of each "
-                  + "station and the latest MAC of each address at that instant).")
-        w.raw("<div class=\"two\"><div><h3>MAC tables</h3><table id=\"mac-at\" class=\"data\"><thead><tr><th>site/port</th>"
+              + "step=\"any\" value=\"0\"> <span id=\"instant-time\"></span> — or click the timeline "
+              + "(a link to this page ending in #t=SECONDS opens at that instant).</p>")
+        w.element("p", [("class", "note")], "Rebuilt in the page from the embedded events: where each station was "
+                  + "last seen and the latest MAC of each address at that instant. Each site's own MAC table, with "
+                  + "aging, is what 'roamcap tables --at SECONDS' prints.")
+        w.raw("<div class=\"two\"><div><h3>Stations</h3><table id=\"mac-at\" class=\"data\"><thead><tr><th>site/port</th>"
               + "<th>vlan</th><th>mac</th><th>since</th></tr></thead><tbody></tbody></table></div>"
               + "<div><h3>ARP/ND bindings</h3><table id=\"arp-at\" class=\"data\"><thead><tr><th>vlan</th><th>ip</th><th>mac</th>"
               + "<th>since</th></tr></thead><tbody></tbody></table></div></div>")
