@@ -18,8 +18,9 @@ extension Roamcap {
             migrations and moves, under each policy the frames it lost after each migration, the \
             number of flows in an outage per time bucket, and the worst flows' outage windows; the \
             outages of every affected flow, worst first, with their causes and migrations; the \
-            policies side by side; the MAC and ARP/ND tables at an instant clicked on the \
-            timeline; the table events. Tables sort on a click on a column and filter as you type.
+            policies side by side; where each station was and the ARP/ND bindings at an instant \
+            clicked on the timeline (or given as #t=SECONDS at the end of the page's address), \
+            rebuilt from the events; the table events. Tables sort on a click on a column and filter as you type.
 
             The data behind the page is embedded once as <script type="application/json" \
             id="roamcap-report">, holding {"info": [...], "events": [...], "simulate": {...} or \
