@@ -127,7 +127,7 @@ public struct PostmortemPage {
         if flowsWithOutages > lanes.count { summary += " (the worst \(lanes.count) drawn; all are counted in the activity row)" }
         summary += ". Outage activity is aggregated in \(buckets) buckets of "
             + svgNumber(Double(total) / Double(buckets) / 1e9) + " s. Advertisements (SPEC §8) are not decoded from "
-            + "this capture. Wheel or the buttons zoom, drag pans, a click picks the instant of the MAC/ARP tables."
+            + "this capture. Wheel or the buttons zoom, drag pans, a click picks the instant of the stations and bindings below."
         w.element("p", [("class", "note")], summary)
         w.raw("<div class=\"controls\"><button type=\"button\" data-zoom=\"in\">zoom in</button>"
               + "<button type=\"button\" data-zoom=\"out\">zoom out</button>"
