@@ -5,7 +5,7 @@ SWIFT        ?= swift
 BUILD_FLAGS  ?= -c release
 LIBS         := libpcap-dev libzstd-dev zlib1g-dev pkg-config
 # Independent oracles used by tests and benchmarks (tests skip what is missing).
-ORACLES      := tshark tcpdump tcpreplay jq arpwatch libxml2-utils
+ORACLES      := tshark tcpdump tcpreplay jq arpwatch libxml2-utils chromium
 DOCS_DATE    := 2026-11-22
 BIN           = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/roamcap
 

@@ -173,13 +173,13 @@ _roamcap() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    info|convert|merge|rewrite|tables|synth|topology|simulate|flows|bgp|verify|help)
+    info|convert|merge|rewrite|tables|synth|topology|simulate|flows|bgp|verify|report|help)
         # Offer subcommand argument completions
         "_roamcap_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology simulate flows bgp verify help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology simulate flows bgp verify report help' -- "${cur}"))
         ;;
     esac
 }
@@ -212,11 +212,14 @@ _roamcap_convert() {
     repeating_flags=()
     non_repeating_flags=(--force --strict-vlan --keep-going --version -h --help)
     repeating_options=()
-    non_repeating_options=(-o --output --output-format --compress -f --filter --from --until -c --count)
+    non_repeating_options=(--packets -o --output --output-format --compress -f --filter --from --until -c --count)
     __roamcap_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
+    '--packets')
+        return
+        ;;
     '-o'|'--output')
         __roamcap_add_completions -f
         return
@@ -371,7 +374,7 @@ _roamcap_rewrite() {
 
 _roamcap_tables() {
     repeating_flags=()
-    non_repeating_flags=(--strict-vlan --keep-going --version -h --help)
+    non_repeating_flags=(--wide --relative --strict-vlan --keep-going --version -h --help)
     repeating_options=(--vxlan-port)
     non_repeating_options=(--topology --at --mac --ip --vlan --aging --duplicate-moves --duplicate-window --duplicate-ip-window --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
@@ -528,7 +531,7 @@ _roamcap_topology_check() {
 
 _roamcap_simulate() {
     repeating_flags=()
-    non_repeating_flags=(--force --strict-vlan --keep-going --version -h --help)
+    non_repeating_flags=(--force --wide --relative --strict-vlan --keep-going --version -h --help)
     repeating_options=(--policy --advertise-delay --vxlan-port)
     non_repeating_options=(--topology --aging --unknown-unicast -o --output --trace-policy --decisions --output-format --compress --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
@@ -608,9 +611,9 @@ _roamcap_simulate() {
 
 _roamcap_flows() {
     repeating_flags=()
-    non_repeating_flags=(--outages-only --silence-runs --no-silence-runs --strict-vlan --keep-going --version -h --help)
-    repeating_options=(--policy --advertise-delay --vxlan-port)
-    non_repeating_options=(--topology --top --silence --migration-window --aging --unknown-unicast --format -f --filter --from --until -c --count --read-filter)
+    non_repeating_flags=(--outages-only --silence-runs --no-silence-runs --force --learn --wide --relative --strict-vlan --keep-going --version -h --help)
+    repeating_options=(--notifications --table --policy --advertise-delay --vxlan-port)
+    non_repeating_options=(--topology --top --silence --migration-window --uid -o --output --aging --unknown-unicast --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -626,6 +629,20 @@ _roamcap_flows() {
         return
         ;;
     '--migration-window')
+        return
+        ;;
+    '--uid')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    '--notifications')
+        __roamcap_add_completions -f
+        return
+        ;;
+    '--table')
+        __roamcap_add_completions -f
         return
         ;;
     '--policy')
@@ -717,6 +734,52 @@ _roamcap_verify() {
         return
         ;;
     '-j')
+        return
+        ;;
+    esac
+}
+
+_roamcap_report() {
+    repeating_flags=()
+    non_repeating_flags=(--force --keep-going --learn --version -h --help)
+    repeating_options=(--notifications --table --policy --advertise-delay)
+    non_repeating_options=(-o --output --topology --top-flows --max-events --aging --unknown-unicast)
+    __roamcap_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-o'|'--output')
+        return
+        ;;
+    '--topology')
+        return
+        ;;
+    '--top-flows')
+        return
+        ;;
+    '--max-events')
+        return
+        ;;
+    '--notifications')
+        __roamcap_add_completions -f
+        return
+        ;;
+    '--table')
+        __roamcap_add_completions -f
+        return
+        ;;
+    '--policy')
+        __roamcap_add_completions -W 'igp-only'$'\n''flood'$'\n''flood-confirmed'$'\n''ideal'
+        return
+        ;;
+    '--advertise-delay')
+        return
+        ;;
+    '--aging')
+        return
+        ;;
+    '--unknown-unicast')
+        __roamcap_add_completions -W 'flood'$'\n''drop'
         return
         ;;
     esac

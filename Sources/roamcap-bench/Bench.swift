@@ -215,6 +215,22 @@ func runBenchmark(_ options: BenchOptions) -> Int32 {
         notes.append("multi-site trace: \(packets) packets from \(seconds > 0 ? "a built-in scenario of \(seconds) s" : scenario)")
     }
 
+    // 9. The postmortem page on the same trace: info, tables, simulate and flows in one process,
+    //    against simulate + flows run apart (target: within 1.5 times), and the page's size
+    //    (target: under 5 MB).
+    let page = "\(work)/multi-site-report.html"
+    var pageBytes: UInt64?
+    let reportRuns = time("report", [
+        Command(program: roamcap, arguments: ["report", multiSite, "--topology", multiTopology, "-o", page, "--force"],
+                outputs: [page]),
+    ], inspect: { _ in pageBytes = fileSize(page) })
+    rows.append(Row(job: "report (HTML page)", peer: "roamcap simulate + flows", roamcap: reportRuns[0], peerResult: both))
+    if reportRuns[0].ok, both.ok, let bytes = pageBytes {
+        let factor = reportRuns[0].seconds / both.seconds
+        notes.append("report: \(fixed(factor, 2))× the time of simulate + flows (target ≤ 1.5×), page \(megabytes(bytes)) MB "
+                     + "(target < 5 MB)" + (factor <= 1.5 && bytes < 5_000_000 ? "" : " — MISSED"))
+    }
+
     // Versions of what was timed.
     var versions: [String] = []
     let scratch = "\(work)/version.txt"

@@ -21,7 +21,7 @@ extension Roamcap {
             "lost", "misdelivered", "outages": [{"start", "end", "frames", "cause", "direction", \
             "migration"?}], "migration"?: {"mac", "from": {"site", "port"}, "to": {"site", \
             "port"}, "time", "packet"}, "srcPackets", "srcBytes", "dstPackets", "dstBytes", \
-            "retransmissions", "duplicateAcks", "srcMac"?, "dstMac"?}. src is the initiator: the \
+            "retransmissions", "duplicateAcks", "srcMac"?, "dstMac"?, "vlans"?, "uid"}. src is the initiator: the \
             sender of the first packet, or of the SYN for TCP. packets and bytes count both \
             directions (bytes as on the wire, as tshark's conversations do); srcPackets/srcBytes \
             and dstPackets/dstBytes split them. state is Zeek's conn_state for TCP: S0 (SYN, no \
@@ -68,6 +68,19 @@ extension Roamcap {
             merged into windows per cause and direction and tied to the migration that caused \
             them; lost is then the flow's dropped frames and misdelivered its misdelivered ones. \
             The inputs are read twice more, so standard input is not accepted with --policy.
+
+            uid is Zeek-like and deterministic (a hash of the flow's key and first packet), so \
+            a uid found in one run selects the flow in the next: --uid U reports that flow, and \
+            -o FILE with it writes the flow's packets (pcapng) for Wireshark. A routed \
+            conversation whose two directions are captured on two VLANs (or VNIs) is one flow: \
+            vlan is the first, vlans lists every one; the same direction seen on a second VLAN \
+            (both sides of a router captured) stays a flow of its own.
+
+            With the migration NAT's table (--notifications, --table, --learn, as for 'roamcap \
+            rewrite'), flows understand the move: an address that is the post-migration address \
+            of an entry active at a frame's time is keyed as that entry's primary, so a VM that \
+            answers from its new address after moving continues the same flow (one flow with \
+            the outage of the move, not an outage and a second, one-way flow).
             """)
 
         @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"), completion: .file())
@@ -95,8 +108,20 @@ extension Roamcap {
             "Tie an outage to a migration of an endpoint at most this far from it.", valueName: "duration"))
         var migrationWindow: String = "5s"
 
+        @Option(name: .long, help: ArgumentHelp("Report only the flow with this uid (see the uid field).", valueName: "uid"))
+        var uid: String?
+
+        @Option(name: [.short, .long], help: ArgumentHelp(
+            "With --uid: write that flow's packets here (pcapng; '-' for standard output).", valueName: "file"))
+        var output: String?
+
+        @Flag(name: .long, help: "Overwrite the output file if it exists.")
+        var force = false
+
+        @OptionGroup(title: "Migration NAT") var nat: MigrationTableOptions
         @OptionGroup var fabric: FabricPolicyOptions
         @OptionGroup var report: ReportOptions
+        @OptionGroup var tableLayout: TableLayoutOptions
         @OptionGroup var selection: SelectionOptions
         @OptionGroup var reading: ReadFilterOptions
         @OptionGroup var decoding: DecodingOptions
@@ -108,6 +133,10 @@ extension Roamcap {
             }
             if inputs.filter({ $0 == "-" }).count > 1 {
                 throw ValidationError("standard input ('-') can be read only once")
+            }
+            if output != nil && uid == nil { throw ValidationError("-o writes one flow's packets: give its --uid") }
+            if output != nil && inputs.contains("-") {
+                throw ValidationError("-o reads the inputs a second time and cannot read standard input")
             }
             if let top, top < 0 { throw ValidationError("--top must be 0 or more, not \(top)") }
             _ = try settings()
@@ -138,7 +167,8 @@ extension Roamcap {
             let progress = ProgressLine(label: "flows")
             let result = try analyzeFlows(inputs: inputs, topology: topo, settings: try settings(),
                                           selection: try selection.makeSelection(readFilter: reading.readFilter),
-                                          keepGoing: selection.keepGoing, policy: replay) { read, total, packets in
+                                          keepGoing: selection.keepGoing, policy: replay,
+                                          nat: try nat.flowNAT()) { read, total, packets in
                 progress.update(read: read, total: total, packets: packets)
             }
             progress.finish()
@@ -156,27 +186,40 @@ extension Roamcap {
             // An input ended by a read error: the report below covers the packets before it.
             defer { if !selection.keepGoing, let error = result.skippedErrors.first { Roamcap.fail(error.description) } }
             var flows = result.flows
+            if let uid {
+                flows = flows.filter { $0.flow.uid == uid }
+                guard let flow = flows.first else { throw RoamcapFailure(message: "--uid \(uid): no flow has this uid") }
+                if let output {
+                    let file = try OutputFile(path: output, compressed: output.hasSuffix(".zst"), force: force,
+                                              inputs: inputs + [topology].compactMap { $0 })
+                    let written = try writeFlowPackets(of: flow.flow, inputs: inputs, topology: topo, settings: try settings(),
+                                                       nat: try nat.flowNAT(), keepGoing: selection.keepGoing, output: file)
+                    if output != "-" { writeStandardError("wrote \(written) packets of flow \(uid) to \(output)\n") }
+                }
+            }
             if outagesOnly { flows = flows.filter { !$0.flow.outages.isEmpty } }
             if let top { flows = Array(flows.prefix(top)) }
+            let destination = ReportDestination(streams: [output])
             let topology = result.topology
             switch report.format {
             case .json:
-                writeStandardOutput(JSONValue.array(flows.map { $0.json(topology) }).pretty() + "\n")
+                destination.write(JSONValue.array(flows.map { $0.json(topology) }).pretty() + "\n")
             case .ndjson:
-                writeStandardOutput(flows.map { $0.json(topology).rendered() + "\n" }.joined())
+                destination.write(flows.map { $0.json(topology).rendered() + "\n" }.joined())
             case .csv:
-                writeStandardOutput(Report(columns: FlowRecord.flatColumns, rows: flows.map { $0.flatJSON(topology) })
+                destination.write(Report(columns: FlowRecord.flatColumns, rows: flows.map { $0.flatJSON(topology) })
                     .rendered(.csv))
             case .table:
-                var out = Report(columns: FlowRecord.flatColumns, rows: flows.map { $0.flatJSON(topology) }).rendered(.table)
+                let layout = tableLayout.layout(first: result.firstTime)
+                var out = Report(columns: FlowRecord.humanColumns, rows: flows.map { $0.humanJSON(topology) })
+                    .rendered(.table, layout: layout, importance: FlowRecord.importance)
                 let outageRows = flows.flatMap { flow in
                     flow.flow.outages.map { outage -> [String] in
-                        let sport = flow.sourcePort.map { ":\($0)" } ?? "", dport = flow.destinationPort.map { ":\($0)" } ?? ""
                         let migration = outage.migration.map { event in
                             "\(event.mac) \(event.from.map { placeText($0, topology) } ?? "?")>"
                                 + "\(event.to.map { placeText($0, topology) } ?? "?") \(event.time.rfc3339)"
                         } ?? ""
-                        return ["\(flow.protocolName) \(flow.source)\(sport) > \(flow.destination)\(dport)",
+                        return [flow.conversationText,
                                 outage.cause.rawValue, flow.direction(outage), outage.start.rfc3339, outage.end.rfc3339,
                                 String(outage.frames), migration]
                     }
@@ -184,9 +227,10 @@ extension Roamcap {
                 if !outageRows.isEmpty {
                     out += "\nOutages\n"
                     out += TextTable(header: ["flow", "cause", "direction", "start", "end", "frames", "migration"],
-                                     rows: outageRows).rendered()
+                                     rows: outageRows)
+                        .rendered(layout: layout, importance: ["flow", "cause", "frames", "start", "end", "direction"])
                 }
-                writeStandardOutput(out)
+                destination.write(out)
             }
         }
     }

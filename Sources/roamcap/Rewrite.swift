@@ -58,14 +58,7 @@ extension Roamcap {
 
         @OptionGroup var writing: TraceWritingOptions
 
-        @Option(name: .long, help: ArgumentHelp("NCS notification log (NDJSON).", valueName: "file"), completion: .file())
-        var notifications: [String] = []
-
-        @Option(name: .long, help: ArgumentHelp("Static migration table: YAML (.yaml/.yml) or CSV.", valueName: "file"), completion: .file())
-        var table: [String] = []
-
-        @Flag(name: .long, help: "Learn entries from the trace (gratuitous ARP, unsolicited NA, DHCP ACK).")
-        var learn = false
+        @OptionGroup var nat: MigrationTableOptions
 
         @Option(name: .long, help: ArgumentHelp(
             "A capture interface (if_name or input file name) that faces the VMs; repeatable.", valueName: "name"))
@@ -89,7 +82,7 @@ extension Roamcap {
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("rewrite needs at least one input") }
-            if notifications.isEmpty && table.isEmpty && !learn {
+            if nat.isEmpty {
                 throw ValidationError("give the entries: --notifications FILE, --table FILE or --learn")
             }
             if !dryRun {
@@ -100,22 +93,6 @@ extension Roamcap {
             if vmSide.contains(where: \.isEmpty) { throw ValidationError("--vm-side needs a capture interface or file name") }
             if jobs < 1 || jobs > 256 { throw ValidationError("-j must be between 1 and 256, not \(jobs)") }
             if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
-        }
-
-        func loadEntries() throws -> [MigrationEntry] {
-            var entries: [MigrationEntry] = []
-            do throws(MigrationInputError) {
-                for file in notifications { entries += try MigrationTableLoader.loadNotifications(path: file) }
-                for file in table {
-                    let lower = file.lowercased()
-                    entries += lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
-                        ? try MigrationTableLoader.loadYAML(path: file) : try MigrationTableLoader.loadCSV(path: file)
-                }
-                try MigrationTableLoader.checkConflicts(entries)
-            } catch {
-                throw RoamcapFailure(message: error.description)
-            }
-            return entries
         }
 
         /// Every --vm-side name (and the topology's nat.vm-side) must name a capture interface
@@ -146,8 +123,8 @@ extension Roamcap {
 
         func run() throws {
             var options = RewriteOptions()
-            options.entries = try loadEntries()
-            options.learn = learn
+            options.entries = try nat.loadEntries()
+            options.learn = nat.learn
             options.vmSideInterfaces = Set(vmSide)
             if let topology {
                 do throws(TopologyError) {

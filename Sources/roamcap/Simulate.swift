@@ -66,6 +66,7 @@ extension Roamcap {
 
         @OptionGroup var writing: TraceWritingOptions
         @OptionGroup var report: ReportOptions
+        @OptionGroup var tableLayout: TableLayoutOptions
         @OptionGroup var selection: SelectionOptions
         @OptionGroup var reading: ReadFilterOptions
         @OptionGroup var decoding: DecodingOptions
@@ -147,7 +148,7 @@ extension Roamcap {
             case .csv:
                 destination.write(Report(columns: FabricReport.flatColumns, rows: result.flatRows).rendered(.csv))
             case .table:
-                destination.write(result.text())
+                destination.write(result.text(layout: tableLayout.layout(first: result.firstTime)))
                 if let output {
                     destination.write("\nforwarded trace (\(policies[traceIndex].rawValue)): \(output), "
                                         + "\(result.traceRecords) records\n")

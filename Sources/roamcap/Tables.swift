@@ -72,6 +72,7 @@ extension Roamcap {
         var duplicateIpWindow: String = "180s"
 
         @OptionGroup var report: ReportOptions
+        @OptionGroup var tableLayout: TableLayoutOptions
         @OptionGroup var selection: SelectionOptions
         @OptionGroup var reading: ReadFilterOptions
         @OptionGroup var decoding: DecodingOptions
@@ -132,7 +133,7 @@ extension Roamcap {
                 guard let snapshot = result.snapshot else {
                     throw RoamcapFailure(message: "--at needs at least one packet to count from")
                 }
-                writeStandardOutput(render(filter.apply(snapshot), result.topology))
+                writeStandardOutput(render(filter.apply(snapshot), result.topology, tableLayout.layout(first: result.firstTime)))
                 return
             }
             let events = filter.apply(result.events)
@@ -141,13 +142,16 @@ extension Roamcap {
                 writeStandardOutput(JSONValue.array(events.map { $0.json(result.topology) }).pretty() + "\n")
             case .ndjson:
                 writeStandardOutput(events.map { $0.json(result.topology).rendered() + "\n" }.joined())
-            case .csv, .table:
+            case .csv:
                 writeStandardOutput(Report(columns: TableEvent.flatColumns, rows: events.map { $0.flatJSON(result.topology) })
-                    .rendered(report.format))
+                    .rendered(.csv))
+            case .table:
+                writeStandardOutput(Report(columns: TableEvent.flatColumns, rows: TableEvent.flatRows(events, result.topology))
+                    .rendered(.table, layout: tableLayout.layout(first: result.firstTime), importance: TableEvent.importance))
             }
         }
 
-        func render(_ snapshot: TableSnapshot, _ topology: Topology) -> String {
+        func render(_ snapshot: TableSnapshot, _ topology: Topology, _ layout: TableLayout) -> String {
             switch report.format {
             case .json:
                 return snapshot.json(topology).pretty() + "\n"
@@ -163,13 +167,15 @@ extension Roamcap {
                     return [names.site, names.port, row.station.segment.description, row.station.mac.description,
                             row.learned.rfc3339, row.lastSeen.rfc3339]
                 }
-                out += TextTable(header: ["site", "port", "vlan", "mac", "learned", "lastSeen"], rows: macRows).rendered()
+                out += TextTable(header: ["site", "port", "vlan", "mac", "learned", "lastSeen"], rows: macRows)
+                    .rendered(layout: layout, importance: ["site", "port", "mac", "vlan", "lastSeen", "learned"])
                 out += "\nARP/ND bindings at \(snapshot.time.rfc3339)\n"
                 let bindingRows = snapshot.bindings.map { row -> [String] in
                     [row.key.segment.description, row.key.ip.description, row.mac.description, row.via.rawValue,
                      row.place.map { placeText($0, topology) } ?? "-", row.since.rfc3339]
                 }
-                out += TextTable(header: ["vlan", "ip", "mac", "via", "where", "since"], rows: bindingRows).rendered()
+                out += TextTable(header: ["vlan", "ip", "mac", "via", "where", "since"], rows: bindingRows)
+                    .rendered(layout: layout, importance: ["ip", "mac", "where", "vlan", "since", "via"])
                 return out
             }
         }

@@ -76,6 +76,9 @@ public struct FlowAnalysis: Sendable {
     public var flows: [FlowRecord]
     /// The migrations and moves found by the table engine on the same input.
     public var migrations: [TableEvent]
+    /// Every event of the table engine on the same input: what `tables` reports on it (with
+    /// no selection), found on the way.
+    public var events: [TableEvent] = []
     public var topology: Topology
     public var packetsRead = 0
     public var packetsProcessed = 0
@@ -100,6 +103,27 @@ public struct FlowPolicyReplay: Sendable {
     }
 }
 
+/// The migration NAT's table for flows that understand the move (SPEC §1): entries from
+/// notifications or static tables, and whether to learn more from the trace.
+public struct FlowMigrationNAT: Sendable {
+    public var entries: [MigrationEntry]
+    public var learn: Bool
+
+    public init(entries: [MigrationEntry] = [], learn: Bool = false) {
+        self.entries = entries
+        self.learn = learn
+    }
+
+    /// Whether it maps anything at all.
+    public var isEmpty: Bool { entries.isEmpty && !learn }
+
+    /// The mapping the flow table keys by, times resolved against `reference`.
+    func mapping(reference: Timestamp?) -> MigrationMapping {
+        MigrationMapping(table: MigrationTable(entries: entries, reference: reference ?? Timestamp(seconds: 0, nanoseconds: 0)),
+                         learner: learn ? MigrationLearner() : nil)
+    }
+}
+
 /// `roamcap flows`: reads the inputs merged in time order (ties: input order) like `tables`,
 /// builds the bidirectional flows of every selected frame, infers outages from the trace, and
 /// ties each to the nearest migration of an endpoint found by the table engine.
@@ -110,13 +134,14 @@ public struct FlowPolicyReplay: Sendable {
 /// the input, memory proportional to stations and flows, never to packets.
 public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSettings = FlowSettings(),
                          tableSettings: TableSettings = TableSettings(), selection: PacketSelection? = nil,
-                         keepGoing: Bool = false, policy: FlowPolicyReplay? = nil,
+                         keepGoing: Bool = false, policy: FlowPolicyReplay? = nil, nat: FlowMigrationNAT? = nil,
                          progress: ((UInt64, UInt64?, Int) -> Void)? = nil) throws(ConversionError) -> FlowAnalysis {
     do {
         let table = FlowTable(settings: settings)
         if let policy {
             return try analyzeFlowsUnderPolicy(inputs: inputs, topology: topology, table: table, tableSettings: tableSettings,
-                                               selection: selection, keepGoing: keepGoing, policy: policy, progress: progress)
+                                               selection: selection, keepGoing: keepGoing, policy: policy, nat: nat,
+                                               progress: progress)
         }
         let stream = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: keepGoing)
         let portMap = stream.portMap
@@ -125,9 +150,13 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
         var decoded = DecodedPacket()
         var result = FlowAnalysis(flows: [], migrations: [], topology: portMap.topology)
         var selection = selection
-        let reference = try timeReference(inputs: inputs, needed: selection?.needsReference ?? false, first: stream.firstTime)
+        let natNeedsReference = nat.map { MigrationTable.needsReference($0.entries) } ?? false
+        let reference = try timeReference(inputs: inputs, needed: (selection?.needsReference ?? false) || natNeedsReference,
+                                          first: stream.firstTime)
         if let reference { selection?.resolve(reference: reference) }
         result.firstTime = reference
+        let mapping = nat.flatMap { $0.isEmpty ? nil : $0.mapping(reference: reference) }
+        table.addressMapping = mapping
         let filtering = selection.map { !$0.selectsEverything || $0.readFilter != nil } ?? false
         while let (packet, file) = try stream.next() {
             if let selection, selection.isExhausted { break }
@@ -143,6 +172,7 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
                 displayed = try selection?.admits(packet, linkType: linkType) ?? true
             }
             stream.decoders[file][packet.interface].decode(packet.data, into: &decoded)
+            mapping?.learner?.observe(decoded: decoded, packet: packet)
             if displayed {
                 table.observe(decoded, bytes: packet.data, originalLength: packet.originalLength,
                               time: packet.timestamp, packet: stream.number)
@@ -162,6 +192,7 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
         table.finish()
         result.topology = portMap.topology
         result.unclaimed = portMap.unclaimed
+        result.events = tracker.events
         result.migrations = tracker.events.filter { $0.kind == .migration || $0.kind == .moved }
         result.flows = flowRecords(table.flows, migrations: result.migrations, window: settings.migrationWindow)
         result.skippedRecords = stream.skippedRecords
@@ -183,11 +214,23 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
 /// outer headers, as the fabric judged it).
 private func analyzeFlowsUnderPolicy(inputs: [String], topology: Topology?, table: FlowTable, tableSettings: TableSettings,
                                      selection: PacketSelection?, keepGoing: Bool, policy: FlowPolicyReplay,
-                                     progress: ((UInt64, UInt64?, Int) -> Void)?) throws(ConversionError) -> FlowAnalysis {
+                                     nat: FlowMigrationNAT?, progress: ((UInt64, UInt64?, Int) -> Void)?) throws(ConversionError) -> FlowAnalysis {
     // Without a topology file every site has the control plane's defaults, so an empty topology
     // ages the tables alike; events name sites by index, rendered with the fabric's topology.
     let tracker = TableTracker(topology: topology ?? Topology(sites: []), settings: tableSettings)
     var packetsProcessed = 0, packetsUnclaimed = 0
+    var mapping: MigrationMapping?
+    if let nat, !nat.isEmpty {
+        let needed = MigrationTable.needsReference(nat.entries)
+        var reference: Timestamp?
+        if needed {
+            do throws(CaptureError) { reference = try timeReference(inputs: inputs, needed: true, first: nil) } catch {
+                throw .capture(error)
+            }
+        }
+        mapping = nat.mapping(reference: reference)
+        table.addressMapping = mapping
+    }
     let report = try simulateFabric(inputs: inputs, topology: topology,
                                     options: FabricOptions(policies: [policy.policy], settings: policy.settings,
                                                            keepGoing: keepGoing),
@@ -196,6 +239,7 @@ private func analyzeFlowsUnderPolicy(inputs: [String], topology: Topology?, tabl
             tracker.observe(frame.decoded, bytes: frame.packet.data, port: port, time: frame.packet.timestamp,
                              packet: frame.number)
         }
+        mapping?.learner?.observe(decoded: frame.decoded, packet: frame.packet)
         guard frame.displayed else { return }
         if frame.port == nil { packetsUnclaimed += 1 }
         packetsProcessed += 1

@@ -190,6 +190,16 @@ public struct FlowState: Sendable {
     public internal(set) var outages: [FlowOutage] = []
     /// Which side sent the first RST (0: none, 1: a, 2: b).
     var firstRST: UInt8 = 0
+    /// Segments (`Segment.rawValue`) the flow was seen on besides its key's: a routed
+    /// conversation whose directions were captured on different VLANs. Empty for most flows.
+    public internal(set) var otherSegments: [UInt32] = []
+
+    /// Every segment the flow was seen on, its key's first.
+    public var segments: [UInt32] { [key.segment] + otherSegments }
+
+    mutating func addSegment(_ segment: UInt32) {
+        if segment != key.segment && !otherSegments.contains(segment) { otherSegments.append(segment) }
+    }
 
     init(key: FlowKey, initiatorIsB: Bool, time: Timestamp) {
         self.key = key

@@ -26,6 +26,9 @@ public final class FlowTable {
     public private(set) var packets = 0
 
     private var index: [FlowKey: Int32] = [:]
+    /// IP flows by their key on no segment: where a routed conversation's other direction, seen
+    /// on another VLAN (or VNI), finds the half-flow it completes.
+    private var acrossSegments: [FlowKey: Int32] = [:]
     private var fragments: [FragmentKey: Int32] = [:]
     /// The flow of the frame observed last, by its outermost headers (a VXLAN datagram's is the
     /// tunnel's flow), and whether endpoint b sent it: where a fabric policy's judgment of that
@@ -34,6 +37,10 @@ public final class FlowTable {
     private var inner = DecodedPacket()
     private let innerDecoder = PacketDecoder(linkType: .ethernet)
     private var finished = false
+    /// The migration NAT's table (SPEC §1), when flows understand the move: an address that is
+    /// an active entry's post-migration address at a frame's time is keyed as that entry's
+    /// primary, so a VM answering from its new address continues the same conversation.
+    public var addressMapping: MigrationMapping?
 
     public init(settings: FlowSettings = FlowSettings()) {
         self.settings = settings
@@ -93,7 +100,11 @@ public final class FlowTable {
             }
             return i << 1 | (fromB ? 1 : 0)
         }
-        guard let sourceAddress = d.sourceAddress, let destinationAddress = d.destinationAddress else { return -1 }
+        guard var sourceAddress = d.sourceAddress, var destinationAddress = d.destinationAddress else { return -1 }
+        if let addressMapping {
+            sourceAddress = FlowTable.primary(sourceAddress, addressMapping, time)
+            destinationAddress = FlowTable.primary(destinationAddress, addressMapping, time)
+        }
         let family: FlowFamily = d.layers.contains(.ipv6) ? .ipv6 : .ipv4
         let source = sourceAddress.halves, destination = destinationAddress.halves
         let proto = d.ipProtocol.rawValue
@@ -133,6 +144,9 @@ public final class FlowTable {
                 i = Int32(flows.count)
                 flows.append(FlowState(key: key, initiatorIsB: fromB, time: time))
                 index[key] = i
+                var plain = key
+                plain.segment = FlowTable.anySegment
+                acrossSegments[plain] = i
             }
         }
         if d.isFragment && d.fragmentOffset == 0 && d.moreFragments {
@@ -167,14 +181,40 @@ public final class FlowTable {
         return i << 1 | (fromB ? 1 : 0)
     }
 
+    /// `address` keyed as its entry's primary while it is an active post-migration address.
+    @inline(__always)
+    static func primary(_ address: IPAddress, _ mapping: MigrationMapping, _ time: Timestamp) -> IPAddress {
+        mapping.primaryAddress(forPost: address, at: time)?.0 ?? address
+    }
+
+    /// The flow of `key`, a new one if none. A routed conversation whose directions are captured
+    /// on two segments is one flow: a packet on a segment where its key has no flow joins the IP
+    /// flow of the same key on another segment when only the other side has sent on it (a
+    /// half-flow); the same direction seen on a second segment (both sides of a router captured)
+    /// stays a flow of its own, so no frame counts twice.
     @inline(__always)
     private func lookup(_ key: FlowKey, fromB: Bool, time: Timestamp) -> Int32 {
         if let i = index[key] { return i }
+        var plain = key
+        plain.segment = FlowTable.anySegment
+        if key.family != .arp, let j = acrossSegments[plain] {
+            let flow = flows[Int(j)]
+            let otherSideOnly = fromB ? flow.b.packets == 0 && flow.a.packets > 0 : flow.a.packets == 0 && flow.b.packets > 0
+            if otherSideOnly && flow.key.segment != key.segment && !flow.segments.contains(key.segment) {
+                flows[Int(j)].addSegment(key.segment)
+                index[key] = j
+                return j
+            }
+        }
         let i = Int32(flows.count)
         flows.append(FlowState(key: key, initiatorIsB: fromB, time: time))
         index[key] = i
+        if key.family != .arp { acrossSegments[plain] = i }
         return i
     }
+
+    /// No segment (not a VLAN nor a VNI value).
+    static let anySegment = UInt32.max
 
     // MARK: ICMP
 
@@ -193,7 +233,11 @@ public final class FlowTable {
 
     /// Counts an unreachable in the flow of the packet it quotes (same segment).
     private func attributeUnreachable(_ d: DecodedPacket, bytes: UnsafeRawBufferPointer, segment: Segment, time: Timestamp) {
-        guard let quotedSource = d.embeddedSourceAddress, let quotedDestination = d.embeddedDestinationAddress else { return }
+        guard var quotedSource = d.embeddedSourceAddress, var quotedDestination = d.embeddedDestinationAddress else { return }
+        if let addressMapping {
+            quotedSource = FlowTable.primary(quotedSource, addressMapping, time)
+            quotedDestination = FlowTable.primary(quotedDestination, addressMapping, time)
+        }
         let family: FlowFamily
         switch quotedSource {
         case .v4: family = .ipv4

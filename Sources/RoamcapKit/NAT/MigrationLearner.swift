@@ -33,8 +33,9 @@ public final class MigrationLearner {
 
     public init() {}
 
-    /// Looks at one packet (`decoded` is its decoded view); learns from ARP, ND and DHCP.
-    public func observe(_ packet: Packet, decoded: DecodedPacket) {
+    /// Looks at one packet already decoded (`decoded` is the view of `packet.data`); learns
+    /// from ARP, ND and DHCP.
+    public func observe(decoded: DecodedPacket, packet: Packet) {
         if let arp = decoded.arp {
             guard arp.operation == .request || arp.operation == .reply, !arp.senderProtocolAddress.isUnspecified else { return }
             let mac = arp.senderHardwareAddress

@@ -125,7 +125,7 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                 // One decode per packet, shared by learning, the dry run and the annotation.
                 let needsDecode = learner != nil || options.dryRun || options.annotate
                 if needsDecode { decoders[packet.interface].decode(packet.data, into: &decoded) }
-                learner?.observe(packet, decoded: decoded)
+                learner?.observe(decoded: decoded, packet: packet)
                 let bytes = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<packet.data.count])
                 if !packet.data.isEmpty { bytes.baseAddress!.copyMemory(from: packet.data.baseAddress!, byteCount: packet.data.count) }
                 let outcome = AddressRewriter.rewrite(bytes, linkType: linkType, at: packet.timestamp,

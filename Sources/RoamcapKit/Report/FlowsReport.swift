@@ -7,7 +7,7 @@ extension FlowRecord {
     /// The documented object (SPEC §5): proto, src, sport?, dst, dport?, vlan, [segment], first,
     /// last, packets, bytes, state, lost, misdelivered, outages [{start, end, frames, cause,
     /// direction, migration?}], migration?; then srcPackets, srcBytes, dstPackets, dstBytes,
-    /// retransmissions, duplicateAcks, srcMac?, dstMac?.
+    /// retransmissions, duplicateAcks, srcMac?, dstMac?, uid (Zeek-like, deterministic).
     public func json(_ topology: Topology) -> JSONValue {
         var fields: [(String, JSONValue)] = [("proto", .string(protocolName)), ("src", .string(source.description))]
         if let sourcePort { fields.append(("sport", .int(Int64(sourcePort)))) }
@@ -15,6 +15,10 @@ extension FlowRecord {
         if let destinationPort { fields.append(("dport", .int(Int64(destinationPort)))) }
         fields.append(("vlan", .int(Int64(segment.identifier))))
         if segment.isVXLAN { fields.append(("segment", .string("vxlan"))) }
+        if !flow.otherSegments.isEmpty {
+            // A routed conversation seen on several segments: all of them, the first as `vlan`.
+            fields.append(("vlans", .array(flow.segments.map { .int(Int64(Segment(rawValue: $0).identifier)) })))
+        }
         fields += [
             ("first", .string(flow.first.rfc3339)), ("last", .string(flow.last.rfc3339)),
             ("packets", .int(Int64(flow.packets))), ("bytes", .int(Int64(flow.bytes))),
@@ -40,6 +44,7 @@ extension FlowRecord {
         ]
         if let mac = orig.mac { fields.append(("srcMac", .string(mac.description))) }
         if let mac = resp.mac { fields.append(("dstMac", .string(mac.description))) }
+        fields.append(("uid", .string(flow.uid)))
         return .object(fields)
     }
 
@@ -55,7 +60,39 @@ extension FlowRecord {
     /// The columns of `flatJSON`.
     public static let flatColumns = ["proto", "src", "sport", "dst", "dport", "vlan", "first", "last", "packets",
                                      "bytes", "state", "lost", "misdelivered", "outages", "causes", "outageSeconds",
-                                     "migration"]
+                                     "migration", "uid"]
+
+    /// `address:port`, `[address]:port` for IPv6, the address alone without a port.
+    public static func endpointText(_ address: IPAddress, _ port: UInt16?) -> String {
+        guard let port else { return address.description }
+        if case .v6 = address { return "[\(address)]:\(port)" }
+        return "\(address):\(port)"
+    }
+
+    /// `tcp 10.0.0.1:40000 → 10.0.0.2:80` (IPv6 endpoints as `[addr]:port`).
+    public var conversationText: String {
+        "\(protocolName) \(FlowRecord.endpointText(source, sourcePort)) → \(FlowRecord.endpointText(destination, destinationPort))"
+    }
+
+    /// The human table's columns: `flatColumns` with each endpoint in one column (`addr:port`,
+    /// `[addr]:port` for IPv6).
+    public static let humanColumns = flatColumns.filter { $0 != "sport" && $0 != "dport" }
+
+    /// A row of the human table (see `humanColumns`).
+    public func humanJSON(_ topology: Topology) -> JSONValue {
+        guard case .object(var fields) = flatJSON(topology) else { return flatJSON(topology) }
+        fields.removeAll { $0.0 == "sport" || $0.0 == "dport" }
+        for i in fields.indices where fields[i].0 == "src" || fields[i].0 == "dst" {
+            fields[i].1 = .string(fields[i].0 == "src" ? FlowRecord.endpointText(source, sourcePort)
+                                                       : FlowRecord.endpointText(destination, destinationPort))
+        }
+        return .object(fields)
+    }
+
+    /// The flat columns, most important first (the human table leaves out the others first).
+    public static let importance = ["proto", "src", "sport", "dst", "dport", "lost", "outages", "causes", "packets",
+                                    "state", "vlan", "migration", "first", "last", "bytes", "misdelivered",
+                                    "outageSeconds", "uid"]
 
     /// A flat row for the table and CSV formats.
     public func flatJSON(_ topology: Topology) -> JSONValue {
@@ -73,14 +110,14 @@ extension FlowRecord {
         return .object([
             ("proto", .string(protocolName)), ("src", .string(source.description)),
             ("sport", .string(sourcePort.map { String($0) } ?? "")), ("dst", .string(destination.description)),
-            ("dport", .string(destinationPort.map { String($0) } ?? "")), ("vlan", .string(segment.description)),
+            ("dport", .string(destinationPort.map { String($0) } ?? "")), ("vlan", .string(flow.segments.map { Segment(rawValue: $0).description }.joined(separator: ","))),
             ("first", .string(flow.first.rfc3339)), ("last", .string(flow.last.rfc3339)),
             ("packets", .int(Int64(flow.packets))), ("bytes", .int(Int64(flow.bytes))),
             ("state", .string(flow.connectionState)), ("lost", .int(Int64(lost))),
             ("misdelivered", .int(Int64(misdelivered))), ("outages", .int(Int64(flow.outages.count))),
             ("causes", .string(causes.map { "\($0.0.rawValue):\($0.1)" }.joined(separator: " "))),
             ("outageSeconds", .string(flow.outages.isEmpty ? "" : secondsText(outageDuration))),
-            ("migration", .string(migrationText)),
+            ("migration", .string(migrationText)), ("uid", .string(flow.uid)),
         ])
     }
 }

@@ -60,7 +60,7 @@ extension FabricReport {
                                      "migrations", "lostFrames"]
 
     /// The human report: the policies side by side, then every migration with its losses per policy.
-    public func text() -> String {
+    public func text(layout: TableLayout = .wide) -> String {
         func seconds(_ ns: Int64) -> String {
             let ms = (ns + 500_000) / 1_000_000
             let frac = String(ms % 1000)
@@ -79,7 +79,7 @@ extension FabricReport {
         row("inTransit", \.inTransit)
         row("excessCopies", \.excessCopies)
         rows.append(["lostFrames (migrations)"] + losses.map { String($0.reduce(0) { $0 + $1.lostFrames }) })
-        var out = TextTable(header: [""] + names, rows: rows).rendered()
+        var out = TextTable(header: [""] + names, rows: rows).rendered(layout: layout)
         out += "\n\(migrations.count) migration\(migrations.count == 1 ? "" : "s")"
         if migrations.isEmpty { return out + "\n" }
         out += " (lost frames / outage per policy)\n"
@@ -90,7 +90,8 @@ extension FabricReport {
                     text.place(move.to), move.time.rfc3339]
                 + policies.indices.map { i in "\(losses[i][m].lostFrames) / \(seconds(losses[i][m].outage))" }
         }
-        out += TextTable(header: ["mac", "vlan", "from", "to", "time"] + names, rows: migrationRows).rendered()
+        out += TextTable(header: ["mac", "vlan", "from", "to", "time"] + names, rows: migrationRows)
+            .rendered(layout: layout, importance: ["mac", "to"] + names + ["time", "from", "vlan"])
         return out
     }
 }

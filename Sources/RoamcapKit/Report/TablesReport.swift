@@ -48,6 +48,28 @@ extension TableEvent {
 
     /// The columns of `flatJSON`.
     public static let flatColumns = ["time", "packet", "event", "vlan", "mac", "ip", "from", "to", "evidence", "detail"]
+    /// The flat columns, most important first (the human table leaves out the others first).
+    public static let importance = ["time", "event", "mac", "ip", "to", "from", "vlan", "evidence", "packet", "detail"]
+
+    /// Flat rows of events in time order, each `moved`, `migration` or `flip-flop` of a MAC (which
+    /// has no IP of its own) showing the addresses bound to that MAC when it moved.
+    public static func flatRows(_ events: [TableEvent], _ topology: Topology) -> [JSONValue] {
+        var addresses: [StationKey: [IPAddress]] = [:]
+        return events.map { event in
+            var row = event.flatJSON(topology)
+            if let ip = event.ip {
+                if event.kind != .agedOut, !(addresses[event.station]?.contains(ip) ?? false) {
+                    addresses[event.station, default: []].append(ip)
+                }
+            } else if event.kind == .moved || event.kind == .migration || event.kind == .flipFlop,
+                      let list = addresses[event.station], case .object(var fields) = row,
+                      let i = fields.firstIndex(where: { $0.0 == "ip" }) {
+                fields[i].1 = .string(list.map(\.description).joined(separator: " "))
+                row = .object(fields)
+            }
+            return row
+        }
+    }
 }
 
 // MARK: Reports

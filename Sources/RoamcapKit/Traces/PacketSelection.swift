@@ -21,6 +21,10 @@ public struct PacketSelection {
     public var count: Int?
     /// Frames it refuses are dropped before anything sees them (`--read-filter`).
     public var readFilter: PacketFilter?
+    /// Packet numbers (1-based, in file order: `Packet.number`) to keep (`convert --packets`).
+    public var packets: PacketRanges?
+    /// The number of the latest packet looked at.
+    private var lastNumber = 0
     private var start: Timestamp?
     private var end: Timestamp?
     private var resolved: Bool
@@ -40,7 +44,7 @@ public struct PacketSelection {
     }
 
     /// True when `admits` refuses nothing.
-    public var selectsEverything: Bool { filter == nil && from == nil && until == nil && count == nil }
+    public var selectsEverything: Bool { filter == nil && from == nil && until == nil && count == nil && packets == nil }
 
     /// Whether a time is relative to the earliest packet (then `resolve(reference:)` is needed).
     public var needsReference: Bool {
@@ -58,7 +62,8 @@ public struct PacketSelection {
 
     /// Whether every later packet is certain to be refused (the count is reached).
     public var isExhausted: Bool {
-        if let count { return selected >= count }
+        if let count, selected >= count { return true }
+        if let packets, lastNumber >= packets.last { return true }
         return false
     }
 
@@ -67,6 +72,10 @@ public struct PacketSelection {
     public mutating func admits(_ packet: Packet, linkType: UInt16) throws(FilterError) -> Bool {
         if !resolved { resolve(reference: packet.timestamp) }
         if let count, selected >= count { return false }
+        if let packets {
+            lastNumber = packet.number
+            if !packets.contains(packet.number) { return false }
+        }
         if let start, packet.timestamp < start { return false }
         if let end, !(packet.timestamp < end) { return false }
         if let filter, !(try filter.matches(packet.data, originalLength: packet.originalLength, linkType: linkType)) {
