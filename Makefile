@@ -67,7 +67,7 @@ FUZZ_LINK     = $$(find $(FUZZ_SPM)/debug/RoamcapKit.build $(FUZZ_SPM)/debug/Pac
 FUZZ_INCLUDES := -I Sources/CZstd -I Sources/CZlib -I Sources/CPcap -I .build/checkouts/Yams/Sources/CYaml/include
 
 fuzz-build: deps
-	@mkdir -p $(FUZZ_DIR)
+	@mkdir -p $(FUZZ_DIR) && $(SWIFT) package resolve >/dev/null
 	swiftc $(FUZZ_FLAGS) -module-name PacketWire Sources/PacketWire/*.swift Fuzz/FuzzDecoder.swift \
 	  -o $(FUZZ_DIR)/fuzz-decoder 2>&1 | grep -v warning || true
 	for t in Plain Gzip Zstd; do \
@@ -133,6 +133,7 @@ MAN_TOOL      = $(MAN_TOOL_DIR)/.build/debug/generate-manual
 
 man-tool:
 	@if [ ! -x $(MAN_TOOL) ]; then \
+	  $(SWIFT) package resolve >/dev/null && \
 	  rm -rf $(MAN_TOOL_DIR) && mkdir -p $(MAN_TOOL_DIR) && \
 	  (cd .build/checkouts/swift-argument-parser && tar cf - --exclude=.build --exclude=.git .) | (cd $(MAN_TOOL_DIR) && tar xf -) && \
 	  sed -i 's/for character in self where character.isASCII {/for character in self.nonASCIIPlaceholders {/' \
