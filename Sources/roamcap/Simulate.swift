@@ -118,6 +118,7 @@ extension Roamcap {
                                                          force: writing.force, inputs: others) }
             let options = FabricOptions(policies: policies, settings: settings, keepGoing: selection.keepGoing, trace: trace,
                                         tracePolicy: traceIndex, decisions: log)
+            CaptureReader.defaultEndsAtFirstError = true
             let progress = ProgressLine(label: "simulate")
             let result = try simulateFabric(inputs: inputs, topology: topo, options: options,
                                             selection: try selection.makeSelection(readFilter: reading.readFilter),
@@ -139,6 +140,8 @@ extension Roamcap {
                 let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
                 warn("skipped \(result.skippedRecords) unreadable records\(first)")
             }
+            // What was read before an unreadable record is reported, then the error (exit 2).
+            defer { if result.endedByError, let error = result.skippedErrors.first { Roamcap.fail(error.description) } }
             let destination = ReportDestination(streams: [output, decisions])
             switch report.format {
             case .json:
@@ -149,7 +152,7 @@ extension Roamcap {
                 destination.write(Report(columns: FabricReport.flatColumns, rows: result.flatRows).rendered(.csv))
             case .table:
                 destination.write(result.text(layout: tableLayout.layout(first: result.firstTime)))
-                if let output {
+                if let output, !result.endedByError {
                     destination.write("\nforwarded trace (\(policies[traceIndex].rawValue)): \(output), "
                                         + "\(result.traceRecords) records\n")
                 }

@@ -175,7 +175,7 @@ import Testing
 /// A fatal read error after N frames discarded every event already computed: tables and flows
 /// now report what was read, then the error (exit 2), as tshark prints the frames before it.
 @Suite struct ReadErrorAfterFramesTests {
-    @Test(arguments: ["tables", "flows"])
+    @Test(arguments: ["tables", "flows", "simulate"])
     func reportThenError(command: String) {
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }
@@ -187,5 +187,22 @@ import Testing
         #expect(r.stderr == "roamcap: error: \(dir)/cut.pcap: byte 5503, packet 61 (record): file ends inside a packet (46 of 76 bytes)\n")
         let lenient = TestSupport.run(TestSupport.binary, [command, "--keep-going", "--format", "ndjson", dir + "/cut.pcap"])
         #expect(lenient.status == 0 && lenient.stdout == r.stdout)
+    }
+
+    /// simulate: the counts of what was read, then the error; the forwarded trace and the log
+    /// would be partial, so neither is written.
+    @Test func simulateWritesNoPartialTrace() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let bytes = TestSupport.readFile(TestSupport.root + "/fixtures/dcA.pcap")
+        TestSupport.writeFile(dir + "/cut.pcap", Array(bytes.dropLast(30)))
+        let r = TestSupport.run(TestSupport.binary, ["simulate", dir + "/cut.pcap", "--format", "json",
+                                                     "-o", dir + "/forwarded.pcapng", "--decisions", dir + "/d.ndjson"])
+        #expect(r.status == 2)
+        #expect(r.stdout.contains("\"frames\""))
+        #expect(r.stderr.hasSuffix("file ends inside a packet (46 of 76 bytes)\n"))
+        #expect(!TestSupport.fileExists(dir + "/forwarded.pcapng") && !TestSupport.fileExists(dir + "/d.ndjson"))
+        let files = TestSupport.run("/bin/ls", ["-A", dir]).stdout
+        #expect(files == "cut.pcap\n", "temporary files left: \(files)")
     }
 }

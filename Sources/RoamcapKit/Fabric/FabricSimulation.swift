@@ -50,6 +50,9 @@ public struct FabricReport: Sendable {
     public var traceRecords = 0
     public var skippedRecords = 0
     public var skippedErrors: [CaptureError] = []
+    /// An input ended at an unreadable record (without `keepGoing`): the counts are those of
+    /// the frames before it, and no trace or log was written.
+    public var endedByError = false
 }
 
 /// `roamcap simulate`: replays the cross-site fabric of SPEC §2 over the inputs under every
@@ -167,11 +170,17 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
         }
         report.counts = fabrics.map(\.counts)
         report.losses = fabrics.map(\.losses)
-        if let traceWriter {
-            try traceWriter.finish()
-            report.traceRecords = traceWriter.records
+        // An input that ended at an unreadable record (readers that end at their first error)
+        // leaves the trace and the log unwritten: they would be partial. The counts of what was
+        // read are reported, then the error.
+        report.endedByError = !options.keepGoing && !report.skippedErrors.isEmpty
+        if !report.endedByError {
+            if let traceWriter {
+                try traceWriter.finish()
+                report.traceRecords = traceWriter.records
+            }
+            try decisionLog?.finish()
         }
-        try decisionLog?.finish()
         return report
     } catch let error as ConversionError {
         throw error
