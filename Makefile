@@ -61,9 +61,10 @@ else
 FUZZ_SECONDS ?= 5
 endif
 FUZZ_TARGETS := decoder capture-plain capture-gzip capture-zstd rewrite topology scenario migrationtable
-FUZZ_LINK     = $$(find $(FUZZ_SPM)/debug/RoamcapKit.build $(FUZZ_SPM)/debug/PacketWire.build \
-                  $(FUZZ_SPM)/debug/CaptureFile.build $(FUZZ_SPM)/debug/PacketFilter.build \
-                  $(FUZZ_SPM)/debug/Yams.build $(FUZZ_SPM)/debug/CYaml.build -name '*.o' | sort) -lpcap -lzstd -lz
+# The instrumented library's objects, copied under names without spaces (swift-collections has
+# files such as 'Integer rank.swift'), linked into the library-level targets.
+FUZZ_OBJECTS := RoamcapKit PacketWire CaptureFile PacketFilter Yams CYaml HeapModule InternalCollectionsUtilities
+FUZZ_LINK     = $(FUZZ_DIR)/objects/*.o -lpcap -lzstd -lz
 FUZZ_INCLUDES := -I Sources/CZstd -I Sources/CZlib -I Sources/CPcap -I .build/checkouts/Yams/Sources/CYaml/include
 
 fuzz-build: deps
@@ -77,6 +78,9 @@ fuzz-build: deps
 	done
 	$(SWIFT) build --build-path $(FUZZ_SPM) --target RoamcapKit -Xswiftc -sanitize=fuzzer,address \
 	  -Xswiftc -parse-as-library -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | tail -1
+	@rm -rf $(FUZZ_DIR)/objects && mkdir -p $(FUZZ_DIR)/objects && n=0 && \
+	  for m in $(FUZZ_OBJECTS); do find $(FUZZ_SPM)/debug/$$m.build -name '*.o'; done | sort | \
+	  while IFS= read -r f; do n=$$((n + 1)); cp "$$f" $(FUZZ_DIR)/objects/$$n.o; done
 	for t in Rewrite Topology Scenario MigrationTable; do \
 	  swiftc -sanitize=fuzzer,address -parse-as-library -I $(FUZZ_SPM)/debug/Modules $(FUZZ_INCLUDES) \
 	    Fuzz/Fuzz$$t.swift $(FUZZ_LINK) -o $(FUZZ_DIR)/fuzz-$$(echo $$t | tr A-Z a-z) 2>&1 | grep -v warning || true; \
@@ -109,15 +113,15 @@ fuzz-seeds:
 
 # make fuzz SECONDS=N: each target for N seconds (make test: FUZZ_SECONDS each, 30 in CI).
 fuzz: fuzz-build fuzz-seeds
-	@mkdir -p $(FUZZ_DIR)/crashes; failed=0; \
+	@mkdir -p $(FUZZ_DIR)/crashes; failed=0; passed=0; \
 	for t in $(FUZZ_TARGETS); do \
 	  $(FUZZ_DIR)/fuzz-$$t -max_total_time=$(SECONDS) -rss_limit_mb=2048 -timeout=20 -max_len=262144 \
 	    -artifact_prefix=$(FUZZ_DIR)/crashes/$$t- -print_final_stats=1 $(FUZZ_DIR)/seeds/$$t \
 	    > $(FUZZ_DIR)/$$t.log 2>&1; rc=$$?; \
 	  runs=$$(grep -a 'stat::number_of_executed_units' $(FUZZ_DIR)/$$t.log | awk '{print $$2}'); \
-	  if [ $$rc -ne 0 ]; then failed=1; echo "fuzz-$$t: CRASH (exit $$rc), see $(FUZZ_DIR)/$$t.log and $(FUZZ_DIR)/crashes/"; \
-	  else echo "fuzz-$$t: $${runs:-?} runs in $(SECONDS) s, 0 crashes"; fi; \
-	done; exit $$failed
+	  if [ $$rc -ne 0 ]; then failed=$$((failed + 1)); echo "fuzz-$$t: CRASH (exit $$rc), see $(FUZZ_DIR)/$$t.log and $(FUZZ_DIR)/crashes/"; \
+	  else passed=$$((passed + 1)); echo "fuzz-$$t: $${runs:-?} runs in $(SECONDS) s, 0 crashes"; fi; \
+	done; echo "fuzz: $$passed passed, $$failed failed"; test $$failed -eq 0
 
 # Regenerates the man pages and shell completions from the argument parser.
 #
