@@ -327,7 +327,7 @@ _roamcap_rewrite() {
 _roamcap_tables() {
     repeating_flags=()
     non_repeating_flags=(--strict-vlan --keep-going --version -h --help)
-    repeating_options=()
+    repeating_options=(--bgp-port --bmp-port)
     non_repeating_options=(--topology --at --mac --ip --vlan --aging --duplicate-moves --duplicate-window --duplicate-ip-window --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
 
@@ -358,6 +358,12 @@ _roamcap_tables() {
         return
         ;;
     '--duplicate-ip-window')
+        return
+        ;;
+    '--bgp-port')
+        return
+        ;;
+    '--bmp-port')
         return
         ;;
     '--format')
