@@ -455,8 +455,8 @@ _roamcap_topology_check() {
 _roamcap_simulate() {
     repeating_flags=()
     non_repeating_flags=(--force --strict-vlan --keep-going --version -h --help)
-    repeating_options=(--policy --advertise-delay)
-    non_repeating_options=(--topology --aging --unknown-unicast -o --output --trace-policy --decisions --output-format --compress --format -f --filter --from --until -c --count --read-filter)
+    repeating_options=(--policy --advertise-delay --bgp-port --bmp-port)
+    non_repeating_options=(--topology --aging --unknown-unicast --control-plane -o --output --trace-policy --decisions --output-format --compress --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -474,6 +474,15 @@ _roamcap_simulate() {
         return
         ;;
     '--unknown-unicast')
+        return
+        ;;
+    '--control-plane')
+        return
+        ;;
+    '--bgp-port')
+        return
+        ;;
+    '--bmp-port')
         return
         ;;
     '-o'|'--output')

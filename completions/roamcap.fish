@@ -41,7 +41,7 @@ function __roamcap_parse_tokens -S
                 __roamcap_parse_subcommand -r 2 'format=' 'version' 'h/help'
             end
         case 'simulate'
-            __roamcap_parse_subcommand -r 1 'topology=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'o/output=' 'trace-policy=' 'decisions=' 'output-format=' 'compress=' 'force' 'format=' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'version' 'h/help'
+            __roamcap_parse_subcommand -r 1 'topology=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'control-plane=' 'bgp-port=+' 'bmp-port=+' 'o/output=' 'trace-policy=' 'decisions=' 'output-format=' 'compress=' 'force' 'format=' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'version' 'h/help'
         case 'flows'
             __roamcap_parse_subcommand -r 1 'topology=' 'top=' 'outages-only' 'silence=' 'silence-runs' 'no-silence-runs' 'migration-window=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'format=' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'version' 'h/help'
         case 'bgp'
@@ -207,6 +207,9 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate"' -l 'advertise-delay' -d 'Advertisement delay of every site (2s), or of one site (C=3.5s); repeatable.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" aging' -l 'aging' -d 'Aging of local and ARP snooping entries at every site.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" unknown-unicast' -l 'unknown-unicast' -d 'What edge devices do with unknown unicast: flood or drop.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" control-plane' -l 'control-plane' -d 'assumed (advertisements after --advertise-delay) or captured (also replay the BGP EVPN of the capture).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate"' -l 'bgp-port' -d 'A TCP port carrying BGP (repeatable; default 179).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate"' -l 'bmp-port' -d 'A TCP port carrying BMP (repeatable; default 11019).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" o output' -s 'o' -l 'output' -d 'Write the forwarded trace (pcapng) here.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" trace-policy' -l 'trace-policy' -d 'The policy whose forwarded trace -o writes (default: the first).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" decisions' -l 'decisions' -d 'Log every decision here (NDJSON).' -rfka ''

@@ -4,8 +4,9 @@ import PacketWire
 @testable import RoamcapKit
 
 /// `HandScenario` (FabricTests.swift) with its control plane captured: a SPAN of the route
-/// reflector (192.0.2.100:179) on a fifth interface `rr-span` that no port claims, carrying two
-/// real TCP sessions (SYN, then data) from A's ED (192.0.2.1:40001) and C's ED (192.0.2.3:40003).
+/// reflector (192.0.2.100:179) on a fifth interface `rr-span` that no port claims, carrying three
+/// real TCP sessions (SYN, then data) from A's ED (192.0.2.1:40001), B's (192.0.2.2:40002) and
+/// C's (192.0.2.3:40003).
 ///
 /// The topology gives A next hop 192.0.2.1, B 192.0.2.2, C 192.0.2.3, and VNI 10010 → VLAN 0
 /// (the hand scenario's frames are untagged). Control-plane frames, by time:
@@ -13,25 +14,28 @@ import PacketWire
 ///     ms    from  what
 ///     50    A     SYN
 ///     60    C     SYN
-///     500   A     first 30 bytes of UPDATE 1: M (02:00:00:00:00:07, 10.0.0.7), RD 192.0.2.1:10,
-///                 VNI 10010 (VXLAN), no MAC Mobility
+///     70    B     SYN
+///     500   A     first 30 bytes of UPDATE 1: M (02:00:00:00:00:07, 10.0.0.7), a (…:01, 10.0.0.1)
+///                 and d (…:04, 10.0.0.4), RD 192.0.2.1:10, VNI 10010 (VXLAN), no MAC Mobility
 ///     550   A     the rest of UPDATE 1: the message counts here
 ///     600   A     UPDATE 2: 02:00:00:00:00:55, next hop 198.51.100.9 (no site), RD 198.51.100.9:10
-///     6200  C     UPDATE 3: M, RD 192.0.2.3:10, MAC Mobility seq 1, next hop 192.0.2.3
+///     700   B     UPDATE B: b (…:02, 10.0.0.2), RD 192.0.2.2:10, next hop 192.0.2.2
+///     6200  C     UPDATE 3: M, RD 192.0.2.3:10, MAC Mobility seq 1 (`sequenceOfC`), next hop 192.0.2.3
 ///     6300  C     UPDATE 3 again (a repeat of the route as it stands)
 ///     6600  A     UPDATE 4: withdraws A's route for M
 ///
 /// Merged with the 15 data frames (ms 0 … 9000), the packet numbers are:
 ///
-///     1: 0 data      2: 50 SYN A     3: 60 SYN C     4: 100       5: 200       6: 300
-///     7: 500 A part  8: 550 A rest   9: 600 A        10: 3000     11: 3100     12: 4000
-///     13: 4500       14: 5000 M garp at C (the migration)         15: 5500     16: 6000
-///     17: 6200 C     18: 6300 C      19: 6500 data   20: 6600 A withdraw
-///     21: 7500       22: 8000        23: 9000
+///     1: 0 data      2: 50 SYN A     3: 60 SYN C     4: 70 SYN B  5: 100       6: 200
+///     7: 300         8: 500 A part   9: 550 A rest   10: 600 A    11: 700 B    12: 3000
+///     13: 3100       14: 4000        15: 4500        16: 5000 M garp at C (the migration)
+///     17: 5500       18: 6000        19: 6200 C      20: 6300 C   21: 6500 data
+///     22: 6600 A withdraw            23: 7500        24: 8000     25: 9000
 enum EVPNHandTrace {
     static let m = HandScenario.m
     static let rr = (IPv4Address(192, 0, 2, 100), UInt16(179))
     static let edA = (IPv4Address(192, 0, 2, 1), UInt16(40001))
+    static let edB = (IPv4Address(192, 0, 2, 2), UInt16(40002))
     static let edC = (IPv4Address(192, 0, 2, 3), UInt16(40003))
     static let unclaimedMAC = MACAddress(0x02, 0, 0, 0, 0, 0x55)
 
@@ -75,11 +79,16 @@ enum EVPNHandTrace {
     }
 
     /// The control-plane frames: (ms, bytes).
-    static func controlFrames() -> [(Int64, [UInt8])] {
-        let update1 = advertise([route(m, ip: "10.0.0.7", rd: "192.0.2.1:10")], nextHop: IPv4Address(192, 0, 2, 1))
+    static func controlFrames(sequenceOfC: UInt32? = 1) -> [(Int64, [UInt8])] {
+        let update1 = advertise([route(m, ip: "10.0.0.7", rd: "192.0.2.1:10"),
+                                 route(HandScenario.a, ip: "10.0.0.1", rd: "192.0.2.1:10"),
+                                 route(HandScenario.d, ip: "10.0.0.4", rd: "192.0.2.1:10")],
+                                nextHop: IPv4Address(192, 0, 2, 1))
+        let updateB = advertise([route(HandScenario.b, ip: "10.0.0.2", rd: "192.0.2.2:10")], nextHop: IPv4Address(192, 0, 2, 2))
         let update2 = advertise([route(unclaimedMAC, ip: "10.0.0.55", rd: "198.51.100.9:10")],
                                 nextHop: IPv4Address(198, 51, 100, 9))
-        let update3 = advertise([route(m, ip: "10.0.0.7", rd: "192.0.2.3:10")], nextHop: IPv4Address(192, 0, 2, 3), sequence: 1)
+        let update3 = advertise([route(m, ip: "10.0.0.7", rd: "192.0.2.3:10")], nextHop: IPv4Address(192, 0, 2, 3),
+                                sequence: sequenceOfC)
         let update4 = withdraw([route(m, ip: "10.0.0.7", rd: "192.0.2.1:10")])
         var seqA: UInt32 = 1001, seqC: UInt32 = 5001
         func a(_ payload: [UInt8]) -> [UInt8] {
@@ -93,17 +102,19 @@ enum EVPNHandTrace {
         return [
             (50, ethernet(BGPWire.frame(from: edA, to: rr, sequence: 1000, flags: [.syn]))),
             (60, ethernet(BGPWire.frame(from: edC, to: rr, sequence: 5000, flags: [.syn]))),
+            (70, ethernet(BGPWire.frame(from: edB, to: rr, sequence: 3000, flags: [.syn]))),
             (500, a(Array(update1[..<30]))), (550, a(Array(update1[30...]))), (600, a(update2)),
+            (700, ethernet(BGPWire.frame(from: edB, to: rr, sequence: 3001, payload: updateB))),
             (6200, c(update3)), (6300, c(update3)), (6600, a(update4)),
         ]
     }
 
     /// Writes the trace and the topology into `dir`.
-    static func write(into dir: String) throws -> (trace: String, topology: String) {
+    static func write(into dir: String, sequenceOfC: UInt32? = 1) throws -> (trace: String, topology: String) {
         var frames: [(Int64, Int, [UInt8])] = HandScenario.frames.enumerated().map { i, frame in
             (frame.0, frame.1, HandScenario.bytes(frame.2, frame.3, index: i + 1))
         }
-        frames += controlFrames().map { ($0.0, 4, $0.1) }
+        frames += controlFrames(sequenceOfC: sequenceOfC).map { ($0.0, 4, $0.1) }
         // Stable: at equal times the data frame (listed first) stays first.
         frames = frames.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element)
         let trace = dir + "/evpn-hand.pcapng"

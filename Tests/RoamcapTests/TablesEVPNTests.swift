@@ -24,35 +24,40 @@ import Testing
         let (events, stderr) = try Self.events([trace, "--topology", topology])
         // rr-span is no access port: warned about, but its BGP is read.
         #expect(stderr.contains("rr-span"))
-        // Of the four route events below, UPDATE 2's matches no site.
-        #expect(stderr.contains("1 of 4 EVPN MAC/IP route events match no site"))
+        // Of the seven route events below, UPDATE 2's matches no site.
+        #expect(stderr.contains("1 of 7 EVPN MAC/IP route events match no site"))
         let evpn = events.filter { ($0["event"] as? String)?.hasPrefix("evpn-") == true }
-        // Four events (EVPNHandTrace's table): UPDATE 1 at packet 8 (0.55 s, completed by its
-        // second segment), UPDATE 2 at 9, UPDATE 3 at 17; its repeat at 18 is not reported;
-        // the withdrawal at 20.
-        #expect(evpn.map { $0["packet"] as? Int } == [8, 9, 17, 20])
-        #expect(evpn.map { $0["event"] as? String } == ["evpn-advertise", "evpn-advertise", "evpn-advertise", "evpn-withdraw"])
-        #expect(evpn.map { $0["time"] as? String } == ["2026-11-20T10:00:00.550000000Z", "2026-11-20T10:00:00.600000000Z",
-                                                       "2026-11-20T10:00:06.200000000Z", "2026-11-20T10:00:06.600000000Z"])
-        #expect(evpn.map { $0["site"] as? String } == ["A", nil, "C", "A"])
-        #expect(evpn[1]["site"] is NSNull)
-        #expect(evpn.map { $0["mac"] as? String } == ["02:00:00:00:00:07", "02:00:00:00:00:55", "02:00:00:00:00:07",
+        // Seven events (EVPNHandTrace's table): UPDATE 1's three routes at packet 9 (0.55 s,
+        // completed by its second segment), UPDATE 2 at 10, B's at 11, UPDATE 3 at 19; its
+        // repeat at 20 is not reported; the withdrawal at 22.
+        #expect(evpn.map { $0["packet"] as? Int } == [9, 9, 9, 10, 11, 19, 22])
+        #expect(evpn.map { $0["event"] as? String } == Array(repeating: "evpn-advertise", count: 6) + ["evpn-withdraw"])
+        #expect(evpn.map { $0["time"] as? String } == Array(repeating: "2026-11-20T10:00:00.550000000Z", count: 3)
+                    + ["2026-11-20T10:00:00.600000000Z", "2026-11-20T10:00:00.700000000Z",
+                       "2026-11-20T10:00:06.200000000Z", "2026-11-20T10:00:06.600000000Z"])
+        #expect(evpn.map { $0["site"] as? String } == ["A", "A", "A", nil, "B", "C", "A"])
+        #expect(evpn[3]["site"] is NSNull)
+        #expect(evpn.map { $0["mac"] as? String } == ["02:00:00:00:00:07", "02:00:00:00:00:01", "02:00:00:00:00:04",
+                                                      "02:00:00:00:00:55", "02:00:00:00:00:02", "02:00:00:00:00:07",
                                                       "02:00:00:00:00:07"])
-        #expect(evpn.map { $0["ip"] as? String } == ["10.0.0.7", "10.0.0.55", "10.0.0.7", "10.0.0.7"])
-        #expect(evpn.map { $0["rd"] as? String } == ["192.0.2.1:10", "198.51.100.9:10", "192.0.2.3:10", "192.0.2.1:10"])
-        #expect(evpn.map { $0["nextHop"] as? String } == ["192.0.2.1", "198.51.100.9", "192.0.2.3", "192.0.2.1"])
-        // No MAC Mobility on A's route (null); C's carries sequence 1; the withdrawal has A's.
-        #expect(evpn.map { $0["seq"] as? Int } == [nil, nil, 1, nil])
+        #expect(evpn.map { $0["ip"] as? String } == ["10.0.0.7", "10.0.0.1", "10.0.0.4", "10.0.0.55", "10.0.0.2", "10.0.0.7",
+                                                     "10.0.0.7"])
+        #expect(evpn.map { $0["rd"] as? String } == ["192.0.2.1:10", "192.0.2.1:10", "192.0.2.1:10", "198.51.100.9:10",
+                                                     "192.0.2.2:10", "192.0.2.3:10", "192.0.2.1:10"])
+        #expect(evpn.map { $0["nextHop"] as? String } == ["192.0.2.1", "192.0.2.1", "192.0.2.1", "198.51.100.9",
+                                                          "192.0.2.2", "192.0.2.3", "192.0.2.1"])
+        // No MAC Mobility but on C's route (sequence 1); the withdrawal has A's (none).
+        #expect(evpn.map { $0["seq"] as? Int } == [nil, nil, nil, nil, nil, 1, nil])
         for event in evpn {
             // VNI 10010 is VLAN 0 by evpn-vnis: the segment of the untagged data frames.
             #expect(event["vni"] as? Int == 10010 && event["vlan"] as? Int == 0 && event["segment"] == nil)
             #expect(event["sticky"] as? Bool == false)
         }
-        // The migration of M to C at 5.0 s (packet 14, a GARP); C advertised it at 6.2 s: 1.2 s later.
+        // The migration of M to C at 5.0 s (packet 16, a GARP); C advertised it at 6.2 s: 1.2 s later.
         let migrations = events.filter { $0["event"] as? String == "migration" }
         #expect(migrations.count == 1)
         let migration = try #require(migrations.first)
-        #expect(migration["packet"] as? Int == 14 && migration["evidence"] as? String == "garp")
+        #expect(migration["packet"] as? Int == 16 && migration["evidence"] as? String == "garp")
         #expect(migration["advertised"] as? String == "2026-11-20T10:00:06.200000000Z")
         let delay = try #require(migration["advertiseDelay"] as? Double)
         #expect(abs(delay - 1.2) < 1e-9)
@@ -75,7 +80,8 @@ import Testing
         // Only A's session (C's ED is 192.0.2.3): routes captured, but none from C after the migration.
         let onlyA = try Self.events([trace, "--topology", topology, "--read-filter", "not host 192.0.2.3"]).events
         let routesOfA = onlyA.filter { ($0["event"] as? String)?.hasPrefix("evpn-") == true }
-        #expect(routesOfA.count == 3)
+        // A's three, the unattributed one, B's, A's withdrawal.
+        #expect(routesOfA.count == 6)
         let unadvertised = try #require(onlyA.first { $0["event"] as? String == "migration" })
         #expect(unadvertised["advertised"] is NSNull && unadvertised["advertiseDelay"] is NSNull)
     }
@@ -91,14 +97,17 @@ import Testing
             let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
             return try #require(object["evpn"] as? [[String: Any]])
         }
-        // At 6.25 s: A's route for M (not yet withdrawn), C's (6.2 s), and the unattributed one,
-        // in topology order with the unattributed last.
+        // At 6.25 s: A's routes for a, d, M (by MAC; M's not yet withdrawn), B's, C's (6.2 s),
+        // and the unattributed one, in topology order with the unattributed last.
         let before = try routes(at: "6.25")
-        #expect(before.map { $0["site"] as? String } == ["A", "C", nil])
-        #expect(before.map { $0["rd"] as? String } == ["192.0.2.1:10", "192.0.2.3:10", "198.51.100.9:10"])
-        #expect(before[1]["seq"] as? Int == 1 && before[1]["advertised"] as? String == "2026-11-20T10:00:06.200000000Z")
-        // At 7 s A's route is withdrawn (6.6 s).
-        #expect(try routes(at: "7").map { $0["rd"] as? String } == ["192.0.2.3:10", "198.51.100.9:10"])
+        #expect(before.map { $0["site"] as? String } == ["A", "A", "A", "B", "C", nil])
+        #expect(before.map { $0["mac"] as? String } == ["02:00:00:00:00:01", "02:00:00:00:00:04", "02:00:00:00:00:07",
+                                                        "02:00:00:00:00:02", "02:00:00:00:00:07", "02:00:00:00:00:55"])
+        #expect(before[4]["seq"] as? Int == 1 && before[4]["advertised"] as? String == "2026-11-20T10:00:06.200000000Z")
+        // At 7 s A's route for M is withdrawn (6.6 s).
+        #expect(try routes(at: "7").map { $0["mac"] as? String } == ["02:00:00:00:00:01", "02:00:00:00:00:04",
+                                                                     "02:00:00:00:00:02", "02:00:00:00:00:07",
+                                                                     "02:00:00:00:00:55"])
         // The human table has a third section.
         let table = TestSupport.run(TestSupport.binary, ["tables", trace, "--topology", topology, "--at", "7"])
         #expect(table.stdout.contains("EVPN MAC/IP routes at"))

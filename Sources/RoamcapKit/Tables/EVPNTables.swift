@@ -85,13 +85,6 @@ extension TableTracker {
         if facts.site == nil { evpnState.unattributed += 1 }
     }
 
-    /// The segment of a route's VNI: the VLAN `evpn-vnis` gives it, else the VNI (SPEC §8).
-    static func segment(ofVNI vni: UInt32?, _ evpn: EVPNTopology) -> Segment {
-        guard let vni else { return Segment(vlan: 0) }
-        if let vlan = evpn.vlanOfVNI[vni] { return Segment(vlan: vlan) }
-        return Segment(vni: vni)
-    }
-
     /// Takes one route read from the capture (SPEC §8): an EVPN MAC/IP advertisement or
     /// withdrawal becomes an `evpn-advertise` or `evpn-withdraw` event, unless it repeats the
     /// route as it stands (a route reflector's copy to another client, a refresh); a higher
@@ -114,7 +107,7 @@ extension TableTracker {
                                        vni: vni, routeDistinguisher: route.routeDistinguisher,
                                        nextHop: record.attributes.nextHop, sequence: record.attributes.sequence,
                                        sticky: record.attributes.sticky)
-            let station = StationKey(segment: Self.segment(ofVNI: vni, evpn), mac: mac)
+            let station = StationKey(segment: evpn.segment(ofRouteVNI: vni), mac: mac)
             if let standing, !standing.withdrawn, standing.row.facts == facts, standing.row.station == station { return }
             evpnState.routes[key] = .init(row: EVPNRouteRow(station: station, ip: route.ip, facts: facts,
                                                             advertised: record.time, packet: record.packet),
@@ -134,7 +127,7 @@ extension TableTracker {
                                        nextHop: record.attributes.nextHop ?? standing?.row.facts.nextHop,
                                        sequence: record.attributes.sequence ?? standing?.row.facts.sequence,
                                        sticky: standing?.row.facts.sticky ?? record.attributes.sticky)
-            let station = standing?.row.station ?? StationKey(segment: Self.segment(ofVNI: vni, evpn), mac: mac)
+            let station = standing?.row.station ?? StationKey(segment: evpn.segment(ofRouteVNI: vni), mac: mac)
             if var standing {
                 standing.withdrawn = true
                 evpnState.routes[key] = standing
