@@ -439,12 +439,18 @@ _roamcap_topology() {
 _roamcap_topology_check() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
-    repeating_options=()
+    repeating_options=(--bgp-port --bmp-port)
     non_repeating_options=(--format)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
+    '--bgp-port')
+        return
+        ;;
+    '--bmp-port')
+        return
+        ;;
     '--format')
         __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
         return

@@ -38,7 +38,7 @@ function __roamcap_parse_tokens -S
             __roamcap_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'check'
-                __roamcap_parse_subcommand -r 2 'format=' 'version' 'h/help'
+                __roamcap_parse_subcommand -r 2 'bgp-port=+' 'bmp-port=+' 'format=' 'version' 'h/help'
             end
         case 'simulate'
             __roamcap_parse_subcommand -r 1 'topology=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'control-plane=' 'bgp-port=+' 'bmp-port=+' 'o/output=' 'trace-policy=' 'decisions=' 'output-format=' 'compress=' 'force' 'format=' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'version' 'h/help'
@@ -199,6 +199,8 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap topology" -eq 1' -fa 'check' -d 'Validate a topology file; with traces, map their interfaces to ports.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology check"' -l 'bgp-port' -d 'A TCP port carrying BGP (repeatable; default 179).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology check"' -l 'bmp-port' -d 'A TCP port carrying BMP (repeatable; default 11019).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology check" format' -l 'format' -d 'Output format: table, json, ndjson or csv.' -rfka 'table json ndjson csv'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology check" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology check" h help' -s 'h' -l 'help' -d 'Show help information.'

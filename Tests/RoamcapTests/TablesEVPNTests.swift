@@ -161,3 +161,27 @@ import Testing
         }
     }
 }
+
+/// `topology check` with traces lists the EVPN next hops no site claims (SPEC §8).
+@Suite struct TopologyCheckNextHopTests {
+    @Test func unclaimedNextHopsOfTheHandTrace() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let (trace, topology) = try EVPNHandTrace.write(into: dir)
+        // A, B and C claim 192.0.2.1-3; UPDATE 2's 198.51.100.9 is nobody's (the withdrawal
+        // carries no next hop). rr-span is unclaimed too: exit 1.
+        let result = TestSupport.run(TestSupport.binary, ["topology", "check", topology, trace, "--format", "json"])
+        #expect(result.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["unclaimedNextHops"] as? [String] == ["198.51.100.9"])
+        #expect(result.stderr.contains("EVPN next hops no site claims: 198.51.100.9"))
+        // The real capture: its routes' next hop 172.21.64.17 (and the IPv4 unicast one, not EVPN) under a topology without evpn.
+        if TestSupport.fileExists(BGPCommandTests.evpnCapture) {
+            let plain = dir + "/plain.yaml"
+            TestSupport.writeFile(plain, Array("sites:\n  A: { ports: { p1: \"nothing\" } }\n".utf8))
+            let real = TestSupport.run(TestSupport.binary, ["topology", "check", plain, BGPCommandTests.evpnCapture, "--format", "json"])
+            let realObject = try #require(try JSONSerialization.jsonObject(with: Data(real.stdout.utf8)) as? [String: Any])
+            #expect(realObject["unclaimedNextHops"] as? [String] == ["172.21.64.17"])
+        }
+    }
+}
