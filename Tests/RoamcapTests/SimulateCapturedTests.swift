@@ -94,5 +94,12 @@ import Testing
         #expect(bad.status == 2)
         let table = TestSupport.run(TestSupport.binary, ["simulate", trace, "--topology", topology, "--control-plane", "captured"])
         #expect(table.status == 0 && table.stdout.contains("captured"))
+        // The captured run's forwarded trace can be written; without --control-plane captured it cannot.
+        let forwarded = TestSupport.run(TestSupport.binary, ["simulate", trace, "--topology", topology, "--control-plane",
+                                                             "captured", "--trace-policy", "captured", "-o", dir + "/f.pcapng"])
+        #expect(forwarded.status == 0 && forwarded.stdout.contains("forwarded trace (captured)"), "\(forwarded.stderr)")
+        let refused = TestSupport.run(TestSupport.binary, ["simulate", trace, "--topology", topology, "--trace-policy",
+                                                           "captured", "-o", dir + "/g.pcapng"])
+        #expect(refused.status == 2)
     }
 }

@@ -108,6 +108,11 @@ import Testing
         #expect(try routes(at: "7").map { $0["mac"] as? String } == ["02:00:00:00:00:01", "02:00:00:00:00:04",
                                                                      "02:00:00:00:00:02", "02:00:00:00:00:07",
                                                                      "02:00:00:00:00:55"])
+        // --mac keeps that station's routes only: C's for M at 7 s.
+        let one = TestSupport.run(TestSupport.binary, ["tables", trace, "--topology", topology, "--at", "7", "--mac",
+                                                       "02:00:00:00:00:07", "--format", "json"])
+        let oneObject = try #require(try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any])
+        #expect((oneObject["evpn"] as? [[String: Any]])?.map { $0["rd"] as? String } == ["192.0.2.3:10"])
         // The human table has a third section.
         let table = TestSupport.run(TestSupport.binary, ["tables", trace, "--topology", topology, "--at", "7"])
         #expect(table.stdout.contains("EVPN MAC/IP routes at"))

@@ -176,6 +176,10 @@ public struct StationFilter: Sendable {
             (vlan == nil || row.station.segment.identifier == vlan) && (mac == nil || row.station.mac == mac)
                 && (ip == nil || macs.contains(row.station.mac))
         }
+        out.evpn = snapshot.evpn.filter { row in
+            (vlan == nil || row.station.segment.identifier == vlan) && (mac == nil || row.station.mac == mac)
+                && (ip == nil || row.ip == ip || macs.contains(row.station.mac))
+        }
         return out
     }
 }
