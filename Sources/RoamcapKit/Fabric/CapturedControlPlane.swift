@@ -18,26 +18,65 @@ struct CapturedAdvertisement {
 /// entries (a withdrawal, which carries no next hop, to the site of the route it withdraws);
 /// routes no site claims cannot be applied and are counted.
 final class CapturedControlPlane {
-    private struct RouteKey: Hashable {
-        var routeDistinguisher: RouteDistinguisher
-        var ethernetTag: UInt32
-        var mac: MACAddress
-        var ip: IPAddress?
-    }
+    /// What the session reader's handler fills.
+    final class Routes {
+        struct Key: Hashable {
+            var routeDistinguisher: RouteDistinguisher
+            var ethernetTag: UInt32
+            var mac: MACAddress
+            var ip: IPAddress?
+        }
 
-    private(set) var advertisements: [CapturedAdvertisement] = []
-    private(set) var unattributed = 0
-    private var siteOfRoute: [RouteKey: Int32] = [:]
-    private var reader: BGPSessionReader!
-    private let base: Timestamp
+        var advertisements: [CapturedAdvertisement] = []
+        var unattributed = 0
+        var siteOfRoute: [Key: Int32] = [:]
+        let base: Timestamp
+        let topology: () -> Topology
 
-    init(settings: ControlPlaneSettings, topology: @escaping () -> Topology, base: Timestamp) {
-        self.base = base
-        reader = BGPSessionReader(settings: settings) { [unowned self] message in
+        init(base: Timestamp, topology: @escaping () -> Topology) {
+            self.base = base
+            self.topology = topology
+        }
+
+        func take(_ record: BGPRouteRecord) {
+            guard record.family == .evpn, let route = record.evpn, route.type == .macIPAdvertisement, let mac = route.mac
+            else { return }
             let topology = topology()
-            for route in BGPUpdateDecoder.routes(of: message).routes { self.take(route, topology) }
+            let key = Key(routeDistinguisher: route.routeDistinguisher, ethernetTag: route.ethernetTag ?? 0, mac: mac,
+                          ip: route.ip)
+            var site: Int32?
+            if record.action == .withdraw, let known = siteOfRoute[key] {
+                site = known
+            } else if let name = topology.evpn.site(nextHop: record.attributes.nextHop,
+                                                    routeDistinguisher: route.routeDistinguisher),
+                      let index = topology.site(named: name) {
+                site = Int32(index)
+            }
+            guard let site else {
+                unattributed += 1
+                return
+            }
+            if record.action == .advertise { siteOfRoute[key] = site }
+            let station = StationKey(segment: topology.evpn.segment(ofRouteVNI: record.vni ?? route.label1), mac: mac)
+            advertisements.append(CapturedAdvertisement(time: record.time.nanoseconds(since: base), site: site,
+                                                        station: station, sequence: record.attributes.sequence ?? 0,
+                                                        withdraw: record.action == .withdraw))
         }
     }
+
+    let routes: Routes
+    private let reader: BGPSessionReader
+
+    init(settings: ControlPlaneSettings, topology: @escaping () -> Topology, base: Timestamp) {
+        let routes = Routes(base: base, topology: topology)
+        self.routes = routes
+        reader = BGPSessionReader(settings: settings) { message in
+            for route in BGPUpdateDecoder.routes(of: message).routes { routes.take(route) }
+        }
+    }
+
+    var advertisements: [CapturedAdvertisement] { routes.advertisements }
+    var unattributed: Int { routes.unattributed }
 
     @inline(__always)
     func observe(_ decoded: DecodedPacket, bytes: UnsafeRawBufferPointer, time: Timestamp, packet: Int) {
@@ -45,31 +84,6 @@ final class CapturedControlPlane {
     }
 
     func finish(time: Timestamp, packet: Int) { reader.finish(time: time, packet: packet) }
-
-    private func take(_ record: BGPRouteRecord, _ topology: Topology) {
-        guard record.family == .evpn, let route = record.evpn, route.type == .macIPAdvertisement, let mac = route.mac
-        else { return }
-        let key = RouteKey(routeDistinguisher: route.routeDistinguisher, ethernetTag: route.ethernetTag ?? 0, mac: mac,
-                           ip: route.ip)
-        var site: Int32?
-        if record.action == .withdraw, let known = siteOfRoute[key] {
-            site = known
-        } else if let name = topology.evpn.site(nextHop: record.attributes.nextHop,
-                                                routeDistinguisher: route.routeDistinguisher),
-                  let index = topology.site(named: name) {
-            site = Int32(index)
-        }
-        guard let site else {
-            unattributed += 1
-            return
-        }
-        if record.action == .advertise { siteOfRoute[key] = site }
-        let vni = record.vni ?? route.label1
-        let station = StationKey(segment: topology.evpn.segment(ofRouteVNI: vni), mac: mac)
-        advertisements.append(CapturedAdvertisement(time: record.time.nanoseconds(since: base), site: site, station: station,
-                                                    sequence: record.attributes.sequence ?? 0,
-                                                    withdraw: record.action == .withdraw))
-    }
 }
 
 /// The captured advertisements mapped onto the ground truth's stations, in time order.
