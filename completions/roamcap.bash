@@ -375,7 +375,7 @@ _roamcap_rewrite() {
 _roamcap_tables() {
     repeating_flags=()
     non_repeating_flags=(--wide --relative --strict-vlan --keep-going --version -h --help)
-    repeating_options=(--vxlan-port)
+    repeating_options=(--bgp-port --bmp-port --vxlan-port)
     non_repeating_options=(--topology --at --mac --ip --vlan --aging --duplicate-moves --duplicate-window --duplicate-ip-window --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
 
@@ -407,6 +407,12 @@ _roamcap_tables() {
         return
         ;;
     '--duplicate-ip-window')
+        return
+        ;;
+    '--bgp-port')
+        return
+        ;;
+    '--bmp-port')
         return
         ;;
     '--format')
@@ -504,12 +510,18 @@ _roamcap_topology() {
 _roamcap_topology_check() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
-    repeating_options=()
+    repeating_options=(--bgp-port --bmp-port)
     non_repeating_options=(--format)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
+    '--bgp-port')
+        return
+        ;;
+    '--bmp-port')
+        return
+        ;;
     '--format')
         __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
         return
@@ -532,8 +544,8 @@ _roamcap_topology_check() {
 _roamcap_simulate() {
     repeating_flags=()
     non_repeating_flags=(--force --wide --relative --strict-vlan --keep-going --version -h --help)
-    repeating_options=(--policy --advertise-delay --vxlan-port)
-    non_repeating_options=(--topology --aging --unknown-unicast -o --output --trace-policy --decisions --output-format --compress --format -f --filter --from --until -c --count --read-filter)
+    repeating_options=(--policy --advertise-delay --bgp-port --bmp-port --vxlan-port)
+    non_repeating_options=(--topology --aging --unknown-unicast --control-plane -o --output --trace-policy --decisions --output-format --compress --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -554,6 +566,15 @@ _roamcap_simulate() {
         ;;
     '--unknown-unicast')
         __roamcap_add_completions -W 'flood'$'\n''drop'
+        return
+        ;;
+    '--control-plane')
+        return
+        ;;
+    '--bgp-port')
+        return
+        ;;
+    '--bmp-port')
         return
         ;;
     '-o'|'--output')

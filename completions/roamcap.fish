@@ -31,17 +31,17 @@ function __roamcap_parse_tokens -S
         case 'rewrite'
             __roamcap_parse_subcommand -r 1 'o/output=' 'O/output-directory=' 'output-format=' 'compress=' 'force' 'notifications=+' 'table=+' 'learn' 'vm-side=+' 'topology=' 'annotate' 'dry-run' 'j=' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'format=' 'version' 'h/help'
         case 'tables'
-            __roamcap_parse_subcommand -r 1 'topology=' 'at=' 'mac=' 'ip=' 'vlan=' 'aging=' 'duplicate-moves=' 'duplicate-window=' 'duplicate-ip-window=' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'version' 'h/help'
+            __roamcap_parse_subcommand -r 1 'topology=' 'at=' 'mac=' 'ip=' 'vlan=' 'aging=' 'duplicate-moves=' 'duplicate-window=' 'duplicate-ip-window=' 'bgp-port=+' 'bmp-port=+' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'version' 'h/help'
         case 'synth'
             __roamcap_parse_subcommand 1 'o/output=' 'topology-output=' 'compress=' 'force' 'format=' 'version' 'h/help'
         case 'topology'
             __roamcap_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'check'
-                __roamcap_parse_subcommand -r 2 'format=' 'version' 'h/help'
+                __roamcap_parse_subcommand -r 2 'bgp-port=+' 'bmp-port=+' 'format=' 'version' 'h/help'
             end
         case 'simulate'
-            __roamcap_parse_subcommand -r 1 'topology=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'o/output=' 'trace-policy=' 'decisions=' 'output-format=' 'compress=' 'force' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'version' 'h/help'
+            __roamcap_parse_subcommand -r 1 'topology=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'control-plane=' 'bgp-port=+' 'bmp-port=+' 'o/output=' 'trace-policy=' 'decisions=' 'output-format=' 'compress=' 'force' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'version' 'h/help'
         case 'flows'
             __roamcap_parse_subcommand -r 1 'topology=' 'top=' 'outages-only' 'silence=' 'silence-runs' 'no-silence-runs' 'migration-window=' 'uid=' 'o/output=' 'force' 'notifications=+' 'table=+' 'learn' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'version' 'h/help'
         case 'bgp'
@@ -186,6 +186,8 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" duplicate-moves' -l 'duplicate-moves' -d 'duplicate-mac after this many moves (RFC 7432\'s N).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" duplicate-window' -l 'duplicate-window' -d '…within this window (RFC 7432\'s M).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" duplicate-ip-window' -l 'duplicate-ip-window' -d 'duplicate-ip when an IP flips back to its previous MAC within this window.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables"' -l 'bgp-port' -d 'A TCP port carrying BGP (repeatable; default 179).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables"' -l 'bmp-port' -d 'A TCP port carrying BMP (repeatable; default 11019).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" format' -l 'format' -d 'Output format: table, json, ndjson or csv.' -rfka 'table json ndjson csv'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" wide' -l 'wide' -d 'Human table: every column, however wide (default: fit the terminal, 80 columns if none).'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" relative' -l 'relative' -d 'Human table: times in seconds after the first packet (JSON and CSV keep absolute times).'
@@ -212,6 +214,8 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap topology" -eq 1' -fa 'check' -d 'Validate a topology file; with traces, map their interfaces to ports.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap topology check" -eq 1' -F
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap topology check" -ge 2' -F
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology check"' -l 'bgp-port' -d 'A TCP port carrying BGP (repeatable; default 179).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology check"' -l 'bmp-port' -d 'A TCP port carrying BMP (repeatable; default 11019).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology check" format' -l 'format' -d 'Output format: table, json, ndjson or csv.' -rfka 'table json ndjson csv'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology check" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap topology check" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -221,6 +225,9 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate"' -l 'advertise-delay' -d 'Advertisement delay of every site (2s), or of one site (C=3.5s); repeatable.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" aging' -l 'aging' -d 'Aging of local and ARP snooping entries at every site.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" unknown-unicast' -l 'unknown-unicast' -d 'What edge devices do with unknown unicast: flood or drop.' -rfka 'flood drop'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" control-plane' -l 'control-plane' -d 'assumed (advertisements after --advertise-delay) or captured (also replay the BGP EVPN of the capture).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate"' -l 'bgp-port' -d 'A TCP port carrying BGP (repeatable; default 179).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate"' -l 'bmp-port' -d 'A TCP port carrying BMP (repeatable; default 11019).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" o output' -s 'o' -l 'output' -d 'Write the forwarded trace (pcapng) here.' -rF
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" trace-policy' -l 'trace-policy' -d 'The policy whose forwarded trace -o writes (default: the first).' -rfka 'igp-only flood flood-confirmed ideal'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" decisions' -l 'decisions' -d 'Log every decision here (NDJSON).' -rF

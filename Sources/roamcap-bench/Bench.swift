@@ -231,6 +231,25 @@ func runBenchmark(_ options: BenchOptions) -> Int32 {
                      + "(target < 5 MB)" + (factor <= 1.5 && bytes < 5_000_000 ? "" : " — MISSED"))
     }
 
+    // 9. tables with the captured control plane (SPEC §8): the same multi-site scenario with
+    //    BGP sessions to a route reflector (`bgp-evpn: true`), against tables on the trace
+    //    without them. Target: within 1.3x.
+    let bgpScenario = "\(work)/multi-site-bgp.yaml"
+    let bgpSite = "\(work)/multi-site-bgp.pcapng"
+    let bgpTopology = "\(work)/multi-site-bgp.topology.yaml"
+    _ = writeTextFile(bgpScenario, multiSiteScenario(seconds: seconds) + "bgp-evpn: true\n")
+    if fileSize(bgpSite) == nil || fileSize(bgpTopology) == nil {
+        say("synthesizing \(bgpSite) (the multi-site trace with its BGP EVPN sessions) …")
+        let made = harness.measure([Command(program: roamcap, arguments: ["synth", bgpScenario, "-o", bgpSite, "--force"])])
+        if !made[0].ok { notes.append("multi-site BGP trace: roamcap synth failed") }
+    }
+    let bgpRuns = time("tables with BGP EVPN", [
+        Command(program: roamcap, arguments: ["tables", bgpSite, "--topology", bgpTopology, "--format", "ndjson"]),
+        Command(program: roamcap, arguments: ["tables", multiSite, "--topology", multiTopology, "--format", "ndjson"]),
+    ])
+    rows.append(Row(job: "tables + BGP EVPN (target 1.3x)", peer: "tables, no sessions", roamcap: bgpRuns[0],
+                    peerResult: bgpRuns[1]))
+
     // Versions of what was timed.
     var versions: [String] = []
     let scratch = "\(work)/version.txt"

@@ -54,13 +54,7 @@ extension Roamcap {
         @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"))
         var inputs: [String]
 
-        @Option(name: .customLong("bgp-port"), help: ArgumentHelp(
-            "A TCP port carrying BGP (repeatable; default 179).", valueName: "port"))
-        var bgpPorts: [UInt16] = []
-
-        @Option(name: .customLong("bmp-port"), help: ArgumentHelp(
-            "A TCP port carrying BMP (repeatable; default 11019).", valueName: "port"))
-        var bmpPorts: [UInt16] = []
+        @OptionGroup var controlPlane: ControlPlaneOptions
 
         @Option(name: .long, help: ArgumentHelp(
             "Topology file (YAML) whose 'evpn' entries (per site) and 'evpn-vnis' attribute routes to sites.",
@@ -77,9 +71,6 @@ extension Roamcap {
             if inputs.filter({ $0 == "-" }).count > 1 {
                 throw ValidationError("standard input ('-') can be read only once")
             }
-            if let both = Set(bgpPorts).intersection(bmpPorts).first {
-                throw ValidationError("port \(both) cannot be both a BGP and a BMP port")
-            }
         }
 
         func run() throws {
@@ -89,8 +80,7 @@ extension Roamcap {
                     throw RoamcapFailure(message: error.description)
                 }
             }
-            let settings = ControlPlaneSettings(bgpPorts: bgpPorts.isEmpty ? [179] : bgpPorts,
-                                                bmpPorts: bmpPorts.isEmpty ? [11019] : bmpPorts)
+            let settings = controlPlane.settings
             // Each message's routes share a time: format it once.
             var lastTime: Timestamp?
             var lastText = ""

@@ -121,6 +121,27 @@ struct DecodingOptions: ParsableArguments {
     }
 }
 
+/// `--bgp-port` and `--bmp-port`: where the captured control plane is (SPEC §8).
+struct ControlPlaneOptions: ParsableArguments {
+    @Option(name: .customLong("bgp-port"), help: ArgumentHelp(
+        "A TCP port carrying BGP (repeatable; default 179).", valueName: "port"))
+    var bgpPorts: [UInt16] = []
+
+    @Option(name: .customLong("bmp-port"), help: ArgumentHelp(
+        "A TCP port carrying BMP (repeatable; default 11019).", valueName: "port"))
+    var bmpPorts: [UInt16] = []
+
+    func validate() throws {
+        if let both = Set(bgpPorts).intersection(bmpPorts).first {
+            throw ValidationError("port \(both) cannot be both a BGP and a BMP port")
+        }
+    }
+
+    var settings: ControlPlaneSettings {
+        ControlPlaneSettings(bgpPorts: bgpPorts.isEmpty ? [179] : bgpPorts, bmpPorts: bmpPorts.isEmpty ? [11019] : bmpPorts)
+    }
+}
+
 /// How a command writes a trace: format, compression, replacing.
 struct TraceWritingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(

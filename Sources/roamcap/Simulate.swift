@@ -42,6 +42,21 @@ extension Roamcap {
             "flood-at-core"'), the input packet number (epb_packetid) and, for discarded copies, \
             a verdict. --decisions writes one JSON object per judged frame and policy.
 
+            --control-plane captured adds the run "what did happen" after the policies (JSON: \
+            an entry "policy": "captured"; a captured column in the table), SPEC §8: the \
+            advertisements are not assumed after --advertise-delay but taken from the BGP EVPN \
+            sessions (TCP 179, --bgp-port) and BMP feeds (11019, --bmp-port) in the capture, \
+            read on every interface, each applied at the capture time of the segment that \
+            completes its UPDATE. A MAC/IP route is attributed to a site by the topology's \
+            'evpn' entries (next hop, then RD; unattributed routes are not applied, with a \
+            warning) and to a VLAN by 'evpn-vnis'. RFC 7432 §15 decides who wins: an \
+            advertisement from site S with MAC Mobility sequence number q (0 without it) \
+            replaces, at every other edge device, a flood entry, a remote entry with a lower \
+            sequence number (or an equal one from another site) and a local entry whose own \
+            site was captured advertising a lower one; a withdrawal from S removes remote(S). \
+            A migration with no advertisement from its new site captured after it keeps its \
+            stale entries and is flagged "unadvertised": true.
+
             The inputs are read twice (ground truth, then simulation), so standard input is not \
             accepted.
             """)
@@ -53,6 +68,13 @@ extension Roamcap {
         var topology: String?
 
         @OptionGroup var fabric: FabricPolicyOptions
+
+        @Option(name: .long, help: ArgumentHelp(
+            "assumed (advertisements after --advertise-delay) or captured (also replay the BGP EVPN of the capture).",
+            valueName: "source"))
+        var controlPlane: String = "assumed"
+
+        @OptionGroup var controlPlanePorts: ControlPlaneOptions
 
         @Option(name: [.short, .long], help: ArgumentHelp("Write the forwarded trace (pcapng) here.", valueName: "file"), completion: .file())
         var output: String?
@@ -77,6 +99,9 @@ extension Roamcap {
                 throw ValidationError("--trace-policy chooses the policy whose forwarded trace -o writes; give -o FILE")
             }
             warnAboutUndecodedLinkTypes(inputs)
+            if controlPlane != "assumed" && controlPlane != "captured" {
+                throw ValidationError("--control-plane must be assumed or captured, not '\(controlPlane)'")
+            }
         }
 
         /// Parses the policy list and settings; every mistake is one line and exit 2.
@@ -84,8 +109,10 @@ extension Roamcap {
             var (policies, settings) = try fabric.parsed()
             if policies.isEmpty { policies = FabricPolicy.allCases }
             var traceIndex = 0
-            if let tracePolicy {
-                guard let p = FabricPolicy(rawValue: tracePolicy) else {
+            if let tracePolicy, tracePolicy == FabricPolicy.captured.rawValue, controlPlane == "captured" {
+                traceIndex = policies.count  // the captured run comes after the policies
+            } else if let tracePolicy {
+                guard let p = FabricPolicy(rawValue: tracePolicy), p != .captured else {
                     throw RoamcapFailure(message: "--trace-policy: \(PolicyListError(name: tracePolicy))")
                 }
                 guard let i = policies.firstIndex(of: p) else {
@@ -117,7 +144,8 @@ extension Roamcap {
             let log = try decisions.map { try OutputFile(path: $0, compressed: writing.compress.map { $0 == "zstd" },
                                                          force: writing.force, inputs: others) }
             let options = FabricOptions(policies: policies, settings: settings, keepGoing: selection.keepGoing, trace: trace,
-                                        tracePolicy: traceIndex, decisions: log)
+                                        tracePolicy: traceIndex, decisions: log,
+                                        controlPlane: controlPlane == "captured" ? controlPlanePorts.settings : nil)
             CaptureReader.defaultEndsAtFirstError = true
             let progress = ProgressLine(label: "simulate")
             let result = try simulateFabric(inputs: inputs, topology: topo, options: options,
@@ -128,7 +156,21 @@ extension Roamcap {
             progress.finish()
             reading.note(command: "the fabric")
             for name in result.unclaimed {
-                warn("capture interface \(name) is claimed by no port of the topology; its packets are ignored")
+                warn("capture interface \(name) is claimed by no port of the topology; its packets are ignored"
+                     + (controlPlane == "captured" ? " (but for BGP/BMP)" : ""))
+            }
+            if controlPlane == "captured" {
+                if result.capturedRoutes == 0 {
+                    warn("--control-plane captured: no EVPN MAC/IP route attributed to a site was captured")
+                }
+                if result.capturedUnattributed > 0 {
+                    warn("--control-plane captured: \(result.capturedUnattributed) EVPN MAC/IP routes match no site of the "
+                         + "topology and were not applied")
+                }
+                let unadvertised = result.unadvertised.filter { $0 }.count
+                if unadvertised > 0 {
+                    warn("--control-plane captured: \(unadvertised) migrations have no captured advertisement from their new site")
+                }
             }
             if result.notEthernet > 0 {
                 warn("\(result.notEthernet) packets are not Ethernet frames (no MAC addresses); they were not simulated")
@@ -153,7 +195,7 @@ extension Roamcap {
             case .table:
                 destination.write(result.text(layout: tableLayout.layout(first: result.firstTime)))
                 if let output, !result.endedByError {
-                    destination.write("\nforwarded trace (\(policies[traceIndex].rawValue)): \(output), "
+                    destination.write("\nforwarded trace (\(result.policies[traceIndex].rawValue)): \(output), "
                                         + "\(result.traceRecords) records\n")
                 }
             }

@@ -62,6 +62,20 @@ extension Roamcap {
             (a RARP request, as hypervisors send), unsolicited-na (needs ipv6), dhcp (a \
             DHCPREQUEST) or none (the first frame at the new place is the evidence). Frames to a \
             host in transit are still sent by its peers.
+
+            Control plane (bgp-evpn: true at the top level, SPEC §8): the trace also carries one \
+            BGP session from each site's edge device (198.18.0.N, N the site's position from 1, \
+            port 40000+N) to a route reflector (198.18.0.254:179), on an interface rr-span that \
+            no port claims. Every learning of SPEC §2 (a station's first frame at a site, or at \
+            a site other than its previous one; the station as the fabric sees it, a VXLAN \
+            host's being its VTEP) is an UPDATE with its MAC/IP route (type 2, RD 198.18.0.N:VLAN, \
+            VNI 10000+VLAN, VXLAN encapsulation, MAC Mobility sequence number = site changes so \
+            far, none on the first) sent advertise-delay of the site after the frame, plus the \
+            migration's advertise-extra (a duration) for a migration's arrival. The topology \
+            gets the matching evpn entries (next hops) and evpn-vnis, so that 'roamcap simulate \
+            --control-plane captured' replays what igp-only assumes, frame for frame, and a late \
+            UPDATE (advertise-extra) shows what it costs; 'roamcap tables' measures each \
+            migration's advertiseDelay.
             """)
 
         @Argument(help: ArgumentHelp("Scenario file (YAML).", valueName: "scenario"), completion: .file())

@@ -30,10 +30,26 @@ extension Roamcap {
             dhcp. packet is the frame's number in the time-ordered input (for aged-out: the last \
             frame that refreshed the entry).
 
+            The captured control plane (SPEC §8) is read from every capture interface, claimed \
+            by a port or not (a SPAN of the route reflector is no access port): BGP sessions on \
+            TCP 179 (--bgp-port) and BMP feeds on 11019 (--bmp-port) are reassembled and each \
+            EVPN MAC/IP route (type 2) advertised or withdrawn is an event evpn-advertise or \
+            evpn-withdraw at the capture time of the segment completing its UPDATE, with "site" \
+            (the topology's 'evpn' entries: next hop, then RD; null when none claims it), \
+            "vni", "rd", "nextHop", "seq" (MAC Mobility, null without it) and "sticky"; vlan is \
+            the VLAN 'evpn-vnis' gives the VNI, else the VNI (with "segment": "vxlan"). A route \
+            repeated as it stands (a reflector's copy to another client) is not reported again. \
+            When the capture holds EVPN routes, each migration gains "advertised" (the first \
+            advertisement of the MAC from its new site at or after it) and "advertiseDelay" \
+            (seconds), both null when none was captured. A higher MAC Mobility sequence number \
+            counts as a move: --duplicate-moves of them within --duplicate-window is a \
+            duplicate-mac with evidence evpn (RFC 7432 §15).
+
             --at TIME prints the MAC table of every site and the IP bindings as they stood at \
-            that moment (JSON: {"time", "mac": [{"site", "port", "vlan", "mac", "learned", \
-            "lastSeen"}], "arp": [{"vlan", "ip", "mac", "via", "site"?, "port"?, "since", \
-            "lastSeen"}]}). --mac, --ip and --vlan follow one station through time (with --ip, \
+            that moment, with the EVPN MAC/IP routes standing (JSON: {"time", "mac": [{"site", \
+            "port", "vlan", "mac", "learned", "lastSeen"}], "arp": [{"vlan", "ip", "mac", "via", \
+            "site"?, "port"?, "since", "lastSeen"}], "evpn": [{"site", "vlan", "mac", "ip"?, \
+            "vni", "rd", "nextHop", "seq", "sticky", "advertised", "packet"}]}). --mac, --ip and --vlan follow one station through time (with --ip, \
             also the moves of every MAC bound to that address).
             """)
 
@@ -71,6 +87,7 @@ extension Roamcap {
             "duplicate-ip when an IP flips back to its previous MAC within this window.", valueName: "duration"))
         var duplicateIpWindow: String = "180s"
 
+        @OptionGroup var controlPlane: ControlPlaneOptions
         @OptionGroup var report: ReportOptions
         @OptionGroup var tableLayout: TableLayoutOptions
         @OptionGroup var selection: SelectionOptions
@@ -109,6 +126,7 @@ extension Roamcap {
             }
             let progress = ProgressLine(label: "tables")
             let result = try rebuildTables(inputs: inputs, topology: topo, settings: try settings(),
+                                           controlPlane: controlPlane.settings,
                                            selection: try selection.makeSelection(readFilter: reading.readFilter),
                                            at: at.flatMap(TimeBound.init),
                                            keepGoing: selection.keepGoing) { read, total, packets in
@@ -117,10 +135,18 @@ extension Roamcap {
             progress.finish()
             reading.note(command: "the tables")
             for name in result.unclaimed {
-                warn("capture interface \(name) is claimed by no port of the topology; its packets are ignored")
+                warn("capture interface \(name) is claimed by no port of the topology; its packets are read for BGP/BMP only")
             }
             if result.outOfOrder > 0 {
                 warn("\(result.outOfOrder) packets are earlier than a packet before them in their file; they were processed in file order")
+            }
+            if result.unattributedRoutes > 0 {
+                warn("\(result.unattributedRoutes) of \(result.evpnRoutes) EVPN MAC/IP route events match no site of the topology "
+                     + "(see 'roamcap topology check'); their events have site null")
+            }
+            for gap in result.controlPlaneGaps.prefix(5) {
+                warn("\(gap.via.rawValue) session \(gap.session): \(gap.length) bytes lost at packet \(gap.packet); "
+                     + "reading resumed at the next marker")
             }
             if result.skippedRecords > 0 {
                 let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
@@ -158,7 +184,8 @@ extension Roamcap {
             case .ndjson:
                 return snapshot.rows(topology).map { $0.rendered() + "\n" }.joined()
             case .csv:
-                let columns = ["table", "site", "port", "vlan", "segment", "ip", "mac", "via", "learned", "since", "lastSeen"]
+                let columns = ["table", "site", "port", "vlan", "segment", "ip", "mac", "via", "learned", "since", "lastSeen",
+                               "vni", "rd", "nextHop", "seq", "sticky", "advertised"]
                 return Report(columns: columns, rows: snapshot.rows(topology)).rendered(.csv)
             case .table:
                 var out = "MAC tables at \(snapshot.time.rfc3339)\n"
@@ -176,6 +203,17 @@ extension Roamcap {
                 }
                 out += TextTable(header: ["vlan", "ip", "mac", "via", "where", "since"], rows: bindingRows)
                     .rendered(layout: layout, importance: ["ip", "mac", "where", "vlan", "since", "via"])
+                if !snapshot.evpn.isEmpty {
+                    out += "\nEVPN MAC/IP routes at \(snapshot.time.rfc3339)\n"
+                    let routeRows = snapshot.evpn.map { row -> [String] in
+                        [row.facts.site ?? "-", row.station.segment.description, row.station.mac.description,
+                         row.ip?.description ?? "", row.facts.routeDistinguisher.description,
+                         row.facts.nextHop?.description ?? "-", row.facts.sequence.map(String.init) ?? "-",
+                         row.facts.sticky ? "yes" : "", row.advertised.rfc3339]
+                    }
+                    out += TextTable(header: ["site", "vlan", "mac", "ip", "rd", "nextHop", "seq", "sticky", "advertised"],
+                                     rows: routeRows).rendered()
+                }
                 return out
             }
         }

@@ -33,7 +33,10 @@ extension Roamcap {
                 Prints the sites, ports and capture points. With traces, lists every capture \
                 interface and the port that claims it, warns about ports no interface matches, \
                 and exits with status 1 when some capture interface is claimed by no port (its \
-                packets would be ignored). An invalid file exits with status 2 and an error naming \
+                packets would be ignored). The traces' BGP sessions (TCP 179, --bgp-port) and \
+                BMP feeds (11019, --bmp-port) are read too: the next hops of EVPN routes that no \
+                site's 'evpn' entry claims (by next hop or route distinguisher) are listed \
+                (JSON: "unclaimedNextHops") with a warning; their routes would be unattributed. An invalid file exits with status 2 and an error naming \
                 its line and column.
                 """)
 
@@ -43,12 +46,14 @@ extension Roamcap {
             @Argument(help: ArgumentHelp("Captures whose interfaces the topology should claim.", valueName: "trace"), completion: .file())
             var traces: [String] = []
 
+            @OptionGroup var controlPlane: ControlPlaneOptions
             @OptionGroup var report: ReportOptions
 
             func run() throws {
                 let topology: Topology
                 do { topology = try Topology.load(path: file) } catch { throw RoamcapFailure(message: error.description) }
-                let check = try TopologyCheck(file: file, topology: topology, traces: traces)
+                let check = try TopologyCheck(file: file, topology: topology, traces: traces,
+                                              controlPlane: controlPlane.settings)
                 writeStandardOutput(check.rendered(report.format))
                 for id in check.unmatchedPorts {
                     let names = topology.names(of: id)
@@ -57,6 +62,10 @@ extension Roamcap {
                 }
                 for name in check.unclaimed {
                     warn("capture interface \(name) is claimed by no port")
+                }
+                if !check.unclaimedNextHops.isEmpty {
+                    warn("EVPN next hops no site claims: " + check.unclaimedNextHops.map(\.description).joined(separator: ", ")
+                         + " (add them to a site's evpn: { next-hops: [...] })")
                 }
                 // nat.vm-side names must name an interface or file of the traces.
                 var unmatchedVMSide: [String] = []

@@ -61,6 +61,10 @@ final class EdgeFabric {
         var since: Int64 = 0
         /// The last frame that refreshed a local entry.
         var lastSeen: Int64 = 0
+        /// Captured control plane (SPEC §8): a `remote` entry's MAC Mobility sequence number…
+        var sequence: UInt32 = 0
+        /// …and the highest its own site was captured advertising for the MAC (0 when none).
+        var ownSequence: UInt32 = 0
     }
 
     struct SnoopKey: Hashable {
@@ -111,6 +115,9 @@ final class EdgeFabric {
     var snooping: [[SnoopKey: SnoopEntry]]
     var suppression: [[SnoopKey: SuppressionEntry]]
     var advertisements = AdvertisementQueue()
+    /// Under `captured`: the advertisements of the capture, and the next one to apply.
+    var captured: [CapturedSchedule.Item] = []
+    var capturedNext = 0
     var counts = FabricCounts()
     var losses: [MigrationLoss]
     /// The copies of the last frame, when `recordCopies` is set (for the forwarded trace).
@@ -164,6 +171,13 @@ final class EdgeFabric {
     /// Step 1: applies every advertisement due at or before `time`, in time order.
     @inline(__always)
     func applyAdvertisements(upTo time: Int64) {
+        if policy == .captured {
+            while capturedNext < captured.count, captured[capturedNext].time <= time {
+                applyCaptured(captured[capturedNext])
+                capturedNext += 1
+            }
+            return
+        }
         while let top = advertisements.peek, top.time <= time {
             advertisements.pop()
             let base = Int(top.station) &* siteCount
@@ -179,6 +193,48 @@ final class EdgeFabric {
                 e.since = top.time
                 entries[base &+ r] = e
             }
+        }
+    }
+
+    /// Step 1 with the captured control plane (SPEC §8, RFC 7432 §15): an advertisement from S
+    /// with sequence number q replaces, at every other edge device, a `flood` entry, a missing
+    /// one, a `remote` entry with a lower sequence number (or an equal one from another site),
+    /// and a live `local` entry whose own sequence number is lower than q; a withdrawal from S
+    /// removes the `remote(S)` entries.
+    private func applyCaptured(_ item: CapturedSchedule.Item) {
+        let base = Int(item.station) &* siteCount
+        let s = Int(item.site)
+        if !item.withdraw {
+            entries[base &+ s].ownSequence = max(entries[base &+ s].ownSequence, item.sequence)
+        }
+        for r in 0..<siteCount where r != s {
+            var e = entries[base &+ r]
+            if item.withdraw {
+                if e.state == .remote && e.target == item.site {
+                    e.state = .none
+                    e.target = -1
+                    e.since = item.time
+                    entries[base &+ r] = e
+                }
+                continue
+            }
+            let live = isLiveLocal(e, site: r, at: item.time)
+            let replaces: Bool
+            if live {
+                replaces = e.ownSequence < item.sequence
+            } else if e.state == .remote {
+                replaces = e.sequence < item.sequence || (e.sequence == item.sequence && e.target != item.site)
+            } else {
+                replaces = true  // flood, missing, or a local entry aged out
+            }
+            guard replaces else { continue }
+            if live { e.epoch &+= 1 }
+            e.state = .remote
+            e.target = item.site
+            e.sequence = item.sequence
+            e.learned = item.time
+            e.since = item.time
+            entries[base &+ r] = e
         }
     }
 
@@ -205,7 +261,9 @@ final class EdgeFabric {
         e.since = time
         e.lastSeen = time
         entries[i] = e
-        advertisements.push(time: time &+ delay[site], site: ingress.site, station: s, learned: time)
+        if policy != .captured {
+            advertisements.push(time: time &+ delay[site], site: ingress.site, station: s, learned: time)
+        }
         return override
     }
 

@@ -11,13 +11,21 @@ public enum FabricPolicy: String, Sendable, CaseIterable {
     case floodConfirmed = "flood-confirmed"
     /// `igp-only` with every advertisement delay 0: the lower bound.
     case ideal
+    /// The control plane captured in the trace (SPEC §8): not a policy one asks for by name
+    /// (`--control-plane captured` adds it after the policies), so not in `allCases`.
+    case captured
+
+    /// The policies one can ask for, in their usual order.
+    public static var allCases: [FabricPolicy] { [.igpOnly, .flood, .floodConfirmed, .ideal] }
 
     /// Parses a comma-separated list (`igp-only,flood`); nil names the first unknown item.
     public static func parseList(_ text: String) -> Result<[FabricPolicy], PolicyListError> {
         var out: [FabricPolicy] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             let name = item.trimmingSpaces
-            guard let policy = FabricPolicy(rawValue: name) else { return .failure(PolicyListError(name: name)) }
+            guard let policy = FabricPolicy(rawValue: name), policy != .captured else {
+                return .failure(PolicyListError(name: name))
+            }
             if !out.contains(policy) { out.append(policy) }
         }
         return .success(out)

@@ -15,15 +15,20 @@ public struct FabricOptions {
     public var tracePolicy: Int
     /// Where to log every decision (NDJSON, one object per judged frame and policy).
     public var decisions: OutputFile?
+    /// With the control plane captured (SPEC §8, `--control-plane captured`): where it is;
+    /// a run under `FabricPolicy.captured` is added after the policies.
+    public var controlPlane: ControlPlaneSettings?
 
     public init(policies: [FabricPolicy] = FabricPolicy.allCases, settings: FabricSettings = FabricSettings(),
-                keepGoing: Bool = false, trace: OutputFile? = nil, tracePolicy: Int = 0, decisions: OutputFile? = nil) {
+                keepGoing: Bool = false, trace: OutputFile? = nil, tracePolicy: Int = 0, decisions: OutputFile? = nil,
+                controlPlane: ControlPlaneSettings? = nil) {
         self.policies = policies
         self.settings = settings
         self.keepGoing = keepGoing
         self.trace = trace
         self.tracePolicy = tracePolicy
         self.decisions = decisions
+        self.controlPlane = controlPlane
     }
 }
 
@@ -35,6 +40,12 @@ public struct FabricReport: Sendable {
     public var counts: [FabricCounts]
     /// Every migration of the ground truth (a station's first frame at another site), in time order.
     public var migrations: [FabricMigration]
+    /// With the captured control plane: per migration, whether no advertisement from its new
+    /// site was captured at or after it (the stale entries stay: `unadvertised`).
+    public var unadvertised: [Bool] = []
+    /// Captured EVPN MAC/IP routes applied, and those no site of the topology claims (not applied).
+    public var capturedRoutes = 0
+    public var capturedUnattributed = 0
     /// Per policy, per migration (aligned with `migrations`).
     public var losses: [[MigrationLoss]]
     /// Packets read; simulated (Ethernet frames on claimed ports, selected); forwarded but not
@@ -85,19 +96,35 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
         let readFilter = selection?.readFilter
         var clock = Int64.min
         var earliest: Timestamp?
+        // The captured control plane is collected here, from every interface (SPEC §8).
+        let portMap = first.portMap
+        let capture = options.controlPlane.map { CapturedControlPlane(settings: $0, topology: { portMap.topology }, base: base) }
+        var lastTime: Timestamp?
         while let (packet, file) = try first.next() {
             if packet.hasTimestamp, earliest == nil || packet.timestamp < earliest! { earliest = packet.timestamp }
-            guard let port = first.portMap.port(file: file, interface: packet.interface) else { continue }
+            let port = first.portMap.port(file: file, interface: packet.interface)
+            if port == nil && capture == nil { continue }
             if let readFilter {
                 let linkType = first.readers[file].linkType(ofInterface: packet.interface)
                 guard try readFilter.matches(packet.data, originalLength: packet.originalLength, linkType: linkType) else { continue }
             }
-            clock = max(clock, packet.timestamp.nanoseconds(since: base))
             first.decoders[file][packet.interface].decode(packet.data, into: &decoded)
+            if let capture {
+                capture.observe(decoded, bytes: packet.data, time: packet.timestamp, packet: first.number)
+                lastTime = packet.timestamp
+            }
+            guard let port else { continue }
+            clock = max(clock, packet.timestamp.nanoseconds(since: base))
             guard extractor.extract(decoded, bytes: packet.data, into: &frame), frame.learnable else { continue }
             truth.observeSource(frame.sourceKey, place: port, offset: clock, time: packet.timestamp, packet: first.number)
         }
         let finalTopology = first.portMap.topology
+        var schedule = CapturedSchedule()
+        if let capture {
+            if let lastTime { capture.finish(time: lastTime, packet: first.number) }
+            schedule = CapturedSchedule(capture.advertisements, truth: truth)
+        }
+        let policies = options.policies + (capture == nil ? [] : [.captured])
 
         // Pass 2: the fabric under every policy. With nothing to write, no callback and no
         // filter, the policies are shared out between two threads, each reading the input
@@ -106,23 +133,30 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
         var secondSelection = selection
         if let earliest { secondSelection?.resolve(reference: earliest) }
         let parallel = options.trace == nil && options.decisions == nil && onJudgment == nil && onFrame == nil
-            && options.policies.count >= 2
+            && policies.count >= 2
             && (secondSelection.map { $0.selectsEverything && $0.readFilter == nil } ?? true)
         let truths = parallel ? [truth, truth.copyForLookups()] : [truth]
-        let fabrics = options.policies.enumerated().map { i, policy in
-            EdgeFabric(policy: policy, index: i, topology: finalTopology, settings: options.settings,
-                       truth: truths[i % truths.count])
+        let fabrics = policies.enumerated().map { i, policy in
+            let fabric = EdgeFabric(policy: policy, index: i, topology: finalTopology, settings: options.settings,
+                                    truth: truths[i % truths.count])
+            if policy == .captured { fabric.captured = schedule.items }
+            return fabric
         }
         let traceWriter = try options.trace.map { (output) throws(CaptureError) -> FabricTraceWriter in
-            try FabricTraceWriter(output: output, topology: finalTopology, policy: options.policies[options.tracePolicy],
+            try FabricTraceWriter(output: output, topology: finalTopology, policy: policies[options.tracePolicy],
                                   base: base)
         }
         let decisionLog = options.decisions.map { FabricDecisionLog(output: $0, topology: finalTopology, base: base) }
         if traceWriter != nil { fabrics[options.tracePolicy].recordCopies = true }
         if decisionLog != nil { for fabric in fabrics { fabric.recordCopies = true } }
 
-        var report = FabricReport(topology: finalTopology, policies: options.policies, counts: [],
+        var report = FabricReport(topology: finalTopology, policies: policies, counts: [],
                                   migrations: truth.migrations, losses: [])
+        if let capture {
+            report.unadvertised = schedule.unadvertised
+            report.capturedRoutes = capture.advertisements.count
+            report.capturedUnattributed = capture.unattributed
+        }
         report.firstTime = first.firstTime
         if parallel {
             let groups = truths.indices.map { t in fabrics.indices.filter { $0 % truths.count == t }.map { fabrics[$0] } }

@@ -24,6 +24,9 @@ extension FabricReport {
                        ("time", .string(migration.time.rfc3339)), ("packet", .int(Int64(migration.packet))),
                        ("lostFrames", .int(Int64(loss.lostFrames))),
                        ("outageSeconds", .double(Double(loss.outage) / 1e9))]
+            if policies[i] == .captured, m < unadvertised.count {
+                fields.append(("unadvertised", .bool(unadvertised[m])))
+            }
             return .object(fields)
         }
         return .object([
@@ -34,7 +37,8 @@ extension FabricReport {
         ])
     }
 
-    /// `{"policies": [...]}`, one entry per policy in the order asked for.
+    /// `{"policies": [...]}`, one entry per policy in the order asked for, then `"policy":
+    /// "captured"` with the captured control plane (its migrations flagged `unadvertised`).
     public var json: JSONValue {
         .object([("policies", .array(policies.indices.map { json(policy: $0) }))])
     }
@@ -88,7 +92,10 @@ extension FabricReport {
             let move = migrations[m]
             return [move.station.mac.description, move.station.segment.description, text.place(move.from),
                     text.place(move.to), move.time.rfc3339]
-                + policies.indices.map { i in "\(losses[i][m].lostFrames) / \(seconds(losses[i][m].outage))" }
+                + policies.indices.map { i in
+                    let flag = policies[i] == .captured && m < unadvertised.count && unadvertised[m] ? " unadvertised" : ""
+                    return "\(losses[i][m].lostFrames) / \(seconds(losses[i][m].outage))\(flag)"
+                }
         }
         out += TextTable(header: ["mac", "vlan", "from", "to", "time"] + names, rows: migrationRows)
             .rendered(layout: layout, importance: ["mac", "to"] + names + ["time", "from", "vlan"])

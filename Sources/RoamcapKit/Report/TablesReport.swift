@@ -22,6 +22,11 @@ extension TableEvent {
         if let previousMAC { fields.append(("previousMac", .string(previousMAC.description))) }
         if let via { fields.append(("via", .string(via.rawValue))) }
         if let moves { fields.append(("moves", .int(Int64(moves)))) }
+        if let evpn { fields += evpn.jsonFields }
+        if let advertisement {
+            fields.append(("advertised", advertisement.time.map { .string($0.rfc3339) } ?? .null))
+            fields.append(("advertiseDelay", advertisement.delay.map { .double(Double($0) / 1e9) } ?? .null))
+        }
         return .object(fields)
     }
 
@@ -42,6 +47,14 @@ extension TableEvent {
         if let previousMAC { detail.append("was \(previousMAC)") }
         if let via { detail.append("via \(via.rawValue)") }
         if let moves { detail.append("\(moves) moves") }
+        if let evpn {
+            detail.append("site \(evpn.site ?? "-"), rd \(evpn.routeDistinguisher)"
+                          + (evpn.nextHop.map { ", next hop \($0)" } ?? "")
+                          + (evpn.sequence.map { ", seq \($0)" } ?? "") + (evpn.sticky ? ", sticky" : ""))
+        }
+        if let advertisement {
+            detail.append(advertisement.delay.map { "advertised after \(Double($0) / 1e9) s" } ?? "not advertised")
+        }
         fields.append(("detail", .string(detail.joined(separator: ", "))))
         return .object(fields)
     }
@@ -82,6 +95,7 @@ extension TableSnapshot {
             ("time", .string(time.rfc3339)),
             ("mac", .array(mac.map { $0.json(topology) })),
             ("arp", .array(bindings.map { $0.json(topology) })),
+            ("evpn", .array(evpn.map { $0.json() })),
         ])
     }
 
@@ -93,6 +107,9 @@ extension TableSnapshot {
         } + bindings.map { row in
             guard case .object(let fields) = row.json(topology) else { return .null }
             return .object([("table", .string("arp"))] + fields)
+        } + evpn.map { row in
+            guard case .object(let fields) = row.json() else { return .null }
+            return .object([("table", .string("evpn"))] + fields)
         }
     }
 }
@@ -121,6 +138,29 @@ extension TableSnapshot.BindingRow {
             fields += [("site", .string(names.site)), ("port", .string(names.port))]
         }
         fields += [("since", .string(since.rfc3339)), ("lastSeen", .string(lastSeen.rfc3339))]
+        return .object(fields)
+    }
+}
+
+extension EVPNRouteFacts {
+    /// `"site"` (null when unattributed), `"vni"`, `"rd"`, `"nextHop"`, `"seq"`, `"sticky"` (SPEC §8).
+    var jsonFields: [(String, JSONValue)] {
+        [("site", site.map { .string($0) } ?? .null), ("vni", vni.map { .int(Int64($0)) } ?? .null),
+         ("rd", .string(routeDistinguisher.description)), ("nextHop", nextHop.map { .string($0.description) } ?? .null),
+         ("seq", sequence.map { .int(Int64($0)) } ?? .null), ("sticky", .bool(sticky))]
+    }
+}
+
+extension EVPNRouteRow {
+    /// `{"site", "vlan", ["segment"], "mac", "ip"?, "vni", "rd", "nextHop", "seq", "sticky", "advertised", "packet"}`.
+    public func json() -> JSONValue {
+        var fields: [(String, JSONValue)] = [("site", facts.site.map { .string($0) } ?? .null),
+                                             ("vlan", .int(Int64(station.segment.identifier)))]
+        if station.segment.isVXLAN { fields.append(("segment", .string("vxlan"))) }
+        fields.append(("mac", .string(station.mac.description)))
+        if let ip { fields.append(("ip", .string(ip.description))) }
+        fields += facts.jsonFields.dropFirst()
+        fields += [("advertised", .string(advertised.rfc3339)), ("packet", .int(Int64(packet)))]
         return .object(fields)
     }
 }

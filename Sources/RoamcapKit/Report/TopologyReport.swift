@@ -35,6 +35,7 @@ extension TopologyCheck {
             ("unknownUnicast", .string(topology.controlPlane.unknownUnicast.rawValue)),
             ("ports", .array(portRows)), ("interfaces", .array(interfaceRows)),
             ("unclaimed", .array(unclaimed.map { .string($0) })),
+            ("unclaimedNextHops", .array(unclaimedNextHops.map { .string($0.description) })),
         ])
     }
 
@@ -58,6 +59,10 @@ extension TopologyCheck {
             if !interfaceRows.isEmpty {
                 if format == .table { text += "\n" }
                 text += Report(columns: ["file", "interface", "site", "port"], rows: interfaceRows).rendered(format)
+            }
+            if format == .table && evpnRoutes > 0 {
+                text += "\n\(evpnRoutes) EVPN routes in the traces; next hops no site claims: "
+                    + (unclaimedNextHops.isEmpty ? "none" : unclaimedNextHops.map(\.description).joined(separator: ", ")) + "\n"
             }
             return text
         }

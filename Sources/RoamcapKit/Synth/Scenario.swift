@@ -54,6 +54,8 @@ public struct Scenario: Sendable {
         /// How long the host is silent in transit, in ns.
         public var gap: Int64
         public var announce: Announcement
+        /// With `bgp-evpn`: added to the advertisement delay of this migration's arrival, in ns.
+        public var advertiseExtra: Int64 = 0
     }
 
     public var file: String
@@ -66,6 +68,8 @@ public struct Scenario: Sendable {
     public var hosts: [Host]
     public var flows: [Flow]
     public var migrations: [Migration]
+    /// Whether the trace carries the BGP EVPN control plane (`bgp-evpn: true`, SPEC §8): see `SynthControlPlane`.
+    public var bgpEVPN = false
 
     /// The capture interface name of a port: `SITE-PORT`.
     public static func interfaceName(site: String, port: String) -> String { "\(site)-\(port)" }
@@ -80,7 +84,8 @@ public struct Scenario: Sendable {
         try parse(YAMLValue.parse(text, file: file))
     }
 
-    static let topKeys = ["start", "duration", "seed", "jitter", "sites", "control-plane", "nat", "hosts", "flows", "migrations"]
+    static let topKeys = ["start", "duration", "seed", "jitter", "sites", "control-plane", "nat", "hosts", "flows", "migrations",
+                          "bgp-evpn"]
 
     public static func parse(_ root: YAMLValue) throws(ScenarioError) -> Scenario {
         var scenario = Scenario(file: root.file, start: Timestamp(rfc3339: "2026-11-20T10:00:00Z")!, duration: 0, seed: 1,
@@ -102,6 +107,7 @@ public struct Scenario: Sendable {
         }
         if let value = entry("seed") { scenario.seed = UInt64(try value.integer("seed", in: 0...Int64.max)) }
         if let value = entry("jitter") { scenario.jitter = try value.duration("jitter") }
+        if let value = entry("bgp-evpn") { scenario.bgpEVPN = try value.boolean("bgp-evpn") }
 
         // Sites: a list of port names each; the capture interfaces are SITE-PORT.
         guard let sitesValue = entry("sites") else { throw root.error("expected 'sites' (e.g. sites: { A: { ports: [p1] } })") }
@@ -178,7 +184,8 @@ public struct Scenario: Sendable {
         // Migrations.
         if let migrationsValue = entry("migrations") {
             for item in try migrationsValue.sequence("migrations") {
-                let fields = try item.mapping("a migration", allowed: ["host", "at", "to", "port", "gap", "announce"])
+                let fields = try item.mapping("a migration", allowed: ["host", "at", "to", "port", "gap", "announce",
+                                                                                "advertise-extra"])
                 func field(_ key: String) -> YAMLValue? { fields.first { $0.key == key }?.value }
                 guard let hostValue = field("host"), let atValue = field("at"), let toValue = field("to") else {
                     throw item.error("expected a migration with host, at and to (and optionally port, gap, announce)")
@@ -188,6 +195,7 @@ public struct Scenario: Sendable {
                                           announce: .garp)
                 (migration.site, migration.port) = try scenario.place(site: toValue, port: field("port"))
                 if let value = field("gap") { migration.gap = try value.duration("gap") }
+                if let value = field("advertise-extra") { migration.advertiseExtra = try value.duration("advertise-extra") }
                 if let value = field("announce") {
                     let text = try value.string("announce")
                     guard let announce = Announcement(rawValue: text) else {
@@ -212,6 +220,7 @@ public struct Scenario: Sendable {
                 scenario.migrations.append(migration)
             }
         }
+        if scenario.bgpEVPN { scenario.topology.evpn = SynthControlPlane.topology(scenario) }
         return scenario
     }
 

@@ -35,6 +35,8 @@ public struct SynthFrame: Sendable {
     /// The host that sent it.
     public var sender: Int
     public var evidence: Evidence
+    /// A segment of the BGP sessions (`bgp-evpn`), on the `rr-span` interface; `port` is unused.
+    public var controlPlane = false
 }
 
 /// Generates the frames of a scenario, in time order (ties: creation order).
@@ -88,6 +90,25 @@ public func synthesizeFrames(_ scenario: Scenario) throws(ScenarioError) -> [Syn
         }
     }
     frames.sort { $0.time != $1.time ? $0.time < $1.time : $0.order < $1.order }
+    if scenario.bgpEVPN {
+        // One session per site (SYN at the start), one UPDATE per learning (SynthControlPlane).
+        let learnings = SynthControlPlane.learnings(scenario, frames: frames, builder: builder)
+        var next = scenario.topology.sites.indices.map { UInt32(1000 * ($0 + 1)) }
+        func control(_ time: Int64, site: Int, flags: TCPFlags, payload: [UInt8]) {
+            guard time >= 0, time < scenario.duration else { return }
+            let bytes = SynthControlPlane.segment(site: site, sequence: next[site], flags: flags, payload: payload,
+                                                  builder: &builder)
+            next[site] &+= UInt32(payload.count) + (flags.contains(.syn) ? 1 : 0)
+            frames.append(SynthFrame(time: time, order: frames.count, port: Topology.PortID(site: site, port: 0), bytes: bytes,
+                                     sender: -1, evidence: .frame, controlPlane: true))
+        }
+        for site in scenario.topology.sites.indices { control(0, site: site, flags: [.syn], payload: []) }
+        for learning in learnings.enumerated().sorted(by: { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }) {
+            control(learning.element.time, site: learning.element.site, flags: [.ack, .psh],
+                    payload: SynthControlPlane.update(learning.element))
+        }
+        frames.sort { $0.time != $1.time ? $0.time < $1.time : $0.order < $1.order }
+    }
     return frames
 }
 
@@ -95,7 +116,7 @@ public func synthesizeFrames(_ scenario: Scenario) throws(ScenarioError) -> [Syn
 public func expectedMoves(_ scenario: Scenario, frames: [SynthFrame]) -> [SynthExpectation] {
     var place: [Int: Topology.PortID] = [:]
     var out: [SynthExpectation] = []
-    for (index, frame) in frames.enumerated() {
+    for (index, frame) in frames.enumerated() where !frame.controlPlane {
         let host = scenario.hosts[frame.sender]
         if let previous = place[frame.sender], previous != frame.port {
             out.append(SynthExpectation(
@@ -131,10 +152,18 @@ public func synthesize(_ scenario: Scenario, output: OutputFile, comment: String
                 ids[Topology.PortID(site: s, port: p)] = try writer.addInterface(interface)
             }
         }
+        var controlInterface = -1
+        if scenario.bgpEVPN {
+            controlInterface = try writer.addInterface(InterfaceDescription(
+                linkType: 1, snapLength: 262_144,
+                options: [BlockOption(code: InterfaceDescription.OptionCode.name, string: SynthControlPlane.interfaceName),
+                          BlockOption(code: InterfaceDescription.OptionCode.timestampResolution, value: [9])],
+                timestampResolution: 9))
+        }
         for (index, frame) in frames.enumerated() {
             var failure: CaptureError?
             frame.bytes.withUnsafeBytes { bytes in
-                let id = ids[frame.port]!
+                let id = frame.controlPlane ? controlInterface : ids[frame.port]!
                 let packet = Packet(timestamp: scenario.start.adding(nanoseconds: frame.time), interface: id,
                                     originalLength: bytes.count, data: bytes, number: index + 1)
                 do { try writer.write(packet, interfaceID: id, keepTicks: false) } catch let error as CaptureError { failure = error } catch { fatalError("\(error)") }

@@ -20,6 +20,10 @@ public enum TableEventKind: String, Sendable, CaseIterable {
     case duplicateMAC = "duplicate-mac"
     /// A site's MAC entry that saw no frame for the aging time.
     case agedOut = "aged-out"
+    /// A captured EVPN MAC/IP route advertised (SPEC §8).
+    case evpnAdvertise = "evpn-advertise"
+    /// A captured EVPN MAC/IP route withdrawn (SPEC §8).
+    case evpnWithdraw = "evpn-withdraw"
 }
 
 /// Why a move was noticed: the kind of the first frame seen at the new place.
@@ -27,6 +31,8 @@ public enum Evidence: String, Sendable, CaseIterable {
     case garp, rarp
     case unsolicitedNA = "unsolicited-na"
     case dhcp, frame
+    /// MAC Mobility sequence numbers of captured EVPN routes (`duplicate-mac` only).
+    case evpn
 }
 
 /// Which protocol taught an IP binding.
@@ -60,11 +66,15 @@ public struct TableEvent: Sendable, Equatable {
     public var via: BindingSource?
     /// For `duplicate-mac`: the moves counted in the window.
     public var moves: Int?
+    /// For `evpn-advertise`, `evpn-withdraw` and `duplicate-mac` from sequence numbers: the route.
+    public var evpn: EVPNRouteFacts?
+    /// For `migration`, when the capture held EVPN routes: its advertisement (SPEC §8).
+    public var advertisement: MigrationAdvertisement?
 
     public init(time: Timestamp, packet: Int, kind: TableEventKind, segment: Segment, mac: MACAddress,
                 ip: IPAddress? = nil, from: Topology.PortID? = nil, to: Topology.PortID? = nil,
                 evidence: Evidence? = nil, previousMAC: MACAddress? = nil, via: BindingSource? = nil,
-                moves: Int? = nil) {
+                moves: Int? = nil, evpn: EVPNRouteFacts? = nil) {
         self.time = time
         self.packet = packet
         self.kind = kind
@@ -77,6 +87,7 @@ public struct TableEvent: Sendable, Equatable {
         self.previousMAC = previousMAC
         self.via = via
         self.moves = moves
+        self.evpn = evpn
     }
 
     public var station: StationKey { StationKey(segment: segment, mac: mac) }

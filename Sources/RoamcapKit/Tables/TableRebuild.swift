@@ -26,15 +26,26 @@ public struct TableRebuildResult: Sendable {
     public var firstTime: Timestamp?
     public var skippedRecords = 0
     public var skippedErrors: [CaptureError] = []
+    /// BGP messages read from the captured control plane (SPEC §8), EVPN MAC/IP route events,
+    /// those no site of the topology claims, and gaps in the sessions.
+    public var bgpMessages = 0
+    public var evpnRoutes = 0
+    public var unattributedRoutes = 0
+    public var controlPlaneGaps: [ControlPlaneGap] = []
 }
 
 /// `roamcap tables`: reads the inputs merged in time order (ties: input order, then file
 /// order), maps each capture interface to a topology port, decodes every frame (and the inner
 /// frame of VXLAN) and rebuilds the MAC tables and IP bindings.
 ///
+/// The captured control plane (SPEC §8) is read from every interface, claimed or not: BGP and
+/// BMP sessions on the ports of `controlPlane` are reassembled and their EVPN MAC/IP routes
+/// become events; at the end each migration gets its advertisement.
+///
 /// With `at`, stops after the last packet at or before that moment, ages the tables to it and
 /// returns their snapshot with the events up to it.
 public func rebuildTables(inputs: [String], topology: Topology?, settings: TableSettings = TableSettings(),
+                          controlPlane: ControlPlaneSettings = ControlPlaneSettings(),
                           selection: PacketSelection? = nil, at: TimeBound? = nil, keepGoing: Bool = false,
                           progress: ((UInt64, UInt64?, Int) -> Void)? = nil) throws(ConversionError) -> TableRebuildResult {
     do {
@@ -51,6 +62,13 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
         result.firstTime = reference
         let end = reference.flatMap { at?.resolve(reference: $0) }
         let filtering = selection.map { !$0.selectsEverything || $0.readFilter != nil } ?? false
+        // Routes of a message are reported when the packet completing it is selected.
+        let bgp = BGPSessionReader(settings: controlPlane) { message in
+            for route in BGPUpdateDecoder.routes(of: message).routes {
+                tracker.observe(route: route)
+            }
+        }
+        var lastTime: Timestamp?
         while let (packet, file) = try stream.next() {
             if let selection, selection.isExhausted { break }
             if let end, end < packet.timestamp { break }
@@ -59,21 +77,23 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
                 tracker.update(topology: portMap.topology)
             }
             result.packetsRead += 1
-            guard let port = portMap.port(file: file, interface: packet.interface) else {
-                result.packetsUnclaimed += 1
-                continue
-            }
+            lastTime = packet.timestamp
+            let port = portMap.port(file: file, interface: packet.interface)
+            if port == nil { result.packetsUnclaimed += 1 }
             if filtering {
                 // The read filter drops frames before the tables see them; the display filter
                 // only decides whether this frame's events are reported.
                 let linkType = stream.readers[file].linkType(ofInterface: packet.interface)
                 guard try selection?.reads(packet, linkType: linkType) ?? true else {
-                    result.packetsDropped += 1
+                    if port != nil { result.packetsDropped += 1 }
                     continue
                 }
                 tracker.reporting = try selection?.admits(packet, linkType: linkType) ?? true
             }
             stream.decoders[file][packet.interface].decode(packet.data, into: &decoded)
+            // The control plane is read on every interface (a SPAN of the route reflector is no access port).
+            bgp.observe(decoded, bytes: packet.data, time: packet.timestamp, packet: stream.number)
+            guard let port else { continue }
             tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: stream.number)
             result.packetsProcessed += 1
             if stream.number & 0xFFFF == 0, let progress {
@@ -81,6 +101,10 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
                 progress(p.read, p.total, stream.number)
             }
         }
+        if let lastTime { bgp.finish(time: lastTime, packet: stream.number) }
+        result.bgpMessages = bgp.messageCount
+        (result.evpnRoutes, result.unattributedRoutes) = tracker.evpnRouteCounts
+        result.controlPlaneGaps = bgp.gaps
         result.outOfOrder = stream.outOfOrder
         if let end {
             tracker.advance(to: end)
@@ -89,6 +113,7 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
             result.snapshot = snapshot
         }
         result.events = tracker.events
+        tracker.attachAdvertisements(to: &result.events)
         result.topology = portMap.topology
         result.unclaimed = portMap.unclaimed
         result.skippedRecords = stream.skippedRecords
@@ -150,6 +175,10 @@ public struct StationFilter: Sendable {
         out.mac = snapshot.mac.filter { row in
             (vlan == nil || row.station.segment.identifier == vlan) && (mac == nil || row.station.mac == mac)
                 && (ip == nil || macs.contains(row.station.mac))
+        }
+        out.evpn = snapshot.evpn.filter { row in
+            (vlan == nil || row.station.segment.identifier == vlan) && (mac == nil || row.station.mac == mac)
+                && (ip == nil || row.ip == ip || macs.contains(row.station.mac))
         }
         return out
     }

@@ -110,6 +110,8 @@ public final class TableTracker {
     public private(set) var now = Timestamp(seconds: .min, nanoseconds: 0)
 
     private var stations: [StationKey: StationState] = [:]
+    /// The captured control plane (SPEC §8): `EVPNTables.swift`.
+    var evpnState = EVPNTableState()
     private var agingQueue = AgingQueue()
     private var inner = DecodedPacket()
     private let innerDecoder = PacketDecoder(linkType: .ethernet)
@@ -132,7 +134,7 @@ public final class TableTracker {
     // MARK: Frames
 
     @inline(__always)
-    private func report(_ event: TableEvent) {
+    func report(_ event: TableEvent) {
         if reporting { events.append(event) }
     }
 
@@ -368,7 +370,7 @@ public final class TableTracker {
                                                since: binding.since, lastSeen: binding.lastSeen))
         }
         ip.sort { $0.key < $1.key }
-        return TableSnapshot(time: now, mac: mac, bindings: ip)
+        return TableSnapshot(time: now, mac: mac, bindings: ip, evpn: evpnRows())
     }
 }
 
@@ -394,6 +396,8 @@ public struct TableSnapshot: Sendable {
     public var time: Timestamp
     public var mac: [MACRow]
     public var bindings: [BindingRow]
+    /// The EVPN MAC/IP routes standing, by site (SPEC §8).
+    public var evpn: [EVPNRouteRow] = []
 }
 
 /// Aging deadlines, earliest first (ties: by site, then station); each (site, station) is in

@@ -105,6 +105,13 @@ public struct EVPNTopology: Sendable, Equatable {
         return nil
     }
 
+    /// The segment of a route's VNI: the VLAN `evpn-vnis` gives it, else the VNI itself (SPEC §8).
+    public func segment(ofRouteVNI vni: UInt32?) -> Segment {
+        guard let vni else { return Segment(vlan: 0) }
+        if let vlan = vlanOfVNI[vni] { return Segment(vlan: vlan) }
+        return Segment(vni: vni)
+    }
+
     /// The VLAN a VNI stands for (the VNI itself when `evpn-vnis` does not name it).
     public func segment(ofVNI vni: UInt32) -> UInt32 { vlanOfVNI[vni].map(UInt32.init) ?? vni }
 

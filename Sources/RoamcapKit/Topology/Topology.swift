@@ -272,12 +272,23 @@ public struct Topology: Sendable, Equatable {
             var extra = ""
             if let delay = site.advertiseDelay { extra += ", advertise-delay: \(durationText(delay))" }
             if let aging = site.aging { extra += ", aging: \(durationText(aging))" }
+            if let evpnSite = evpn.sites.first(where: { $0.name == site.name }) {
+                var parts: [String] = []
+                if !evpnSite.nextHops.isEmpty { parts.append("next-hops: [\(evpnSite.nextHops.map { quote($0.description) }.joined(separator: ", "))]") }
+                if !evpnSite.routeDistinguishers.isEmpty {
+                    parts.append("route-distinguishers: [\(evpnSite.routeDistinguishers.map { quote($0.description) }.joined(separator: ", "))]")
+                }
+                extra += ", evpn: { \(parts.joined(separator: ", ")) }"
+            }
             out += "  \(quote(site.name)): { ports: { \(ports) }\(extra) }\n"
         }
         out += "control-plane: { advertise-delay: \(durationText(controlPlane.advertiseDelay)), "
             + "aging: \(durationText(controlPlane.aging)), unknown-unicast: \(controlPlane.unknownUnicast.rawValue) }\n"
         if !vmSide.isEmpty {
             out += "nat:\n  vm-side: [\(vmSide.map(quote).joined(separator: ", "))]\n"
+        }
+        if !evpn.vlanOfVNI.isEmpty {
+            out += "evpn-vnis: { \(evpn.vlanOfVNI.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")) }\n"
         }
         return out
     }

@@ -1,4 +1,5 @@
 import CaptureFile
+import PacketWire
 
 /// `roamcap topology check`: a topology file against the capture interfaces of traces — which
 /// port claims each interface, which interfaces no port claims, which ports match nothing.
@@ -20,9 +21,16 @@ public struct TopologyCheck: Sendable {
     public var matches: [Topology.PortID: Int] = [:]
     /// Capture interfaces no port claims, as `file: interface`.
     public var unclaimed: [String] = []
+    /// Next hops of EVPN routes in the traces' BGP/BMP sessions that no site's `evpn` entry
+    /// claims (by next hop or RD), in order of first appearance (SPEC §8).
+    public var unclaimedNextHops: [IPAddress] = []
+    /// EVPN routes seen in the traces.
+    public var evpnRoutes = 0
 
-    /// Reads every trace's interfaces (all of the file: pcapng may declare one late).
-    public init(file: String, topology: Topology, traces: [String]) throws(CaptureError) {
+    /// Reads every trace's interfaces (all of the file: pcapng may declare one late), then
+    /// their BGP/BMP sessions on the ports of `controlPlane`.
+    public init(file: String, topology: Topology, traces: [String],
+                controlPlane: ControlPlaneSettings = ControlPlaneSettings()) throws(CaptureError) {
         self.file = file
         self.topology = topology
         self.traces = traces
@@ -44,6 +52,21 @@ public struct TopologyCheck: Sendable {
         }
         for item in interfaces { if let port = item.port { matches[port, default: 0] += 1 } }
         unclaimed = map.unclaimed
+        guard !traces.isEmpty else { return }
+        var hops: [IPAddress] = []
+        var seen: Set<IPAddress> = []
+        var routes = 0
+        do throws(ConversionError) {
+            _ = try readControlPlane(inputs: traces, settings: controlPlane, onRoute: { route in
+                guard route.family == .evpn else { return }
+                routes += 1
+                for hop in topology.evpn.unclaimedNextHops(in: [route]) where seen.insert(hop).inserted { hops.append(hop) }
+            })
+        } catch {
+            if case .capture(let failure) = error { throw failure }
+        }
+        unclaimedNextHops = hops
+        evpnRoutes = routes
     }
 
     /// Ports that claim no capture interface of the traces (none without traces).
