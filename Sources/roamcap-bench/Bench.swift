@@ -237,7 +237,8 @@ func runBenchmark(_ options: BenchOptions) -> Int32 {
     let bgpScenario = "\(work)/multi-site-bgp.yaml"
     let bgpSite = "\(work)/multi-site-bgp.pcapng"
     let bgpTopology = "\(work)/multi-site-bgp.topology.yaml"
-    _ = writeTextFile(bgpScenario, multiSiteScenario(seconds: seconds) + "bgp-evpn: true\n")
+    let scenarioText = readTextFile(scenario) ?? multiSiteScenario(seconds: max(seconds, 10))
+    _ = writeTextFile(bgpScenario, scenarioText + (scenarioText.hasSuffix("\n") ? "" : "\n") + "bgp-evpn: true\n")
     if fileSize(bgpSite) == nil || fileSize(bgpTopology) == nil {
         say("synthesizing \(bgpSite) (the multi-site trace with its BGP EVPN sessions) …")
         let made = harness.measure([Command(program: roamcap, arguments: ["synth", bgpScenario, "-o", bgpSite, "--force"])])

@@ -325,3 +325,17 @@ func countPcapRecords(_ path: String) -> Int? {
 func baseName(_ path: String) -> String {
     path.split(separator: "/").last.map(String.init) ?? path
 }
+
+/// A text file's contents, or nil when it cannot be read.
+func readTextFile(_ path: String) -> String? {
+    guard let f = fopen(path, "rb") else { return nil }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&chunk, 1, chunk.count, f)
+        if n <= 0 { break }
+        bytes.append(contentsOf: chunk[0..<n])
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
