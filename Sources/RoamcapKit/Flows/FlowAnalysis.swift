@@ -1,6 +1,8 @@
 import CaptureFile
+import Dispatch
 import PacketFilter
 import PacketWire
+import Synchronization
 
 /// One flow as reported: its state, and the migration tied to its worst outage.
 public struct FlowRecord: Sendable {
@@ -143,6 +145,12 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
                                                selection: selection, keepGoing: keepGoing, policy: policy, nat: nat,
                                                progress: progress)
         }
+        // The table engine (for the migrations outages are tied to) runs on a second core,
+        // reading the inputs itself, when they can be read twice and no read filter would be
+        // shared between threads (its compiled program is one thread's at a time).
+        let background = inputs.contains("-") || selection?.readFilter != nil
+            ? nil : BackgroundTables(inputs: inputs, topology: topology, settings: tableSettings, keepGoing: keepGoing)
+        defer { _ = background?.wait() }
         let stream = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: keepGoing)
         let portMap = stream.portMap
         let tracker = TableTracker(topology: portMap.topology, settings: tableSettings)
@@ -179,7 +187,9 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
                 result.packetsProcessed += 1
             }
             if let port = portMap.port(file: file, interface: packet.interface) {
-                tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: stream.number)
+                if background == nil {
+                    tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: stream.number)
+                }
             } else if displayed {
                 result.packetsUnclaimed += 1
             }
@@ -192,8 +202,8 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
         table.finish()
         result.topology = portMap.topology
         result.unclaimed = portMap.unclaimed
-        result.events = tracker.events
-        result.migrations = tracker.events.filter { $0.kind == .migration || $0.kind == .moved }
+        result.events = try background?.wait().get().events ?? tracker.events
+        result.migrations = result.events.filter { $0.kind == .migration || $0.kind == .moved }
         result.flows = flowRecords(table.flows, migrations: result.migrations, window: settings.migrationWindow)
         result.skippedRecords = stream.skippedRecords
         result.skippedErrors = stream.skippedErrors
@@ -314,4 +324,31 @@ public func flowRecords(_ flows: [FlowState], migrations: [TableEvent], window: 
     }
     records.sort(by: FlowRecord.worseFirst)
     return records
+}
+
+/// `rebuildTables` on a thread of its own, for the events `analyzeFlows` ties outages to.
+private final class BackgroundTables: Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let outcome = Mutex<Result<TableRebuildResult, ConversionError>?>(nil)
+
+    init(inputs: [String], topology: Topology?, settings: TableSettings, keepGoing: Bool) {
+        DispatchQueue.global().async { [self] in
+            let result: Result<TableRebuildResult, ConversionError>
+            do throws(ConversionError) {
+                result = .success(try rebuildTables(inputs: inputs, topology: topology, settings: settings, keepGoing: keepGoing))
+            } catch {
+                result = .failure(error)
+            }
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+    }
+
+    /// Waits for the pass (once; later calls return the same result at once).
+    func wait() -> Result<TableRebuildResult, ConversionError> {
+        if let known = outcome.withLock({ $0 }) { return known }
+        done.wait()
+        done.signal()  // later waits return at once
+        return outcome.withLock { $0 }!
+    }
 }
