@@ -22,6 +22,20 @@ import Testing
         }
     }
 
+    /// The input that crashed (exit 139): block mappings nested 5,000 deep, one more space of
+    /// indentation each — 12.5 MB, so it is made here rather than kept in the repository.
+    @Test func fiveThousandBlockLevelsAreRefusedCleanly() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let file = dir + "/deep-block-5000.yaml"
+        var text = ""
+        for level in 0..<5000 { text += String(repeating: " ", count: level) + "a:\n" }
+        TestSupport.writeFile(file, Array(text.utf8))
+        let r = TestSupport.run(TestSupport.binary, ["synth", file, "-o", "/dev/null"])
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.hasPrefix("roamcap: error: \(file):"), "\(r.stderr)")
+    }
+
     @Test func migrationTablesAreRefusedCleanly() {
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }
