@@ -1,5 +1,4 @@
 import ArgumentParser
-import CaptureFile
 import RoamcapKit
 
 extension Roamcap {
@@ -143,7 +142,7 @@ extension Roamcap {
             warnAboutUndecodedLinkTypes(inputs)
             // Report what was read before a fatal read error, then the error (exit 2), as
             // tshark prints the frames before it; --keep-going skips the record instead.
-            CaptureReader.defaultEndsAtFirstError = true
+            ProcessSettings.endReadsAtFirstError()
         }
 
         func settings() throws -> FlowSettings {

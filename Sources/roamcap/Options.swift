@@ -1,7 +1,4 @@
 import ArgumentParser
-import CaptureFile
-import PacketFilter
-import PacketWire
 import RoamcapKit
 #if canImport(Glibc)
 import Glibc
@@ -73,16 +70,12 @@ struct SelectionOptions: ParsableArguments {
     }
 
     func makeSelection(readFilter: String? = nil) throws -> PacketSelection {
-        func compile(_ expression: String?) throws -> PacketFilter? {
-            guard let expression else { return nil }
-            do {
-                return try PacketFilter(expression: expression, strictVLAN: strictVlan)
-            } catch {
-                throw RoamcapFailure(message: error.description)
-            }
+        do {
+            return try PacketSelection(filter: filter, strictVLAN: strictVlan, from: from.flatMap(TimeBound.init),
+                                       until: until.flatMap(TimeBound.init), count: count, readFilter: readFilter)
+        } catch {
+            throw RoamcapFailure(message: error.description)
         }
-        return PacketSelection(filter: try compile(filter), from: from.flatMap(TimeBound.init),
-                               until: until.flatMap(TimeBound.init), count: count, readFilter: try compile(readFilter))
     }
 }
 
@@ -117,7 +110,7 @@ struct DecodingOptions: ParsableArguments {
     /// Checks the ports and makes them the decoders' (set once, before anything is decoded).
     func validate() throws {
         if vxlanPorts.contains(0) { throw ValidationError("--vxlan-port must be from 1 to 65535, not 0") }
-        if !vxlanPorts.isEmpty { PacketDecoder.defaultVXLANPorts = vxlanPorts }
+        if !vxlanPorts.isEmpty { ProcessSettings.decodeVXLAN(onPorts: vxlanPorts) }
     }
 }
 
@@ -239,16 +232,7 @@ func durationOption(_ text: String, _ name: String) throws -> Int64 {
 /// packets are read but not analyzed, which used to give empty output without a word.
 /// Interfaces defined before the first packet are checked; standard input is not read twice.
 func warnAboutUndecodedLinkTypes(_ inputs: [String]) {
-    for input in inputs where input != "-" {
-        guard let reader = try? CaptureReader(path: input) else { continue }
-        var warned: Set<UInt16> = []
-        while let record = try? reader.next() {
-            if case .packet = record { break }
-            guard case .interface(let interface) = record else { continue }
-            let linkType = interface.linkType
-            if !PacketDecoder.decodes(LinkType(rawValue: linkType)) && warned.insert(linkType).inserted {
-                warn("\(input): link type \(linkType) (\(LinkTypeName.name(linkType))) is not decoded; its packets are not analyzed")
-            }
-        }
+    for found in undecodedLinkTypes(inputs) {
+        warn("\(found.input): link type \(found.linkType) (\(found.name)) is not decoded; its packets are not analyzed")
     }
 }

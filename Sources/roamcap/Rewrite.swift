@@ -1,5 +1,4 @@
 import ArgumentParser
-import CaptureFile
 import Dispatch
 import Foundation
 import RoamcapKit
@@ -99,23 +98,9 @@ extension Roamcap {
         /// (if_name) or an input file: a name that matches nothing silently changed what was
         /// rewritten (3540 → 2321 packets, exit 0).
         func checkVMSide(_ names: Set<String>) throws {
-            guard !names.isEmpty else { return }
-            var unmatched = names
-            var seen: [String] = []
-            for input in inputs where input != "-" {
-                unmatched.remove(input)
-                unmatched.remove(baseName(input))
-                let reader = try CaptureReader(path: input)
-                while !unmatched.isEmpty, let record = try reader.next() {
-                    if case .interface(let interface) = record, let name = interface.name {
-                        unmatched.remove(name)
-                        seen.append(name)
-                    }
-                }
-            }
-            if inputs.contains("-") { return }  // standard input cannot be read twice
-            if let name = unmatched.sorted().first {
-                let known = Array(Set(seen)).sorted().prefix(8).joined(separator: ", ")
+            let (unmatched, seen) = try unmatchedInterfaceNames(names, inputs: inputs)
+            if let name = unmatched.first {
+                let known = seen.prefix(8).joined(separator: ", ")
                 throw RoamcapFailure(message: "vm-side interface '\(name)' matches no capture interface or input file"
                                      + (known.isEmpty ? "" : " (interfaces: \(known))"))
             }
@@ -163,12 +148,9 @@ extension Roamcap {
                 let output = try outputs[i].map { try writing.open($0, inputs: inputs) }
                 return (output, try selection.makeSelection())
             }
-            var progress: (@Sendable (Int, CaptureReader, Int) -> Void)?
+            var progress: (@Sendable (Int, UInt64, UInt64?, Int) -> Void)?
             if jobs == 1 || inputs.count == 1 {
-                progress = { [lines] (i: Int, reader: CaptureReader, packets: Int) in
-                    let read = reader.progress
-                    lines[i].update(read: read.read, total: read.total, packets: packets)
-                }
+                progress = { [lines] i, read, total, packets in lines[i].update(read: read, total: total, packets: packets) }
             }
             let outcomes = rewriteTraces(inputs: inputs, options: frozen, parallelism: jobs, prepare: prepare, progress: progress)
             for line in lines { line.finish() }

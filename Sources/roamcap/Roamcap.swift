@@ -1,5 +1,4 @@
 import ArgumentParser
-import CaptureFile
 import RoamcapKit
 #if canImport(Glibc)
 import Glibc
@@ -29,8 +28,7 @@ struct Roamcap: ParsableCommand {
         // A closed pipe is seen as EPIPE where it is written, which ends the run quietly;
         // SIGINT, SIGTERM and SIGHUP remove the temporary outputs and exit 130, 143, 129.
         signal(SIGPIPE, SIG_IGN)
-        TemporaryFiles.installSignalHandlers()
-        OutputFile.brokenPipeAction = endQuietlyOnBrokenPipe
+        ProcessSettings.installSignalHandlers(onBrokenPipe: endQuietlyOnBrokenPipe)
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -60,7 +58,7 @@ struct Roamcap: ParsableCommand {
     }
 
     static func fail(_ message: String) -> Never {
-        TemporaryFiles.removeAll()
+        ProcessSettings.removeTemporaryFiles()
         writeStandardError("roamcap: error: \(message)\n")
         Glibc.exit(2)
     }
@@ -69,7 +67,7 @@ struct Roamcap: ParsableCommand {
 /// The reader of standard output (or of an output pipe) has gone, as with `roamcap … | head`:
 /// what it wanted was written, so the run ends quietly, successfully, and leaves no temporary file.
 func endQuietlyOnBrokenPipe() -> Never {
-    TemporaryFiles.removeAll()
+    ProcessSettings.removeTemporaryFiles()
     Glibc._exit(0)
 }
 

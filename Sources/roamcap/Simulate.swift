@@ -1,6 +1,4 @@
 import ArgumentParser
-import CaptureFile
-import PacketWire
 import RoamcapKit
 
 extension Roamcap {
@@ -146,7 +144,7 @@ extension Roamcap {
             let options = FabricOptions(policies: policies, settings: settings, keepGoing: selection.keepGoing, trace: trace,
                                         tracePolicy: traceIndex, decisions: log,
                                         controlPlane: controlPlane == "captured" ? controlPlanePorts.settings : nil)
-            CaptureReader.defaultEndsAtFirstError = true
+            ProcessSettings.endReadsAtFirstError()
             let progress = ProgressLine(label: "simulate")
             let result = try simulateFabric(inputs: inputs, topology: topo, options: options,
                                             selection: try selection.makeSelection(readFilter: reading.readFilter),

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CaptureFile
 import RoamcapKit
 #if canImport(Glibc)
 import Glibc

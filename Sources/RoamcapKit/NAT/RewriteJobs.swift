@@ -11,7 +11,7 @@ import Synchronization
 /// filter is shared between threads.
 public func rewriteTraces(inputs: [String], options: RewriteOptions, parallelism: Int,
                           prepare: @escaping @Sendable (Int) throws -> (output: OutputFile?, selection: PacketSelection),
-                          progress: (@Sendable (Int, CaptureReader, Int) -> Void)? = nil)
+                          progress: (@Sendable (Int, UInt64, UInt64?, Int) -> Void)? = nil)
     -> [Result<RewriteResult, any Error>] {
     let results = Mutex([Result<RewriteResult, any Error>?](repeating: nil, count: inputs.count))
     let next = Mutex(0)
@@ -20,7 +20,9 @@ public func rewriteTraces(inputs: [String], options: RewriteOptions, parallelism
         do {
             let (output, selection) = try prepare(i)
             outcome = .success(try rewriteTrace(input: inputs[i], output: output, options: options, selection: selection,
-                                                progress: progress.map { report in { reader, packets in report(i, reader, packets) } }))
+                                                progress: progress.map { report in
+                { reader, packets in report(i, reader.progress.read, reader.progress.total, packets) }
+            }))
         } catch {
             outcome = .failure(error)
         }
