@@ -363,7 +363,9 @@ func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric], truth: 
         var destination: Int32 = -1
         var dt = DestinationTruth.unknown
         if frame.isUnicast {
-            destination = truth.station(frame.destinationKey) ?? -1
+            // Keeping tables only, a unicast frame matters by its source (and an ARP one by
+            // where it is forwarded: snooping and suppression on the way).
+            if !stateOnly || frame.isARP { destination = truth.station(frame.destinationKey) ?? -1 }
             if destination >= 0 && !stateOnly { dt = truth.destination(destination, at: clock) }
         } else {
             statistics.broadcasts += 1
