@@ -27,17 +27,16 @@ final class MergedCaptureStream {
 
     /// Added to every timestamp of input i (ns), when not empty.
     let offsets: [Int64]
+    /// How the inputs are read and their packets decoded.
+    let reading: ReadOptions
     private let onRecord: ((Int, CaptureRecord) throws(CaptureError) -> Void)?
 
-    init(inputs: [String], topology: Topology?, keepGoing: Bool, offsets: [Int64] = [],
+    init(inputs: [String], topology: Topology?, reading: ReadOptions, offsets: [Int64] = [],
          onRecord: ((Int, CaptureRecord) throws(CaptureError) -> Void)? = nil) throws(CaptureError) {
         self.offsets = offsets
         self.onRecord = onRecord
-        readers = try inputs.map { (path) throws(CaptureError) -> CaptureReader in
-            let reader = try CaptureReader(path: path)
-            reader.keepGoing = keepGoing
-            return reader
-        }
+        self.reading = reading
+        readers = try inputs.map { (path) throws(CaptureError) -> CaptureReader in try CaptureReader(path: path, reading: reading) }
         portMap = CapturePortMap(topology: topology, files: inputs)
         decoders = Array(repeating: [], count: readers.count)
         lastTimes = Array(repeating: nil, count: readers.count)
@@ -59,7 +58,7 @@ final class MergedCaptureStream {
                 return packet
             case .interface(let interface):
                 portMap.register(file: i, index: reader.interfaces.count - 1, interface: interface)
-                decoders[i].append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType)))
+                decoders[i].append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType), reading: reading))
                 interfaceCount += 1
                 try onRecord?(i, record)
             case .section, .other:
@@ -86,7 +85,7 @@ final class MergedCaptureStream {
         return (packet, best)
     }
 
-    /// Unreadable records skipped (with `keepGoing`) over every input, and the first error of each.
+    /// Unreadable records skipped (with `reading.keepGoing`) over every input, and the first error of each.
     var skippedRecords: Int { readers.reduce(0) { $0 + $1.skippedRecords } }
     var skippedErrors: [CaptureError] { readers.compactMap(\.firstSkippedError) }
 
