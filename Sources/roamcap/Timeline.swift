@@ -83,7 +83,8 @@ extension Roamcap {
             } catch { throw RoamcapFailure(message: error.description) }
             let readFilter = reads.readFilter
             let request = TimelineRequest(inputs: inputs, topology: topo, topologyDigest: topology.flatMap(fileDigest(path:)),
-                                          shards: shards, settings: settings, readFilter: readFilter, keepGoing: keepGoing)
+                                          shards: shards, settings: settings, readFilter: readFilter,
+                                          reading: ReadOptions(keepGoing: keepGoing, endsAtFirstError: true))
             let progress = ProgressLine(label: "timeline")
             let timeline: RoamcapKit.Timeline
             do {
@@ -207,8 +208,8 @@ extension Roamcap.Simulate {
             do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
         }
         try fabric.checkSites(in: topo, file: topology)
-        let options = FabricOptions(policies: policies, settings: settings, keepGoing: selection.keepGoing)
-        ProcessSettings.endReadsAtFirstError()
+        let options = FabricOptions(policies: policies, settings: settings,
+                                    reading: selection.readOptions(decoding, endsAtFirstError: true))
         let progress = ProgressLine(label: "simulate \(request.shard)/\(request.shards)")
         let part: Part
         do {

@@ -42,7 +42,7 @@ import Testing
                  dir: String) throws -> (json: String, timeline: Timeline) {
         let topology = try c.topology.map { try Topology.load(path: $0) }
         var request = TimelineRequest(inputs: c.inputs, topology: topology, topologyDigest: c.topology.flatMap(fileDigest(path:)),
-                                      shards: shards, settings: c.settings, readFilter: selection?.readFilter, keepGoing: false)
+                                      shards: shards, settings: c.settings, readFilter: selection?.readFilter, reading: ReadOptions())
         request.boundaries = boundaries
         let made = try makeTimeline(request)
         try writeShardFile(made.encoded(), to: dir + "/tl.json", force: true, inputs: [])

@@ -51,14 +51,14 @@ import Testing
         Self.awkwardCapture(dir + "/awkward.pcapng")
         let fixtures = TestSupport.root + "/fixtures/"
         let inputs = [dir + "/awkward.pcapng", fixtures + "dcC.pcap.zst", fixtures + "dcB.pcapng"]
-        let all = try Self.rest(of: try MergedCaptureStream(inputs: inputs, topology: nil, keepGoing: false))
+        let all = try Self.rest(of: try MergedCaptureStream(inputs: inputs, topology: nil, reading: ReadOptions()))
         #expect(all.count > 40)
-        let full = try MergedCaptureStream(inputs: inputs, topology: nil, keepGoing: false, tracksPositions: true)
+        let full = try MergedCaptureStream(inputs: inputs, topology: nil, reading: ReadOptions(), tracksPositions: true)
         var positions = [full.position()]
         while try full.next() != nil { positions.append(full.position()) }
         #expect(positions.count == all.count + 1)
         for k in 0...all.count {
-            let resumed = try MergedCaptureStream(inputs: inputs, topology: nil, keepGoing: false, resuming: positions[k])
+            let resumed = try MergedCaptureStream(inputs: inputs, topology: nil, reading: ReadOptions(), resuming: positions[k])
             let rest = try Self.rest(of: resumed)
             #expect(rest == Array(all[k...]), "resumed before frame \(k + 1)")
             #expect(resumed.portMap.topology.sites.map(\.name) == full.portMap.topology.sites.map(\.name),
@@ -68,12 +68,12 @@ import Testing
         var total = 0
         var previous = positions[0]
         for k in [7, 30, all.count] {
-            let s = try MergedCaptureStream(inputs: inputs, topology: nil, keepGoing: false, resuming: previous)
+            let s = try MergedCaptureStream(inputs: inputs, topology: nil, reading: ReadOptions(), resuming: previous)
             while s.number < k, try s.next() != nil {}
             total += s.outOfOrder
             previous = positions[k]
         }
-        let single = try MergedCaptureStream(inputs: inputs, topology: nil, keepGoing: false)
+        let single = try MergedCaptureStream(inputs: inputs, topology: nil, reading: ReadOptions())
         while try single.next() != nil {}
         #expect(single.outOfOrder > 0)
         #expect(total == single.outOfOrder)

@@ -53,7 +53,7 @@ public func simulateShard(inputs: [String], topology: Topology?, topologyDigest:
         try fabric.restore(state)
         return fabric
     }
-    let stream = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing,
+    let stream = try MergedCaptureStream(inputs: inputs, topology: topology, reading: options.reading,
                                          resuming: shard.position)
     var selection = selection
     if let earliest = timeline.earliest { selection?.resolve(reference: earliest) }
@@ -70,7 +70,7 @@ public func simulateShard(inputs: [String], topology: Topology?, topologyDigest:
     report.unclaimed = stream.portMap.unclaimed
     report.skippedRecords = stream.skippedRecords
     report.skippedErrors = stream.skippedErrors
-    report.endedByError = !options.keepGoing && !report.skippedErrors.isEmpty
+    report.endedByError = !options.reading.keepGoing && !report.skippedErrors.isEmpty
     return Part(command: "simulate", timeline: timeline.id, shard: request.shard, shards: request.shards,
                 options: simulateOptionsText(options, selection: selection),
                 simulate: SimulatePart(report, sites: timeline.sites))

@@ -14,19 +14,20 @@ public struct TimelineRequest {
     /// tables of every policy are kept).
     public var settings: FabricSettings
     public var readFilter: PacketFilter?
-    public var keepGoing: Bool
+    /// How the inputs are read (the shards must be run with the same `keepGoing`).
+    public var reading: ReadOptions
     /// For tests: the frame numbers before which shards 2… start (instead of equal shares).
     var boundaries: [Int]?
 
     public init(inputs: [String], topology: Topology?, topologyDigest: String?, shards: Int?, settings: FabricSettings,
-                readFilter: PacketFilter?, keepGoing: Bool) {
+                readFilter: PacketFilter?, reading: ReadOptions) {
         self.inputs = inputs
         self.topology = topology
         self.topologyDigest = topologyDigest
         self.shards = shards
         self.settings = settings
         self.readFilter = readFilter
-        self.keepGoing = keepGoing
+        self.reading = reading
     }
 
     /// The default shard size (SPEC §9: about one shard per 256 MiB of input).
@@ -47,7 +48,7 @@ public func makeTimeline(_ request: TimelineRequest,
         guard let bytes = reader.progress.total else { throw TimelineError("\(path): not a regular file") }
         inputs.append(Timeline.Input(path: path, bytes: bytes, compression: reader.compression.rawValue))
     }
-    let options = FabricOptions(policies: FabricPolicy.allCases, settings: request.settings, keepGoing: request.keepGoing)
+    let options = FabricOptions(policies: FabricPolicy.allCases, settings: request.settings, reading: request.reading)
     let pass1 = try runGroundTruthPass(inputs: request.inputs, topology: request.topology, options: options,
                                        readFilter: request.readFilter)
     let frames = pass1.frames
@@ -70,7 +71,7 @@ public func makeTimeline(_ request: TimelineRequest,
         fabric.counting = false
         return fabric
     }
-    let stream = try MergedCaptureStream(inputs: request.inputs, topology: request.topology, keepGoing: request.keepGoing,
+    let stream = try MergedCaptureStream(inputs: request.inputs, topology: request.topology, reading: request.reading,
                                          tracksPositions: true)
     let selection = request.readFilter.map { PacketSelection(readFilter: $0) }
     var statistics = FabricPassStatistics()
@@ -87,7 +88,7 @@ public func makeTimeline(_ request: TimelineRequest,
     }
     var timeline = Timeline(inputs: inputs, topologyDigest: request.topologyDigest,
                             sites: topology.sites.map(Timeline.Site.init), readFilter: request.readFilter?.expression,
-                            keepGoing: request.keepGoing, settings: Timeline.Settings(request.settings), frames: frames,
+                            keepGoing: request.reading.keepGoing, settings: Timeline.Settings(request.settings), frames: frames,
                             base: pass1.base, firstTime: pass1.firstTime, earliest: pass1.earliest,
                             truth: pass1.truth.state, shards: shards)
     timeline.seal()
