@@ -723,8 +723,8 @@ _roamcap_flows() {
 _roamcap_timeline() {
     repeating_flags=()
     non_repeating_flags=(--keep-going --force --version -h --help)
-    repeating_options=(--policy --advertise-delay)
-    non_repeating_options=(--topology --shards --aging --unknown-unicast --read-filter -o --output --format)
+    repeating_options=(--policy --advertise-delay --bgp-port --bmp-port)
+    non_repeating_options=(--topology --shards --aging --unknown-unicast --read-filter --control-plane -o --output --format)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -751,6 +751,15 @@ _roamcap_timeline() {
         return
         ;;
     '--read-filter')
+        return
+        ;;
+    '--control-plane')
+        return
+        ;;
+    '--bgp-port')
+        return
+        ;;
+    '--bmp-port')
         return
         ;;
     '-o'|'--output')

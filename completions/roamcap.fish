@@ -45,7 +45,7 @@ function __roamcap_parse_tokens -S
         case 'flows'
             __roamcap_parse_subcommand -r 1 'topology=' 'top=' 'outages-only' 'silence=' 'silence-runs' 'no-silence-runs' 'migration-window=' 'uid=' 'o/output=' 'force' 'notifications=+' 'table=+' 'learn' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'version' 'h/help'
         case 'timeline'
-            __roamcap_parse_subcommand -r 1 'topology=' 'shards=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'read-filter=' 'keep-going' 'o/output=' 'force' 'format=' 'version' 'h/help'
+            __roamcap_parse_subcommand -r 1 'topology=' 'shards=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'read-filter=' 'control-plane=' 'bgp-port=+' 'bmp-port=+' 'keep-going' 'o/output=' 'force' 'format=' 'version' 'h/help'
         case 'combine'
             __roamcap_parse_subcommand -r 1 'o/output=' 'force' 'format=' 'wide' 'relative' 'version' 'h/help'
         case 'bgp'
@@ -294,6 +294,9 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" aging' -l 'aging' -d 'Aging of local and ARP snooping entries at every site.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" unknown-unicast' -l 'unknown-unicast' -d 'What edge devices do with unknown unicast: flood or drop.' -rfka 'flood drop'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" read-filter' -l 'read-filter' -d 'Drop frames not matching this tcpdump/BPF expression before anything sees them.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" control-plane' -l 'control-plane' -d 'assumed, or captured: keep the BGP EVPN advertisements of the capture for \'simulate --control-plane captured\'.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline"' -l 'bgp-port' -d 'A TCP port carrying BGP (repeatable; default 179).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline"' -l 'bmp-port' -d 'A TCP port carrying BMP (repeatable; default 11019).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" keep-going' -l 'keep-going' -d 'Skip unreadable records instead of stopping (the shards must be run with it too).'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" o output' -s 'o' -l 'output' -d 'Write the timeline here (JSON).' -rF
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" force' -l 'force' -d 'Replace an existing output file (an input is never replaced).'

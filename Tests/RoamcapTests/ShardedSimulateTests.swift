@@ -165,6 +165,34 @@ import Testing
         #expect(TestSupport.run(roamcap, ["combine"] + parts).stdout == table.stdout)
     }
 
+    /// `--control-plane captured`: the advertisements read from the capture's BGP EVPN sessions
+    /// are part of the timeline, the `captured` run's tables too.
+    @Test func capturedControlPlaneShardsGiveTheSingleRun() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let scenario = String(decoding: TestSupport.readFile(TestSupport.root + "/fixtures/scenarios/three-site.yaml"), as: UTF8.self)
+        TestSupport.writeFile(dir + "/s.yaml", Array((scenario + "\nbgp-evpn: true\n").utf8))
+        #expect(TestSupport.run(roamcap, ["synth", dir + "/s.yaml", "-o", dir + "/s.pcapng"]).status == 0)
+        let common = [dir + "/s.pcapng", "--topology", dir + "/s.topology.yaml", "--control-plane", "captured"]
+        let single = TestSupport.run(roamcap, ["simulate"] + common + ["--format", "json"])
+        #expect(single.stdout.contains("\"policy\": \"captured\"") || single.stdout.contains("\"policy\" : \"captured\""))
+        #expect(TestSupport.run(roamcap, ["timeline"] + common + ["--shards", "4", "-o", dir + "/tl.json"]).status == 0)
+        var parts: [String] = []
+        for k in 1...4 {
+            parts.append(dir + "/p\(k).json")
+            let r = TestSupport.run(roamcap, ["simulate"] + common + ["--timeline", dir + "/tl.json", "--shard", "\(k)/4",
+                                                                      "-o", parts.last!])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        #expect(TestSupport.run(roamcap, ["combine"] + parts + ["--format", "json"]).stdout == single.stdout)
+        // A timeline made without the captured control plane cannot run it.
+        #expect(TestSupport.run(roamcap, ["timeline", dir + "/s.pcapng", "--topology", dir + "/s.topology.yaml", "--shards", "2",
+                                          "-o", dir + "/plain.json"]).status == 0)
+        let refused = TestSupport.run(roamcap, ["simulate"] + common + ["--timeline", dir + "/plain.json", "--shard", "1/2",
+                                                                        "-o", dir + "/x.json"])
+        #expect(refused.status == 2 && refused.stderr.contains("the timeline was made without it"))
+    }
+
     @Test func timelinePrintsTheShardsAndTheMoves() {
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }
