@@ -31,7 +31,7 @@ function __roamcap_parse_tokens -S
         case 'rewrite'
             __roamcap_parse_subcommand -r 1 'o/output=' 'O/output-directory=' 'output-format=' 'compress=' 'force' 'notifications=+' 'table=+' 'learn' 'vm-side=+' 'topology=' 'annotate' 'dry-run' 'j=' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'format=' 'version' 'h/help'
         case 'tables'
-            __roamcap_parse_subcommand -r 1 'topology=' 'at=' 'mac=' 'ip=' 'vlan=' 'aging=' 'duplicate-moves=' 'duplicate-window=' 'duplicate-ip-window=' 'bgp-port=+' 'bmp-port=+' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'version' 'h/help'
+            __roamcap_parse_subcommand -r 1 'topology=' 'at=' 'mac=' 'ip=' 'vlan=' 'aging=' 'duplicate-moves=' 'duplicate-window=' 'duplicate-ip-window=' 'bgp-port=+' 'bmp-port=+' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'timeline=' 'shard=' 'o/output=' 'force' 'version' 'h/help'
         case 'synth'
             __roamcap_parse_subcommand 1 'o/output=' 'topology-output=' 'compress=' 'force' 'format=' 'version' 'h/help'
         case 'topology'
@@ -45,7 +45,7 @@ function __roamcap_parse_tokens -S
         case 'flows'
             __roamcap_parse_subcommand -r 1 'topology=' 'top=' 'outages-only' 'silence=' 'silence-runs' 'no-silence-runs' 'migration-window=' 'uid=' 'o/output=' 'force' 'notifications=+' 'table=+' 'learn' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'version' 'h/help'
         case 'timeline'
-            __roamcap_parse_subcommand -r 1 'topology=' 'shards=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'read-filter=' 'control-plane=' 'bgp-port=+' 'bmp-port=+' 'keep-going' 'o/output=' 'force' 'format=' 'version' 'h/help'
+            __roamcap_parse_subcommand -r 1 'topology=' 'shards=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'read-filter=' 'control-plane=' 'bgp-port=+' 'bmp-port=+' 'duplicate-moves=' 'duplicate-window=' 'duplicate-ip-window=' 'keep-going' 'o/output=' 'force' 'format=' 'version' 'h/help'
         case 'combine'
             __roamcap_parse_subcommand -r 1 'o/output=' 'force' 'format=' 'wide' 'relative' 'version' 'h/help'
         case 'bgp'
@@ -205,6 +205,10 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" keep-going' -l 'keep-going' -d 'Skip unreadable records (counted and reported) instead of stopping with an error.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" read-filter' -l 'read-filter' -d 'Drop frames not matching this tcpdump/BPF expression before anything sees them.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables"' -l 'vxlan-port' -d 'A UDP destination port that carries VXLAN (default: 4789); repeatable.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" timeline' -l 'timeline' -d 'Run one shard of a sharded run with this timeline (roamcap timeline); needs --shard and -o.' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" shard' -l 'shard' -d 'The shard to run, K of N (1-based; N must be the timeline\'s); -o then writes its part for roamcap combine.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" o output' -s 'o' -l 'output' -d 'With --shard: write the shard\'s part here.' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" force' -l 'force' -d 'Replace an existing output file (an input is never replaced).'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap tables" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap synth" -eq 1' -F
@@ -297,6 +301,9 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" control-plane' -l 'control-plane' -d 'assumed, or captured: keep the BGP EVPN advertisements of the capture for \'simulate --control-plane captured\'.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline"' -l 'bgp-port' -d 'A TCP port carrying BGP (repeatable; default 179).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline"' -l 'bmp-port' -d 'A TCP port carrying BMP (repeatable; default 11019).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" duplicate-moves' -l 'duplicate-moves' -d 'For tables shards: duplicate-mac after this many moves (RFC 7432\'s N).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" duplicate-window' -l 'duplicate-window' -d 'For tables shards: …within this window (RFC 7432\'s M).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" duplicate-ip-window' -l 'duplicate-ip-window' -d 'For tables shards: duplicate-ip when an IP flips back to its previous MAC within this window.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" keep-going' -l 'keep-going' -d 'Skip unreadable records instead of stopping (the shards must be run with it too).'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" o output' -s 'o' -l 'output' -d 'Write the timeline here (JSON).' -rF
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" force' -l 'force' -d 'Replace an existing output file (an input is never replaced).'
