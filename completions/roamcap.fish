@@ -41,9 +41,13 @@ function __roamcap_parse_tokens -S
                 __roamcap_parse_subcommand -r 2 'bgp-port=+' 'bmp-port=+' 'format=' 'version' 'h/help'
             end
         case 'simulate'
-            __roamcap_parse_subcommand -r 1 'topology=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'control-plane=' 'bgp-port=+' 'bmp-port=+' 'o/output=' 'trace-policy=' 'decisions=' 'output-format=' 'compress=' 'force' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'version' 'h/help'
+            __roamcap_parse_subcommand -r 1 'topology=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'control-plane=' 'bgp-port=+' 'bmp-port=+' 'o/output=' 'trace-policy=' 'decisions=' 'output-format=' 'compress=' 'force' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'timeline=' 'shard=' 'version' 'h/help'
         case 'flows'
             __roamcap_parse_subcommand -r 1 'topology=' 'top=' 'outages-only' 'silence=' 'silence-runs' 'no-silence-runs' 'migration-window=' 'uid=' 'o/output=' 'force' 'notifications=+' 'table=+' 'learn' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'version' 'h/help'
+        case 'timeline'
+            __roamcap_parse_subcommand -r 1 'topology=' 'shards=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'read-filter=' 'keep-going' 'o/output=' 'force' 'format=' 'version' 'h/help'
+        case 'combine'
+            __roamcap_parse_subcommand -r 1 'o/output=' 'force' 'format=' 'wide' 'relative' 'version' 'h/help'
         case 'bgp'
             __roamcap_parse_subcommand -r 1 'bgp-port=+' 'bmp-port=+' 'topology=' 'keep-going' 'format=' 'version' 'h/help'
         case 'verify'
@@ -116,6 +120,8 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roa
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'topology' -d 'Check a topology file (sites, ports, control plane) against captures.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'simulate' -d 'Replay the cross-site fabric over the packets under several policies and report what each lost.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'flows' -d 'Bidirectional flow records (Zeek\'s conn.log) with the outages the trace itself shows, tied to migrations.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'timeline' -d 'Pass 1 of a sharded run: the control-plane timeline of the inputs and the plan of their shards.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'combine' -d 'Combine the parts of a sharded run into exactly what a single run reports.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'bgp' -d 'List every route of every BGP UPDATE in the captures, one route per row (BGP EVPN and BMP).'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'verify' -d 'Check captures against an expectations file, for CI: exit 0 when every check holds, 1 when one fails.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap" -eq 1' -fa 'report' -d 'The postmortem in one self-contained HTML page: captures, a timeline of moves and outages, policies, tables.'
@@ -245,6 +251,8 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" keep-going' -l 'keep-going' -d 'Skip unreadable records (counted and reported) instead of stopping with an error.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" read-filter' -l 'read-filter' -d 'Drop frames not matching this tcpdump/BPF expression before anything sees them.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate"' -l 'vxlan-port' -d 'A UDP destination port that carries VXLAN (default: 4789); repeatable.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" timeline' -l 'timeline' -d 'Run one shard of a sharded run with this timeline (roamcap timeline); needs --shard and -o.' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" shard' -l 'shard' -d 'The shard to run, K of N (1-based; N must be the timeline\'s); -o then writes its part for roamcap combine.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap simulate" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap flows" -ge 1' -F
@@ -278,6 +286,28 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows"' -l 'vxlan-port' -d 'A UDP destination port that carries VXLAN (default: 4789); repeatable.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap timeline" -ge 1' -F
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" topology' -l 'topology' -d 'Topology file (YAML): sites, ports, control plane.' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" shards' -l 'shards' -d 'How many shards (default: one per 256 MiB of input).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline"' -l 'policy' -d 'Policies: igp-only, flood, flood-confirmed, ideal (comma-separated; simulate\'s default: all).' -rfka 'igp-only flood flood-confirmed ideal'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline"' -l 'advertise-delay' -d 'Advertisement delay of every site (2s), or of one site (C=3.5s); repeatable.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" aging' -l 'aging' -d 'Aging of local and ARP snooping entries at every site.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" unknown-unicast' -l 'unknown-unicast' -d 'What edge devices do with unknown unicast: flood or drop.' -rfka 'flood drop'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" read-filter' -l 'read-filter' -d 'Drop frames not matching this tcpdump/BPF expression before anything sees them.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" keep-going' -l 'keep-going' -d 'Skip unreadable records instead of stopping (the shards must be run with it too).'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" o output' -s 'o' -l 'output' -d 'Write the timeline here (JSON).' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" force' -l 'force' -d 'Replace an existing output file (an input is never replaced).'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" format' -l 'format' -d 'Output format: table, json, ndjson or csv.' -rfka 'table json ndjson csv'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" version' -l 'version' -d 'Show the version.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap combine" -ge 1' -F
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap combine" o output' -s 'o' -l 'output' -d 'Write the report here (default: standard output).' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap combine" force' -l 'force' -d 'Replace an existing output file.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap combine" format' -l 'format' -d 'Output format: table, json, ndjson or csv.' -rfka 'table json ndjson csv'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap combine" wide' -l 'wide' -d 'Human table: every column, however wide (default: fit the terminal, 80 columns if none).'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap combine" relative' -l 'relative' -d 'Human table: times in seconds after the first packet (JSON and CSV keep absolute times).'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap combine" version' -l 'version' -d 'Show the version.'
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap combine" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap bgp"' -l 'bgp-port' -d 'A TCP port carrying BGP (repeatable; default 179).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap bgp"' -l 'bmp-port' -d 'A TCP port carrying BMP (repeatable; default 11019).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap bgp" topology' -l 'topology' -d 'Topology file (YAML) whose \'evpn\' entries (per site) and \'evpn-vnis\' attribute routes to sites.' -rfka ''

@@ -25,8 +25,9 @@ public struct ReadOptions: Sendable, Equatable {
 
 extension CaptureReader {
     /// Opens `path` (`-` for standard input) to be read as `reading` says.
-    convenience init(path: String, reading: ReadOptions) throws(CaptureError) {
-        try self.init(path: path)
+    /// With `resume`, goes on from a record boundary (`CaptureResumePoint`, SPEC §9's shards).
+    convenience init(path: String, reading: ReadOptions, resume: CaptureResumePoint? = nil) throws(CaptureError) {
+        try self.init(path: path, resume: resume)
         keepGoing = reading.keepGoing
         endsAtFirstError = reading.endsAtFirstError
     }
