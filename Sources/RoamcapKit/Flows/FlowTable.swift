@@ -34,8 +34,6 @@ public final class FlowTable {
     /// tunnel's flow), and whether endpoint b sent it: where a fabric policy's judgment of that
     /// frame goes (`record(outcome:forFlow:fromB:at:)`).
     public private(set) var lastObserved: (flow: Int, fromB: Bool)?
-    private var inner = DecodedPacket()
-    private let innerDecoder = PacketDecoder(linkType: .ethernet)
     private var finished = false
     /// The migration NAT's table (SPEC §1), when flows understand the move: an address that is
     /// an active entry's post-migration address at a frame's time is keyed as that entry's
@@ -65,15 +63,12 @@ public final class FlowTable {
         var found = observeFrame(decoded, bytes: bytes, length: originalLength, time: time,
                                  segment: Segment(vlan: decoded.outerVLANIdentifier))
         lastObserved = found >= 0 ? (Int(found >> 1), found & 1 != 0) : nil
-        if decoded.layers.contains(.vxlan), decoded.innerFrameOffset < bytes.count {
+        // The VXLAN inner frame, decoded once by the decoder (`DecodedPacket.inner`).
+        if let frame = decoded.inner {
             let innerBytes = UnsafeRawBufferPointer(rebasing: bytes[decoded.innerFrameOffset...])
-            innerDecoder.decode(innerBytes, into: &inner)
-            if inner.layers.contains(.ethernet) {
-                let frame = inner
-                let innerFound = observeFrame(frame, bytes: innerBytes, length: originalLength, time: time,
-                                              segment: Segment(vni: decoded.vxlanNetworkIdentifier))
-                if innerFound >= 0 { found = innerFound }
-            }
+            let innerFound = observeFrame(frame, bytes: innerBytes, length: originalLength, time: time,
+                                          segment: Segment(vni: decoded.vxlanNetworkIdentifier))
+            if innerFound >= 0 { found = innerFound }
         }
         return found >= 0 ? Int(found >> 1) : nil
     }
