@@ -116,7 +116,7 @@ extension Roamcap {
             }
             progress.finish()
             reading.note(command: "the timeline")
-            try writeShardFile(timeline.encoded(), to: output, force: force, inputs: inputs + [topology].compactMap { $0 })
+            try writeShardFile(timeline.encoded(), to: output, force: force, inputs: inputs + [topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
             switch report.format {
             case .json: writeStandardOutput(timeline.summaryJSON.pretty() + "\n")
             default: writeStandardOutput(timeline.summaryText())
@@ -255,7 +255,7 @@ extension Roamcap.Simulate {
             throw RoamcapFailure(message: error.description)
         }
         progress.finish()
-        try writeShardFile(part.encoded(), to: output, force: writing.force, inputs: inputs + [topology].compactMap { $0 })
+        try writeShardFile(part.encoded(), to: output, force: writing.force, inputs: inputs + [topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
         if part.simulate?.endedByError == true, let error = part.simulate?.skippedErrors.first { Roamcap.fail(error) }
     }
 }
@@ -317,6 +317,6 @@ extension Roamcap.Tables {
         } catch let error as TimelineError {
             throw RoamcapFailure(message: error.description)
         }
-        try writeShardFile(part.encoded(), to: output, force: shardOutput.force, inputs: inputs + [topology].compactMap { $0 })
+        try writeShardFile(part.encoded(), to: output, force: shardOutput.force, inputs: inputs + [topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
     }
 }

@@ -111,9 +111,11 @@ extension SimulatePart {
     }
 }
 
-/// Writes a timeline or part to `path` at once (nothing is left behind if it fails).
-public func writeShardFile(_ bytes: [UInt8], to path: String, force: Bool, inputs: [String]) throws(CaptureError) {
-    let out = try OutputFile(path: path, compressed: false, force: force, inputs: inputs)
+/// Writes a timeline or part to `path` at once (nothing is left behind if it fails); `-` is
+/// standard output, whose closing is `brokenPipe`'s to handle.
+public func writeShardFile(_ bytes: [UInt8], to path: String, force: Bool, inputs: [String],
+                           brokenPipe: OutputFile.BrokenPipe = .throwsError) throws(CaptureError) {
+    let out = try OutputFile(path: path, compressed: false, force: force, inputs: inputs, brokenPipe: brokenPipe)
     try out.write(bytes + [0x0A])
     try out.commit()
 }
