@@ -128,6 +128,26 @@ import Testing
         #expect((0..<1980).allSatisfy { !table.isLive($0) })
     }
 
+    /// Deadlines past the last representable second never come (no overflow), and a clock that
+    /// jumps ahead ends every flow it passed.
+    @Test func timesAtTheEdgesDoNotTrap() throws {
+        let table = FlowTable()
+        let decoder = PacketDecoder(linkType: .ethernet)
+        var decoded = DecodedPacket()
+        let times = [Timestamp(seconds: Int64.max - 1, nanoseconds: 999_999_999), Timestamp(seconds: Int64.min, nanoseconds: 0),
+                     Timestamp(seconds: 0, nanoseconds: 0), Timestamp(seconds: Int64.max, nanoseconds: 999_999_999)]
+        for (n, time) in times.enumerated() {
+            let frame = n % 2 == 0 ? T.udp(forward: true) : T.tcp(forward: true, .syn, seq: 100, ack: 0)
+            frame.withUnsafeBytes { bytes in
+                decoder.decode(bytes, into: &decoded)
+                table.observe(decoded, bytes: bytes, originalLength: bytes.count, time: time, packet: n + 1)
+            }
+        }
+        #expect(table.flows.count == 3)  // the TCP flow from Int64.min ended when the clock passed it
+        table.finish()
+        #expect(table.liveFlows == 0)
+    }
+
     @Test func idleTimeoutOption() throws {
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }
