@@ -128,6 +128,22 @@ import Testing
         #expect((0..<1980).allSatisfy { !table.isLive($0) })
     }
 
+    /// A routed conversation seen on two VLANs ends as one flow: neither VLAN's key finds it
+    /// after, and the next exchange is again one flow on both.
+    @Test func aFlowAcrossVLANsEndsOnBoth() throws {
+        let tagged = FlowAcrossVLANsTests.tagged
+        var frames: [(Double, [UInt8])] = []
+        for start in [0.0, 100.0] {
+            frames.append((start, tagged(T.udp(forward: true), 10)))
+            frames.append((start + 0.001, tagged(T.udp(forward: false), 20)))
+        }
+        let table = FlowTable()
+        let live = FlowEndTests.feed(table, frames)
+        #expect(live == [1, 1, 1, 1])
+        #expect(table.flows.count == 2 && table.flows.allSatisfy { $0.segments == [10, 20] && $0.packets == 2 })
+        #expect(!table.isLive(0))
+    }
+
     /// Deadlines past the last representable second never come (no overflow), and a clock that
     /// jumps ahead ends every flow it passed.
     @Test func timesAtTheEdgesDoNotTrap() throws {

@@ -311,7 +311,8 @@ public final class FlowTable {
         freeSlots.append(Int32(slot))
         slots[flow] = -1
         var key = flows[flow].key
-        for segment in flows[flow].segments {
+        if index[key] == Int32(flow) { index[key] = nil }
+        for segment in flows[flow].otherSegments {
             key.segment = segment
             if index[key] == Int32(flow) { index[key] = nil }
         }
