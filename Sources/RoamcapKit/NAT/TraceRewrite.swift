@@ -121,8 +121,8 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                     if selection.isExhausted { break }
                     continue
                 }
-                // One decode per packet, shared by learning, the dry run and the annotation.
-                let needsDecode = learner != nil || options.dryRun || options.annotate
+                // One decode per packet, shared by learning and the dry run (the annotation needs none).
+                let needsDecode = learner != nil || options.dryRun
                 if needsDecode { decoders[packet.interface].decode(packet.data, into: &decoded) }
                 learner?.observe(decoded: decoded, packet: packet)
                 let bytes = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<packet.data.count])
@@ -174,9 +174,7 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                     }
                     if options.annotate {
                         extra.append(BlockOption(code: BlockOption.commentCode,
-                                                 string: annotation(outcome, before: decoded, after: UnsafeRawBufferPointer(bytes),
-                                                                    decoder: decoders[packet.interface], options: options,
-                                                                    learner: learner)))
+                                                 string: annotation(outcome, options: options, learner: learner)))
                     }
                     packet.data = UnsafeRawBufferPointer(bytes)
                 }
@@ -218,12 +216,9 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
     }
 }
 
-/// `roamcap: dst 10.1.0.7→10.9.0.7 (web-1, moves.ndjson:3)` for a rewritten packet (`before`
-/// its decoded view as read, `after` its bytes as rewritten).
-func annotation(_ outcome: RewriteOutcome, before decodedBefore: DecodedPacket, after: UnsafeRawBufferPointer,
-                decoder: PacketDecoder, options: RewriteOptions, learner: MigrationLearner?) -> String {
-    var decodedAfter = DecodedPacket()
-    decoder.decode(after, into: &decodedAfter)
+/// `roamcap rewrite: dst 10.1.0.7→10.9.0.7 (web-1, moves.ndjson:3)` for a rewritten packet,
+/// from the addresses the rewriter changed (the packet is not decoded again).
+func annotation(_ outcome: RewriteOutcome, options: RewriteOptions, learner: MigrationLearner?) -> String {
     func entryName(_ span: Int, _ learned: Bool) -> String {
         if learned, let learner {
             let e = learner.learned[span]
@@ -232,14 +227,13 @@ func annotation(_ outcome: RewriteOutcome, before decodedBefore: DecodedPacket, 
         let e = options.entries[span]
         return (e.vm.map { "\($0), " } ?? "") + e.origin
     }
+    let a = outcome.addresses
     var parts: [String] = []
     if outcome.destinationSpan >= 0 {
-        parts.append("dst \(decodedBefore.destinationAddress?.description ?? "?")→\(decodedAfter.destinationAddress?.description ?? "?") "
-                     + "(\(entryName(outcome.destinationSpan, outcome.destinationLearned)))")
+        parts.append("dst \(a.oldDestination)→\(a.newDestination) (\(entryName(outcome.destinationSpan, outcome.destinationLearned)))")
     }
     if outcome.sourceSpan >= 0 {
-        parts.append("src \(decodedBefore.sourceAddress?.description ?? "?")→\(decodedAfter.sourceAddress?.description ?? "?") "
-                     + "(\(entryName(outcome.sourceSpan, outcome.sourceLearned)))")
+        parts.append("src \(a.oldSource)→\(a.newSource) (\(entryName(outcome.sourceSpan, outcome.sourceLearned)))")
     }
     if outcome.translatedEmbedded { parts.append("quoted header translated") }
     return "roamcap rewrite: " + parts.joined(separator: "; ")
