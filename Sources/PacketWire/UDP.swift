@@ -162,7 +162,7 @@ public struct MutableUDPPacket {
     public func fillChecksum(pseudoHeaderSum: UInt16) {
         setChecksum(0)
         let checksum = Checksum.compute(packet.bytes.slice(from: 0, to: packet.endOffset), pseudoHeaderSum: pseudoHeaderSum)
-        setChecksum(checksum == 0 ? 0xFFFF : checksum)
+        setChecksum(Checksum.udpField(checksum))
     }
 }
 

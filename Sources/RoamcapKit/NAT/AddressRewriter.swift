@@ -23,8 +23,8 @@ public struct RewriteOutcome: Sendable {
     public var sourceLearned = false
     /// The header quoted inside an ICMP/ICMPv6 error was translated too.
     public var translatedEmbedded = false
-    /// The outer IP header's addresses before and after (meaningful when `changed`).
-    public var addresses = IPAddressChanges(source: .v4(.any), destination: .v4(.any))
+    /// The outer IP header's addresses before and after (nil when nothing changed).
+    public var addresses: IPAddressChanges? = nil
     public var changed: Bool { destinationSpan >= 0 || sourceSpan >= 0 }
 }
 
@@ -52,20 +52,24 @@ public enum AddressRewriter {
         // An address only partly captured is not matched.
         guard let ip = MutableIPPacket(frame: bytes, linkType: LinkType(rawValue: linkType)),
               let source = ip.capturedSourceAddress else { return outcome }
-        let destination = ip.capturedDestinationAddress
-        var changes = IPAddressChanges(source: source, destination: destination ?? source)
+        var newSource = source
         if checks.source, let (primary, span, learned) = mapping.primaryAddress(forPost: source, at: time) {
-            changes.newSource = primary
+            newSource = primary
             outcome.sourceSpan = span
             outcome.sourceLearned = learned
         }
+        let destination = ip.capturedDestinationAddress
+        var newDestination = destination
         if checks.destination, let destination,
            let (post, span, learned) = mapping.postAddress(forPrimary: destination, at: time) {
-            changes.newDestination = post
+            newDestination = post
             outcome.destinationSpan = span
             outcome.destinationLearned = learned
         }
         guard outcome.changed else { return outcome }
+        var changes = IPAddressChanges(source: source, destination: destination ?? source)
+        changes.newSource = newSource
+        changes.newDestination = newDestination ?? source
         outcome.addresses = changes
         // Addresses on every fragment; the upper layer's checksum only where it starts (the
         // first fragment).

@@ -151,26 +151,28 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                     if outcome.destinationSpan >= 0 { count(outcome.destinationSpan, outcome.destinationLearned, toVM: true) }
                     if outcome.sourceSpan >= 0 { count(outcome.sourceSpan, outcome.sourceLearned, toVM: false) }
                     // Once per packet and entry, even when one entry changed both addresses.
-                    let sides = [(outcome.destinationSpan, outcome.destinationLearned),
-                                 (outcome.sourceSpan, outcome.sourceLearned)].filter { $0.0 >= 0 }
-                    for (k, (span, learned)) in sides.enumerated() where k == 0 || (span, learned) != sides[0] {
+                    func countPacket(_ span: Int, _ learned: Bool) {
                         if learned { result.learnedCounts[span].packets += 1 } else { result.tableCounts[span].packets += 1 }
                     }
-                    if options.dryRun {
-                        if let source = decoded.sourceAddress, let destination = decoded.destinationAddress {
-                            for (span, learned, direction) in [(outcome.destinationSpan, outcome.destinationLearned, "to-vm"),
-                                                               (outcome.sourceSpan, outcome.sourceLearned, "from-vm")] where span >= 0 {
-                                let key = FlowChange(learned: learned, entry: span, direction: direction,
-                                                     proto: decoded.ipProtocol.rawValue, source: source,
-                                                     sourcePort: decoded.sourcePort, destination: destination,
-                                                     destinationPort: decoded.destinationPort)
-                                if let old = flows[key] {
-                                    flows[key] = (old.0 + 1, min(old.1, packet.timestamp), max(old.2, packet.timestamp))
-                                } else {
-                                    flows[key] = (1, packet.timestamp, packet.timestamp)
-                                }
+                    if outcome.destinationSpan >= 0 { countPacket(outcome.destinationSpan, outcome.destinationLearned) }
+                    if outcome.sourceSpan >= 0 && (outcome.destinationSpan < 0 || outcome.sourceSpan != outcome.destinationSpan
+                                                   || outcome.sourceLearned != outcome.destinationLearned) {
+                        countPacket(outcome.sourceSpan, outcome.sourceLearned)
+                    }
+                    if options.dryRun, let source = decoded.sourceAddress, let destination = decoded.destinationAddress {
+                        func countFlow(_ span: Int, _ learned: Bool, _ direction: String) {
+                            let key = FlowChange(learned: learned, entry: span, direction: direction,
+                                                 proto: decoded.ipProtocol.rawValue, source: source,
+                                                 sourcePort: decoded.sourcePort, destination: destination,
+                                                 destinationPort: decoded.destinationPort)
+                            if let old = flows[key] {
+                                flows[key] = (old.0 + 1, min(old.1, packet.timestamp), max(old.2, packet.timestamp))
+                            } else {
+                                flows[key] = (1, packet.timestamp, packet.timestamp)
                             }
                         }
+                        if outcome.destinationSpan >= 0 { countFlow(outcome.destinationSpan, outcome.destinationLearned, "to-vm") }
+                        if outcome.sourceSpan >= 0 { countFlow(outcome.sourceSpan, outcome.sourceLearned, "from-vm") }
                     }
                     if options.annotate {
                         extra.append(BlockOption(code: BlockOption.commentCode,
@@ -227,7 +229,7 @@ func annotation(_ outcome: RewriteOutcome, options: RewriteOptions, learner: Mig
         let e = options.entries[span]
         return (e.vm.map { "\($0), " } ?? "") + e.origin
     }
-    let a = outcome.addresses
+    guard let a = outcome.addresses else { return "roamcap rewrite:" }
     var parts: [String] = []
     if outcome.destinationSpan >= 0 {
         parts.append("dst \(a.oldDestination)→\(a.newDestination) (\(entryName(outcome.destinationSpan, outcome.destinationLearned)))")
