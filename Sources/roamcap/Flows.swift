@@ -172,18 +172,9 @@ extension Roamcap {
             }
             progress.finish()
             reading.note(command: "the flows")
-            for name in result.unclaimed {
-                warn("capture interface \(name) is claimed by no port of the topology; its packets count in flows but not in migrations")
-            }
-            if result.outOfOrder > 0 {
-                warn("\(result.outOfOrder) packets are earlier than a packet before them in their file; they were processed in file order")
-            }
-            if result.skippedRecords > 0 {
-                let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
-                warn("skipped \(result.skippedRecords) unreadable records\(first)")
-            }
+            warn(result.pass.warnings(unclaimedPackets: "count in flows but not in migrations"))
             // An input ended by a read error: the report below covers the packets before it.
-            defer { if !selection.keepGoing, let error = result.skippedErrors.first { Roamcap.fail(error.description) } }
+            defer { if let error = result.pass.endingError(keepGoing: selection.keepGoing) { Roamcap.fail(error.description) } }
             var flows = result.flows
             if let uid {
                 flows = flows.filter { $0.flow.uid == uid }

@@ -39,10 +39,8 @@ extension Roamcap {
                     if keepGoing { continue } else { break }
                 }
                 progress.finish()
-                if summary.skippedRecords > 0 {
-                    let first = summary.firstSkippedError.map { " (first: \($0))" } ?? ""
-                    warn("skipped \(summary.skippedRecords) unreadable records\(first)")
-                }
+                warn(PassStatistics(skippedRecords: summary.skippedRecords,
+                                    skippedErrors: summary.firstSkippedError.map { [$0] } ?? []).warnings())
                 summaries.append(summary)
             }
             defer {

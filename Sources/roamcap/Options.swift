@@ -212,13 +212,6 @@ final class ProgressLine: @unchecked Sendable {  // updated from one thread at a
     }
 }
 
-func reportSkipped(_ result: ConversionResult) {
-    if result.skippedRecords > 0 {
-        let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
-        warn("skipped \(result.skippedRecords) unreadable records\(first)")
-    }
-}
-
 /// A duration option's value (`2s`, `3.5s`, `250ms`, `1m`), in nanoseconds; a mistake is one
 /// line naming the option.
 func durationOption(_ text: String, _ name: String) throws -> Int64 {

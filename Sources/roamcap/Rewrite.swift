@@ -171,9 +171,7 @@ extension Roamcap {
                     Roamcap.fail(texts.last!)
                 }
             }
-            for r in results where r.skippedRecords > 0 {
-                warn("\(r.input): skipped \(r.skippedRecords) unreadable records" + (r.skippedError.map { " (first: \($0))" } ?? ""))
-            }
+            for r in results { warn(r.pass.warnings(input: r.input)) }
             // With the trace on standard output, the summary goes to standard error.
             let summary = RewriteReport.render(results, format: report.format, dryRun: dryRun)
             if output == "-" { writeStandardError(summary) } else { writeStandardOutput(summary) }

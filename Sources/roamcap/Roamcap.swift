@@ -85,6 +85,11 @@ func warn(_ text: String) {
     writeStandardError("roamcap: warning: \(text)\n")
 }
 
+/// Warns once per line (a result's `PassStatistics.warnings`).
+func warn(_ lines: [String]) {
+    for line in lines { warn(line) }
+}
+
 /// Prints to standard output without Swift's per-call overhead mattering for reports.
 ///
 /// A reader that has gone (EPIPE) ends the run quietly; any other failure (`> /dev/full`) is an

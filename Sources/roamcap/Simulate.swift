@@ -153,35 +153,24 @@ extension Roamcap {
             })
             progress.finish()
             reading.note(command: "the fabric")
-            for name in result.unclaimed {
-                warn("capture interface \(name) is claimed by no port of the topology; its packets are ignored"
-                     + (controlPlane == "captured" ? " (but for BGP/BMP)" : ""))
-            }
+            var notes: [String] = []
             if controlPlane == "captured" {
                 if result.capturedRoutes == 0 {
-                    warn("--control-plane captured: no EVPN MAC/IP route attributed to a site was captured")
+                    notes.append("--control-plane captured: no EVPN MAC/IP route attributed to a site was captured")
                 }
                 if result.capturedUnattributed > 0 {
-                    warn("--control-plane captured: \(result.capturedUnattributed) EVPN MAC/IP routes match no site of the "
-                         + "topology and were not applied")
+                    notes.append("--control-plane captured: \(result.capturedUnattributed) EVPN MAC/IP routes match no site of the "
+                                 + "topology and were not applied")
                 }
                 let unadvertised = result.unadvertised.filter { $0 }.count
                 if unadvertised > 0 {
-                    warn("--control-plane captured: \(unadvertised) migrations have no captured advertisement from their new site")
+                    notes.append("--control-plane captured: \(unadvertised) migrations have no captured advertisement from their new site")
                 }
             }
-            if result.notEthernet > 0 {
-                warn("\(result.notEthernet) packets are not Ethernet frames (no MAC addresses); they were not simulated")
-            }
-            if result.outOfOrder > 0 {
-                warn("\(result.outOfOrder) packets are earlier than a packet before them in their file; they were processed in file order")
-            }
-            if result.skippedRecords > 0 {
-                let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
-                warn("skipped \(result.skippedRecords) unreadable records\(first)")
-            }
+            warn(result.pass.warnings(unclaimedPackets: "are ignored" + (controlPlane == "captured" ? " (but for BGP/BMP)" : ""),
+                                      notes: notes))
             // What was read before an unreadable record is reported, then the error (exit 2).
-            defer { if result.endedByError, let error = result.skippedErrors.first { Roamcap.fail(error.description) } }
+            defer { if result.endedByError, let error = result.pass.skippedErrors.first { Roamcap.fail(error.description) } }
             let destination = ReportDestination(streams: [output, decisions])
             switch report.format {
             case .json:

@@ -132,26 +132,18 @@ extension Roamcap {
             }
             progress.finish()
             reading.note(command: "the tables")
-            for name in result.unclaimed {
-                warn("capture interface \(name) is claimed by no port of the topology; its packets are read for BGP/BMP only")
-            }
-            if result.outOfOrder > 0 {
-                warn("\(result.outOfOrder) packets are earlier than a packet before them in their file; they were processed in file order")
-            }
+            var notes: [String] = []
             if result.unattributedRoutes > 0 {
-                warn("\(result.unattributedRoutes) of \(result.evpnRoutes) EVPN MAC/IP route events match no site of the topology "
-                     + "(see 'roamcap topology check'); their events have site null")
+                notes.append("\(result.unattributedRoutes) of \(result.evpnRoutes) EVPN MAC/IP route events match no site of the topology "
+                             + "(see 'roamcap topology check'); their events have site null")
             }
             for gap in result.controlPlaneGaps.prefix(5) {
-                warn("\(gap.via.rawValue) session \(gap.session): \(gap.length) bytes lost at packet \(gap.packet); "
-                     + "reading resumed at the next marker")
+                notes.append("\(gap.via.rawValue) session \(gap.session): \(gap.length) bytes lost at packet \(gap.packet); "
+                             + "reading resumed at the next marker")
             }
-            if result.skippedRecords > 0 {
-                let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
-                warn("skipped \(result.skippedRecords) unreadable records\(first)")
-            }
+            warn(result.pass.warnings(unclaimedPackets: "are read for BGP/BMP only", notes: notes))
             // An input ended by a read error: the report below covers the packets before it.
-            defer { if !selection.keepGoing, let error = result.skippedErrors.first { Roamcap.fail(error.description) } }
+            defer { if let error = result.pass.endingError(keepGoing: selection.keepGoing) { Roamcap.fail(error.description) } }
             let filter = StationFilter(mac: mac.flatMap(MACAddress.init), ip: ip.flatMap(IPAddress.init), vlan: vlan)
             if at != nil {
                 guard let snapshot = result.snapshot else {

@@ -48,19 +48,15 @@ public struct FabricReport: Sendable {
     public var capturedUnattributed = 0
     /// Per policy, per migration (aligned with `migrations`).
     public var losses: [[MigrationLoss]]
-    /// Packets read; simulated (Ethernet frames on claimed ports, selected); forwarded but not
-    /// judged (broadcast and multicast); not Ethernet (skipped); on unclaimed interfaces.
-    public var packetsRead = 0
+    /// What the second pass counted: packets read, not Ethernet (not simulated), on unclaimed
+    /// interfaces, out of order, skipped records.
+    public var pass = PassStatistics()
+    /// Packets simulated (Ethernet frames on claimed ports, selected); forwarded but not judged
+    /// (broadcast and multicast).
     public var packetsSimulated = 0
     public var broadcasts = 0
-    public var notEthernet = 0
-    public var packetsUnclaimed = 0
-    public var unclaimed: [String] = []
-    public var outOfOrder = 0
     public var firstTime: Timestamp?
     public var traceRecords = 0
-    public var skippedRecords = 0
-    public var skippedErrors: [CaptureError] = []
     /// An input ended at an unreadable record (without `keepGoing`): the counts are those of
     /// the frames before it, and no trace or log was written.
     public var endedByError = false
@@ -172,10 +168,8 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
                     try runFabricPass(stream, fabrics: work.groups[t], truth: work.truths[t], base: work.base, selection: nil,
                                       statistics: &pass, progress: t == 0 ? work.progress : nil,
                                       traceWriter: nil, tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: nil)
-                    results.set(t, .success(ParallelPassResult(statistics: pass, outOfOrder: stream.outOfOrder,
-                                                               unclaimed: stream.portMap.unclaimed,
-                                                               skippedRecords: stream.skippedRecords,
-                                                               skippedErrors: stream.skippedErrors)))
+                    stream.record(into: &pass.pass)
+                    results.set(t, .success(pass))
                 } catch {
                     results.set(t, .failure(error))
                 }
@@ -184,11 +178,7 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
                 if case .failure(let error)? = outcome { throw error }
             }
             guard case .success(let first)? = results.values[0] else { fatalError("pass 0 did not run") }
-            report.apply(first.statistics)
-            report.outOfOrder = first.outOfOrder
-            report.unclaimed = first.unclaimed
-            report.skippedRecords = first.skippedRecords
-            report.skippedErrors = first.skippedErrors
+            report.apply(first)
         } else {
             let second = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing)
             var pass = FabricPassStatistics()
@@ -196,18 +186,15 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
                               statistics: &pass, progress: progress, traceWriter: traceWriter,
                               tracePolicy: options.tracePolicy, decisionLog: decisionLog, onJudgment: onJudgment,
                               onFrame: onFrame)
+            second.record(into: &pass.pass)
             report.apply(pass)
-            report.outOfOrder = second.outOfOrder
-            report.unclaimed = second.portMap.unclaimed
-            report.skippedRecords = second.skippedRecords
-            report.skippedErrors = second.skippedErrors
         }
         report.counts = fabrics.map(\.counts)
         report.losses = fabrics.map(\.losses)
         // An input that ended at an unreadable record (readers that end at their first error)
         // leaves the trace and the log unwritten: they would be partial. The counts of what was
         // read are reported, then the error.
-        report.endedByError = !options.keepGoing && !report.skippedErrors.isEmpty
+        report.endedByError = report.pass.endingError(keepGoing: options.keepGoing) != nil
         if !report.endedByError {
             if let traceWriter {
                 try traceWriter.finish()
@@ -229,20 +216,16 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
 
 /// What the second pass counts besides the fabrics' own tallies.
 struct FabricPassStatistics: Sendable {
-    var packetsRead = 0
-    var packetsUnclaimed = 0
-    var notEthernet = 0
+    var pass = PassStatistics()
     var packetsSimulated = 0
     var broadcasts = 0
 }
 
 extension FabricReport {
-    mutating func apply(_ pass: FabricPassStatistics) {
-        packetsRead = pass.packetsRead
-        packetsUnclaimed = pass.packetsUnclaimed
-        notEthernet = pass.notEthernet
-        packetsSimulated = pass.packetsSimulated
-        broadcasts = pass.broadcasts
+    mutating func apply(_ statistics: FabricPassStatistics) {
+        pass = statistics.pass
+        packetsSimulated = statistics.packetsSimulated
+        broadcasts = statistics.broadcasts
     }
 }
 
@@ -257,26 +240,17 @@ private struct ParallelPassInputs: @unchecked Sendable {
     var progress: ((UInt64, UInt64?, Int) -> Void)?
 }
 
-/// What one thread's pass found besides the fabrics' own tallies.
-private struct ParallelPassResult: Sendable {
-    var statistics: FabricPassStatistics
-    var outOfOrder: Int
-    var unclaimed: [String]
-    var skippedRecords: Int
-    var skippedErrors: [CaptureError]
-}
-
 /// Results of the parallel passes, one slot per thread.
 private final class ParallelResults: Sendable {
-    private let slots: Mutex<[Result<ParallelPassResult, any Error>?]>
+    private let slots: Mutex<[Result<FabricPassStatistics, any Error>?]>
 
     init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
 
-    func set(_ i: Int, _ value: Result<ParallelPassResult, any Error>) {
+    func set(_ i: Int, _ value: Result<FabricPassStatistics, any Error>) {
         slots.withLock { $0[i] = value }
     }
 
-    var values: [Result<ParallelPassResult, any Error>?] { slots.withLock { $0 } }
+    var values: [Result<FabricPassStatistics, any Error>?] { slots.withLock { $0 } }
 }
 
 /// The second pass of SPEC §2 for `fabrics`: every frame, in time order, through each policy's
@@ -300,7 +274,7 @@ private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric],
     var displayed = true
     while let (packet, file) = try second.next() {
         if let selection, selection.isExhausted { break }
-        statistics.packetsRead += 1
+        statistics.pass.packetsRead += 1
         if second.number & 0xFFFF == 0, let progress {
             let p = second.progress
             progress(p.read, p.total, second.number)
@@ -316,7 +290,7 @@ private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric],
             }
         }
         guard let port else {
-            statistics.packetsUnclaimed += 1
+            statistics.pass.packetsUnclaimed += 1
             if let onFrame {
                 second.decoders[file][packet.interface].decode(packet.data, into: &decoded)
                 onFrame(FabricPassFrame(packet: packet, number: second.number, port: nil, decoded: decoded,
@@ -327,7 +301,7 @@ private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric],
         clock = max(clock, packet.timestamp.nanoseconds(since: base))
         second.decoders[file][packet.interface].decode(packet.data, into: &decoded)
         guard extractor.extract(decoded, bytes: packet.data, into: &frame) else {
-            statistics.notEthernet += 1
+            statistics.pass.notEthernet += 1
             onFrame?(FabricPassFrame(packet: packet, number: second.number, port: port, decoded: decoded,
                                      displayed: displayed, judgment: nil))
             continue

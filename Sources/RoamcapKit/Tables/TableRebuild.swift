@@ -10,22 +10,14 @@ public struct TableRebuildResult: Sendable {
     public var snapshot: TableSnapshot?
     /// The topology used (the default one lists one site per capture interface).
     public var topology: Topology
-    /// Packets read from the inputs, and those the tables saw (on a claimed interface, passing
-    /// the read filter).
-    public var packetsRead = 0
+    /// What the pass counted (packets read, unclaimed interfaces, out of order, skipped records).
+    public var pass = PassStatistics()
+    /// Packets the tables saw (on a claimed interface, passing the read filter).
     public var packetsProcessed = 0
     /// Packets the read filter dropped before the tables saw them.
     public var packetsDropped = 0
-    /// Packets on interfaces no port claims (ignored).
-    public var packetsUnclaimed = 0
-    /// Capture interfaces no port claims, as `file: interface`.
-    public var unclaimed: [String] = []
-    /// Packets whose timestamp is earlier than one before them in the same file.
-    public var outOfOrder = 0
     /// The reference of relative times (the earliest packet of the input when one was given).
     public var firstTime: Timestamp?
-    public var skippedRecords = 0
-    public var skippedErrors: [CaptureError] = []
     /// BGP messages read from the captured control plane (SPEC §8), EVPN MAC/IP route events,
     /// those no site of the topology claims, and gaps in the sessions.
     public var bgpMessages = 0
@@ -76,10 +68,10 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
                 interfacesSeen = stream.interfaceCount
                 tracker.update(topology: portMap.topology)
             }
-            result.packetsRead += 1
+            result.pass.packetsRead += 1
             lastTime = packet.timestamp
             let port = portMap.port(file: file, interface: packet.interface)
-            if port == nil { result.packetsUnclaimed += 1 }
+            if port == nil { result.pass.packetsUnclaimed += 1 }
             if filtering {
                 // The read filter drops frames before the tables see them; the display filter
                 // only decides whether this frame's events are reported.
@@ -105,7 +97,6 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
         result.bgpMessages = bgp.messageCount
         (result.evpnRoutes, result.unattributedRoutes) = tracker.evpnRouteCounts
         result.controlPlaneGaps = bgp.gaps
-        result.outOfOrder = stream.outOfOrder
         if let end {
             tracker.advance(to: end)
             var snapshot = tracker.snapshot()
@@ -115,9 +106,7 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
         result.events = tracker.events
         tracker.attachAdvertisements(to: &result.events)
         result.topology = portMap.topology
-        result.unclaimed = portMap.unclaimed
-        result.skippedRecords = stream.skippedRecords
-        result.skippedErrors = stream.skippedErrors
+        stream.record(into: &result.pass)
         return result
     } catch let error as CaptureError {
         throw .capture(error)
