@@ -132,7 +132,16 @@ import Glibc
              run: simulate
              with: { policy: bogus }
              expect: [{ path: "$", exists: true }]
-         """, "e.yaml:5:11", "failed (exit 2): --policy: unknown policy 'bogus'"),
+         """, "e.yaml:5:13", "roamcap simulate: The value 'bogus' is invalid for '--policy <policy>'"),
+        // a run that fails
+        ("""
+         traces: [t.pcapng]
+         checks:
+           - name: a
+             run: flows
+             with: { policy: "igp-only,flood" }
+             expect: [{ path: "$", exists: true }]
+         """, "e.yaml:5:11", "--policy: flows replays one policy at a time"),
         // bad YAML
         ("traces: [t.pcapng\nchecks: 3\n", "e.yaml:2:7", "invalid YAML"),
         // missing trace
