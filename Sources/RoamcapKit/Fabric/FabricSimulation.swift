@@ -78,6 +78,7 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
                            selection: PacketSelection? = nil,
                            progress: ((UInt64, UInt64?, Int) -> Void)? = nil,
                            onJudgment: ((FrameJudgment, DecodedPacket, UnsafeRawBufferPointer) -> Void)? = nil,
+                           onFirstPass: ((FabricFirstPassFrame) throws(FilterError) -> Void)? = nil,
                            onFrame: ((FabricPassFrame) -> Void)? = nil)
     throws(ConversionError) -> FabricReport {
     do {
@@ -99,12 +100,19 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
         while let (packet, file) = try first.next() {
             if packet.hasTimestamp, earliest == nil || packet.timestamp < earliest! { earliest = packet.timestamp }
             let port = first.portMap.port(file: file, interface: packet.interface)
+            if let onFirstPass {
+                // Another job reading the same pass (verify's shared passes) sees every packet.
+                first.decoders[file][packet.interface].decode(packet.data, into: &decoded)
+                try onFirstPass(FabricFirstPassFrame(packet: packet, number: first.number, port: port, decoded: decoded,
+                                                     linkType: first.readers[file].linkType(ofInterface: packet.interface),
+                                                     portMap: first.portMap, interfaces: first.interfaceCount))
+            }
             if port == nil && capture == nil { continue }
             if let readFilter {
                 let linkType = first.readers[file].linkType(ofInterface: packet.interface)
                 guard try readFilter.matches(packet.data, originalLength: packet.originalLength, linkType: linkType) else { continue }
             }
-            first.decoders[file][packet.interface].decode(packet.data, into: &decoded)
+            if onFirstPass == nil { first.decoders[file][packet.interface].decode(packet.data, into: &decoded) }
             if let capture {
                 capture.observe(decoded, bytes: packet.data, time: packet.timestamp, packet: first.number)
                 lastTime = packet.timestamp
@@ -294,7 +302,8 @@ private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric],
             if let onFrame {
                 second.decoders[file][packet.interface].decode(packet.data, into: &decoded)
                 onFrame(FabricPassFrame(packet: packet, number: second.number, port: nil, decoded: decoded,
-                                        displayed: displayed, judgment: nil))
+                                        displayed: displayed, judgment: nil,
+                                        linkType: second.readers[file].linkType(ofInterface: packet.interface)))
             }
             continue
         }
@@ -303,7 +312,8 @@ private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric],
         guard extractor.extract(decoded, bytes: packet.data, into: &frame) else {
             statistics.pass.notEthernet += 1
             onFrame?(FabricPassFrame(packet: packet, number: second.number, port: port, decoded: decoded,
-                                     displayed: displayed, judgment: nil))
+                                     displayed: displayed, judgment: nil,
+                                     linkType: second.readers[file].linkType(ofInterface: packet.interface)))
             continue
         }
         statistics.packetsSimulated += 1
@@ -338,7 +348,8 @@ private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric],
         }
         if let onFrame {
             onFrame(FabricPassFrame(packet: packet, number: second.number, port: port, decoded: decoded,
-                                    displayed: displayed, judgment: judgedByOne ? judgment : nil))
+                                    displayed: displayed, judgment: judgedByOne ? judgment : nil,
+                                    linkType: second.readers[file].linkType(ofInterface: packet.interface)))
         }
     }
 }
@@ -357,4 +368,20 @@ public struct FabricPassFrame {
     /// Whether the selection (display filter) selects it.
     public var displayed: Bool
     public var judgment: FrameJudgment?
+    /// The link type of its interface (for another job's own display filter).
+    public var linkType: UInt16
+}
+
+/// One packet of the simulation's first pass, as `simulateFabric(onFirstPass:)` hands it on to
+/// another job reading the same pass (`verify`'s shared passes): every packet read, in time
+/// order, decoded (the read filter not applied). Its bytes are valid during the call only.
+public struct FabricFirstPassFrame {
+    public var packet: Packet
+    public var number: Int
+    public var port: Topology.PortID?
+    public var decoded: DecodedPacket
+    public var linkType: UInt16
+    /// The port map as it stands (it grows as interfaces are met), and how many interfaces it has.
+    public var portMap: CapturePortMap
+    public var interfaces: Int
 }

@@ -38,6 +38,12 @@ public func runInfo(_ request: InfoRequest, progress: ((Int, CaptureReader) -> V
             if request.keepGoing { continue } else { break }
         }
         finished?(i)
+        // A reader that ended at an unreadable record (in a process where readers end instead
+        // of throwing, as verify's) failed the file, as it fails `info`.
+        if !request.keepGoing && summary.skippedRecords == 0, let error = summary.firstSkippedError {
+            outcome.failures.append("\(error)")
+            break
+        }
         outcome.warnings += PassStatistics(skippedRecords: summary.skippedRecords,
                                            skippedErrors: summary.firstSkippedError.map { [$0] } ?? []).warnings()
         outcome.summaries.append(summary)
