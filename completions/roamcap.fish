@@ -288,7 +288,7 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap verify" format' -l 'format' -d 'Output format: table, json, ndjson or csv.' -rfka 'table json ndjson csv'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap verify" junit' -l 'junit' -d 'Also write the results as JUnit XML here (\'-\' for standard output).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap verify" tap' -l 'tap' -d 'Print the results as TAP (version 14) instead of a table.'
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap verify" j' -s 'j' -d 'Child runs at a time.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap verify" j' -s 'j' -d 'Runs (or groups of runs sharing passes) at a time.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap verify" wide' -l 'wide' -d 'Show every table cell in full (by default the table fits the terminal, or 80 columns).'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap verify" verbose' -l 'verbose' -d 'Say which runs were made, how long each took and how many passes over the traces each made.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap verify" version' -l 'version' -d 'Show the version.'

@@ -52,8 +52,9 @@ extension Roamcap {
             twice in all (the simulation's first pass also feeds the tables, its second the \
             flows), tables and flows without simulate once; runs with a read filter, a count, \
             --at, an output or a flows policy read them on their own (--verbose counts the runs \
-            and the passes). Runs with --vxlan-port, which sets how the whole process decodes, \
-            make every run a child process of roamcap, two at a time (-j). A check's time in \
+            and the passes); two runs or groups run at a time (-j). Runs with --vxlan-port, \
+            which sets how the whole process decodes, make every run a child process of \
+            roamcap. A check's time in \
             the JUnit report is its share of its run. Before any runs, every check's \
             options are parsed by the command's own parser: an unknown run or option, a bad \
             value, a JSONPath that does not parse, a missing trace are exit 2 with the file, \
@@ -87,7 +88,7 @@ extension Roamcap {
         @Flag(name: .long, help: "Print the results as TAP (version 14) instead of a table.")
         var tap = false
 
-        @Option(name: .customShort("j"), help: ArgumentHelp("Child runs at a time.", valueName: "n"))
+        @Option(name: .customShort("j"), help: ArgumentHelp("Runs (or groups of runs sharing passes) at a time.", valueName: "n"))
         var jobs: Int = 2
 
         @Flag(name: .long, help: "Show every table cell in full (by default the table fits the terminal, or 80 columns).")
@@ -97,7 +98,7 @@ extension Roamcap {
         var verbose = false
 
         func validate() throws {
-            if inputs.contains("-") { throw ValidationError("verify reads its inputs in child runs and cannot read standard input") }
+            if inputs.contains("-") { throw ValidationError("verify reads its inputs once per run or group of runs and cannot read standard input") }
             if jobs < 1 || jobs > 64 { throw ValidationError("-j must be between 1 and 64, not \(jobs)") }
             if tap && report.format != .table { throw ValidationError("--tap and --format cannot be used together") }
             if tap && junit == "-" { throw ValidationError("--tap and --junit - both want standard output") }

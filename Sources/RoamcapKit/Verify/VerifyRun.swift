@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -304,7 +306,7 @@ public enum RunRequest: Sendable {
 
 /// What one run gave: its JSON (as its `--format json` prints it), its warnings, its time, or
 /// why it failed.
-struct RunResult {
+struct RunResult: Sendable {
     var document: Result<JSONValue, RequestError>
     var warnings: [String] = []
     var seconds: Double = 0
@@ -358,9 +360,9 @@ func runInProcess(_ request: RunRequest) -> RunResult {
 }
 
 /// Runs `requests` (one per run of `plan`) in this process, those over the same traces and
-/// topology that can share passes together (`runShared`). Returns each run's result.
-func runRequests(_ plan: VerifyPlan, _ requests: [RunRequest]) -> [RunResult] {
-    var results = [RunResult?](repeating: nil, count: requests.count)
+/// topology that can share passes together (`runShared`), `parallel` jobs at a time (each job
+/// a group of runs sharing passes, or one run). Returns each run's result.
+func runRequests(_ plan: VerifyPlan, _ requests: [RunRequest], parallel: Int) -> [RunResult] {
     // Runs that can share, grouped by what they read: traces, topology, keepGoing.
     struct Key: Hashable { var inputs: [String]; var topology: String?; var keepGoing: Bool }
     var groups: [Key: (runs: SharedRuns, members: [Int])] = [:]
@@ -391,9 +393,49 @@ func runRequests(_ plan: VerifyPlan, _ requests: [RunRequest]) -> [RunResult] {
         }
         groups[key]!.members.append(i)
     }
-    for key in order {
+    // The jobs: each group of two runs or more, then every other run alone (alone, a run is its command).
+    var jobs: [VerifyJob] = order.compactMap { key in
         let (runs, members) = groups[key]!
-        guard members.count > 1 else { continue }  // alone, a run is its command
+        return members.count > 1 ? .shared(runs, members) : nil
+    }
+    let grouped = Set(jobs.flatMap { job -> [Int] in if case .shared(_, let members) = job { return members } else { return [] } })
+    jobs += requests.indices.filter { !grouped.contains($0) }.map { .alone($0) }
+    let results = Mutex([RunResult?](repeating: nil, count: requests.count))
+    let next = Mutex(0)
+    let work = VerifyJobs(jobs: jobs, requests: requests)
+    let run: @Sendable () -> Void = {
+        while true {
+            let j = next.withLock { value -> Int in
+                defer { value += 1 }
+                return value
+            }
+            guard j < work.jobs.count else { return }
+            let done = work.run(j)
+            results.withLock { for (i, result) in done { $0[i] = result } }
+        }
+    }
+    let workers = max(1, min(parallel, jobs.count))
+    if workers == 1 { run() } else { DispatchQueue.concurrentPerform(iterations: workers) { _ in run() } }
+    return results.withLock { $0.map { $0! } }
+}
+
+/// A job of `runRequests`: runs sharing passes, or one run.
+enum VerifyJob: Sendable {
+    case shared(SharedRuns, [Int])
+    case alone(Int)
+}
+
+/// The jobs and the requests they run (read-only; each job runs on one thread).
+struct VerifyJobs: Sendable {
+    var jobs: [VerifyJob]
+    var requests: [RunRequest]
+
+    /// Runs job `j`: each run's index and result.
+    func run(_ j: Int) -> [(Int, RunResult)] {
+        guard case .shared(let runs, let members) = jobs[j] else {
+            guard case .alone(let i) = jobs[j] else { return [] }
+            return [(i, runInProcess(requests[i]))]
+        }
         // The passes are counted on the simulation, which makes them, else on the first run.
         let host = members.first { if case .simulate = requests[$0] { return true } else { return false } } ?? members[0]
         let start = ChildRunner.now()
@@ -401,6 +443,7 @@ func runRequests(_ plan: VerifyPlan, _ requests: [RunRequest]) -> [RunResult] {
         do throws(RequestError) { outcome = .success(try runShared(runs)) } catch { outcome = .failure(error) }
         let seconds = (ChildRunner.now() - start) / Double(members.count)
         var tables = 0, flows = 0
+        var done: [(Int, RunResult)] = []
         for i in members {
             var result = RunResult(document: .failure(RequestError("not run")), seconds: seconds,
                                    passes: i == host ? (try? outcome.get().passes) ?? 0 : 0)
@@ -424,11 +467,10 @@ func runRequests(_ plan: VerifyPlan, _ requests: [RunRequest]) -> [RunResult] {
             default:
                 break
             }
-            results[i] = result
+            done.append((i, result))
         }
+        return done
     }
-    for i in requests.indices where results[i] == nil { results[i] = runInProcess(requests[i]) }
-    return results.map { $0! }
 }
 
 /// Verifies an expectations file in this process: validates every run with `parse`, turns
@@ -446,7 +488,7 @@ public func verifyExpectations(_ plan: VerifyPlan, requests: [RunRequest]?, runn
         if let previous { _ = chdir(previous); free(previous) }
     }
     _ = chdir(plan.expectations.directory)
-    let results = runRequests(plan, requests)
+    let results = runRequests(plan, requests, parallel: runner.parallel)
     var documents: [JSONValue] = []
     for (run, result) in zip(plan.runs, results) {
         let check = plan.expectations.checks[run.checks[0]]
