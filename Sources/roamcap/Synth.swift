@@ -89,7 +89,7 @@ extension Roamcap {
 
         @Option(name: .long, help: ArgumentHelp(
             "Compress the output: zstd or none (default: zstd when the name ends in .zst).", valueName: "method"), completion: .list(["zstd", "none"]))
-        var compress: String?
+        var compress: OutputCompression?
 
         @Flag(name: .long, help: "Replace existing output files.")
         var force = false
@@ -103,17 +103,10 @@ extension Roamcap {
             return String(cString: cwd) + "/" + path
         }
 
-        func validate() throws {
-            if let compress, compress != "zstd" && compress != "none" {
-                throw ValidationError("--compress must be zstd or none, not '\(compress)'")
-            }
-        }
-
         func run() throws {
             let parsed: Scenario
             do { parsed = try Scenario.load(path: scenario) } catch { throw RoamcapFailure(message: error.description) }
-            let out = try OutputFile(path: output, compressed: compress.map { $0 == "zstd" }, force: force, inputs: [scenario],
-                                     brokenPipe: .endsRunQuietly)
+            let out = try OutputFile(path: output, compressed: OutputCompression.compressed(compress), force: force, inputs: [scenario])
             let result = try synthesize(parsed, output: out, comment: "synthesized by roamcap synth from \(baseName(scenario))")
             var topologyPath = topologyOutput
             if topologyPath == nil && output != "-" {
@@ -122,7 +115,7 @@ extension Roamcap {
                 topologyPath = stem + ".topology.yaml"
             }
             if let topologyPath {
-                let file = try OutputFile(path: topologyPath, compressed: false, force: force, inputs: [scenario], brokenPipe: .endsRunQuietly)
+                let file = try OutputFile(path: topologyPath, compressed: false, force: force, inputs: [scenario])
                 try file.write(Array(("# topology for " + baseName(output) + ", written by roamcap synth\n"
                                       + result.topology.yaml).utf8))
                 try file.commit()
@@ -135,7 +128,7 @@ extension Roamcap {
             let expectDirectory = expectPath.lastIndex(of: "/").map { String(expectPath[..<$0]) }
             let topologyDirectory = topologyPath?.lastIndex(of: "/").map { String(topologyPath![..<$0]) }
             let topologyName = topologyDirectory == expectDirectory ? baseName(topologyPath!) : absolutePath(topologyPath!)
-            let expectFile = try OutputFile(path: expectPath, compressed: false, force: force, inputs: [scenario], brokenPipe: .endsRunQuietly)
+            let expectFile = try OutputFile(path: expectPath, compressed: false, force: force, inputs: [scenario])
             try expectFile.write(Array(synthExpectationsYAML(result, scenarioName: baseName(scenario), trace: baseName(output),
                                                              topology: topologyName).utf8))
             try expectFile.commit()
