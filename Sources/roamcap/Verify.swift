@@ -50,7 +50,8 @@ extension Roamcap {
             Checks with the same run and with share one run, and the runs share passes over \
             the traces: tables, simulate and flows over the same traces and topology read them \
             twice in all (the simulation's first pass also feeds the tables, its second the \
-            flows), tables and flows without simulate once; runs with a read filter, a count, \
+            flows; simulations differing only in their policies are one), tables and flows \
+            without simulate once; runs with a read filter, a count, \
             --at, an output or a flows policy read them on their own (--verbose counts the runs \
             and the passes); two runs or groups run at a time (-j). Runs with --vxlan-port, \
             which sets how the whole process decodes, make every run a child process of \

@@ -61,7 +61,9 @@ import Testing
         runs.tables.append(filtered)
         var simulate = SimulateRequest(inputs: inputs, topology: topology)
         simulate.policies = [.flood]
-        runs.simulation = simulate
+        var others = SimulateRequest(inputs: inputs, topology: topology)
+        others.policies = [.ideal, .igpOnly, .flood]
+        runs.simulations = [simulate, others]
         runs.flows = [FlowsRequest(inputs: inputs, topology: topology)]
         var top = FlowsRequest(inputs: inputs, topology: topology)
         top.top = 3
@@ -71,11 +73,12 @@ import Testing
         #expect(shared.passes == 2)
         #expect(Self.text(shared.tables[0].json) == Self.command(["tables"] + common))
         #expect(Self.text(shared.tables[1].json) == Self.command(["tables"] + common + ["-f", "arp", "--aging", "20s"]))
-        #expect(Self.text(shared.simulation!.json) == Self.command(["simulate"] + common + ["--policy", "flood"]))
+        #expect(Self.text(shared.simulations[0].json) == Self.command(["simulate"] + common + ["--policy", "flood"]))
+        #expect(Self.text(shared.simulations[1].json) == Self.command(["simulate"] + common + ["--policy", "ideal,igp-only,flood"]))
         #expect(Self.text(shared.flows[0].json) == Self.command(["flows"] + common))
         #expect(Self.text(shared.flows[1].json) == Self.command(["flows"] + common + ["--top", "3", "-f", "udp"]))
         // Without a simulation, the tables and the flows share one pass.
-        runs.simulation = nil
+        runs.simulations = []
         let plain = try runShared(runs)
         #expect(plain.passes == 1)
         #expect(Self.text(plain.tables[1].json) == Self.text(shared.tables[1].json))

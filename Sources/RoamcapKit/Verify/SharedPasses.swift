@@ -5,7 +5,8 @@ import PacketWire
 /// Runs over one trace set (and topology) that share passes (SPEC §6: a file whose checks run
 /// on one trace reads it at most as often as the most demanding of its commands alone): the
 /// tables ride on the simulation's first pass (with its ground truth), the flows on its second
-/// (with its fabric); without a simulation, the tables and the flows share one pass.
+/// (with its fabric); simulations with the same settings are one, with every policy they ask
+/// for; without a simulation, the tables and the flows share one pass.
 ///
 /// Only runs that see every frame share: no read filter, no count, no `--at`, no trace or log
 /// written, no flow's packets written, flows without a policy. The others run on their own.
@@ -14,7 +15,8 @@ public struct SharedRuns: Sendable {
     public var topology: String?
     public var keepGoing: Bool
     public var tables: [TablesRequest] = []
-    public var simulation: SimulateRequest?
+    /// Simulations that `canJoin` one another.
+    public var simulations: [SimulateRequest] = []
     public var flows: [FlowsRequest] = []
 
     public init(inputs: [String], topology: String?, keepGoing: Bool) {
@@ -34,6 +36,15 @@ public struct SharedRuns: Sendable {
         shares(request.selection) && request.output == nil && request.decisions == nil && !request.inputs.contains("-")
     }
 
+    /// Whether two simulations differ only in their policies (each policy's fabric is its own,
+    /// so one run of all their policies gives each its entries).
+    public static func canJoin(_ a: SimulateRequest, _ b: SimulateRequest) -> Bool {
+        a.settings == b.settings && a.controlPlane == b.controlPlane && a.selection == b.selection
+            && a.controlPlanePorts.bgpPorts == b.controlPlanePorts.bgpPorts
+            && a.controlPlanePorts.bmpPorts == b.controlPlanePorts.bmpPorts
+            && a.controlPlanePorts.outOfOrderLimit == b.controlPlanePorts.outOfOrderLimit
+    }
+
     public static func canShare(_ request: FlowsRequest) -> Bool {
         shares(request.selection) && request.policies.isEmpty && request.uid == nil && request.output == nil
     }
@@ -43,7 +54,7 @@ public struct SharedRuns: Sendable {
 /// (a pass whose work is shared out between threads, as the fabric's may be, counts once).
 public struct SharedOutcome: Sendable {
     public var tables: [TablesOutcome] = []
-    public var simulation: SimulateOutcome?
+    public var simulations: [SimulateOutcome] = []
     public var flows: [FlowsOutcome] = []
     public var passes = 0
 }
@@ -137,11 +148,16 @@ public func runShared(_ runs: SharedRuns) throws(RequestError) -> SharedOutcome 
     var statistics = PassStatistics()
     var finalTopology: Topology
     var firstTime: Timestamp?
-    if let simulation = runs.simulation {
-        let traceIndex = try simulation.traceIndex()
+    if var simulation = runs.simulations.first {
         try simulation.settings.checkSites(in: topology, file: simulation.topology)
+        // One run of every policy asked for (the captured run, when asked, comes last as alone).
+        var policies: [FabricPolicy] = []
+        for request in runs.simulations {
+            for p in request.policiesRun where p != .captured && !policies.contains(p) { policies.append(p) }
+        }
+        simulation.policies = policies
         let captured = simulation.controlPlane == .captured
-        let options = FabricOptions(policies: simulation.policies.isEmpty ? FabricPolicy.allCases : simulation.policies,
+        let options = FabricOptions(policies: policies,
                                     settings: simulation.settings, keepGoing: runs.keepGoing,
                                     controlPlane: captured ? simulation.controlPlanePorts : nil)
         let selection = try simulation.selection.make()
@@ -161,7 +177,9 @@ public func runShared(_ runs: SharedRuns) throws(RequestError) -> SharedOutcome 
             })
         }
         if !started { makeTablePasses(CapturePortMap(topology: topology, files: runs.inputs), interfaces: 0) }
-        outcome.simulation = simulateOutcome(report, request: simulation, traceIndex: traceIndex)
+        for request in runs.simulations {
+            outcome.simulations.append(simulateOutcome(report.keeping(request.policiesRun), request: request, traceIndex: 0))
+        }
         outcome.passes = 2
         statistics = report.pass
         finalTopology = report.topology
@@ -204,4 +222,17 @@ public func runShared(_ runs: SharedRuns) throws(RequestError) -> SharedOutcome 
         outcome.flows.append(try flowsOutcome(analysis, request: request))
     }
     return outcome
+}
+
+extension FabricReport {
+    /// The report of `policies` alone (each policy's fabric is its own: its counts and losses
+    /// do not depend on the others run beside it).
+    func keeping(_ policies: [FabricPolicy]) -> FabricReport {
+        var report = self
+        let kept = policies.compactMap { self.policies.firstIndex(of: $0) }
+        report.policies = kept.map { self.policies[$0] }
+        report.counts = kept.map { counts[$0] }
+        report.losses = kept.map { losses[$0] }
+        return report
+    }
 }

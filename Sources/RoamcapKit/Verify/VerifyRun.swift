@@ -374,7 +374,7 @@ func runRequests(_ plan: VerifyPlan, _ requests: [RunRequest], parallel: Int) ->
             key = Key(inputs: r.inputs, topology: r.topology, keepGoing: r.selection.keepGoing)
         case .simulate(let r) where SharedRuns.canShare(r):
             key = Key(inputs: r.inputs, topology: r.topology, keepGoing: r.selection.keepGoing)
-            if let key, groups[key]?.runs.simulation != nil { continue }  // one simulation per group
+            if let key, let first = groups[key]?.runs.simulations.first, !SharedRuns.canJoin(first, r) { continue }
         case .flows(let r) where SharedRuns.canShare(r):
             key = Key(inputs: r.inputs, topology: r.topology, keepGoing: r.selection.keepGoing)
         default:
@@ -387,7 +387,7 @@ func runRequests(_ plan: VerifyPlan, _ requests: [RunRequest], parallel: Int) ->
         }
         switch request {
         case .tables(let r): groups[key]!.runs.tables.append(r)
-        case .simulate(let r): groups[key]!.runs.simulation = r
+        case .simulate(let r): groups[key]!.runs.simulations.append(r)
         case .flows(let r): groups[key]!.runs.flows.append(r)
         default: break
         }
@@ -442,7 +442,7 @@ struct VerifyJobs: Sendable {
         let outcome: Result<SharedOutcome, RequestError>
         do throws(RequestError) { outcome = .success(try runShared(runs)) } catch { outcome = .failure(error) }
         let seconds = (ChildRunner.now() - start) / Double(members.count)
-        var tables = 0, flows = 0
+        var tables = 0, simulations = 0, flows = 0
         var done: [(Int, RunResult)] = []
         for i in members {
             var result = RunResult(document: .failure(RequestError("not run")), seconds: seconds,
@@ -456,7 +456,8 @@ struct VerifyJobs: Sendable {
                 result.warnings = one.warnings
                 result.document = one.endingError.map { .failure(RequestError($0.description)) } ?? .success(one.json)
             case (.success(let shared), .simulate):
-                let one = shared.simulation!
+                let one = shared.simulations[simulations]
+                simulations += 1
                 result.warnings = one.warnings
                 result.document = one.endingError.map { .failure(RequestError($0.description)) } ?? .success(one.json)
             case (.success(let shared), .flows):
