@@ -769,6 +769,7 @@ _roamcap_timeline() {
         return
         ;;
     '--control-plane')
+        __roamcap_add_completions -W 'assumed'$'\n''captured'
         return
         ;;
     '--bgp-port')

@@ -64,10 +64,20 @@ struct SelectionOptions: ParsableArguments {
         }
     }
 
-    /// The selection of a request; `readFilter` from `--read-filter` where the command has it.
-    func request(readFilter: String? = nil) -> SelectionRequest {
-        SelectionRequest(filter: filter, strictVLAN: strictVlan, from: from, until: until, count: count,
-                         readFilter: readFilter, keepGoing: keepGoing)
+    /// The selection of a request; `readFilter` from `--read-filter` and the VXLAN ports from
+    /// `--vxlan-port` where the command has them.
+    func request(readFilter: String? = nil, decoding: DecodingOptions? = nil) -> SelectionRequest {
+        var request = SelectionRequest(filter: filter, strictVLAN: strictVlan, from: from, until: until, count: count,
+                                       readFilter: readFilter, keepGoing: keepGoing)
+        if let ports = decoding?.vxlanPorts, !ports.isEmpty { request.vxlanPorts = ports }
+        return request
+    }
+
+    /// How the inputs are read: `--keep-going`, the VXLAN ports of `decoding` (else 4789), and
+    /// whether an unreadable record ends its input (the commands that report what was read
+    /// before it, then the error) rather than failing at once.
+    func readOptions(_ decoding: DecodingOptions? = nil, endsAtFirstError: Bool = false) -> ReadOptions {
+        request(decoding: decoding).reading(endsAtFirstError: endsAtFirstError)
     }
 
     func makeSelection(readFilter: String? = nil) throws -> PacketSelection {
@@ -105,10 +115,8 @@ struct DecodingOptions: ParsableArguments {
         """, valueName: "port"))
     var vxlanPorts: [UInt16] = []
 
-    /// Checks the ports and makes them the decoders' (set once, before anything is decoded).
     func validate() throws {
         if vxlanPorts.contains(0) { throw ValidationError("--vxlan-port must be from 1 to 65535, not 0") }
-        if !vxlanPorts.isEmpty { ProcessSettings.decodeVXLAN(onPorts: vxlanPorts) }
     }
 }
 
@@ -147,7 +155,7 @@ struct TraceWritingOptions: ParsableArguments {
     var force = false
 
     func open(_ path: String, inputs: [String]) throws -> OutputFile {
-        try OutputFile(path: path, compressed: OutputCompression.compressed(compress), force: force, inputs: inputs)
+        try OutputFile(path: path, compressed: OutputCompression.compressed(compress), force: force, inputs: inputs, brokenPipe: .endsRunQuietly)
     }
 }
 

@@ -90,6 +90,7 @@ extension Roamcap {
         @OptionGroup var selection: SelectionOptions
         @OptionGroup var reading: ReadFilterOptions
         @OptionGroup var decoding: DecodingOptions
+        @OptionGroup var sharding: ShardOptions
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("simulate needs at least one input") }
@@ -111,12 +112,12 @@ extension Roamcap {
             request.compression = writing.compress
             request.outputFormat = writing.outputFormat
             request.force = writing.force
-            request.selection = selection.request(readFilter: reading.readFilter)
+            request.selection = selection.request(readFilter: reading.readFilter, decoding: decoding)
             return request
         }
 
         func run() throws {
-            ProcessSettings.endReadsAtFirstError()
+            if let shard = try sharding.request() { return try runShard(shard) }
             let progress = ProgressLine(label: "simulate")
             let outcome = try runSimulation(request(), progress: progress.advance)
             progress.finish()

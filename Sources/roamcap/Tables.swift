@@ -91,6 +91,8 @@ extension Roamcap {
         @OptionGroup var selection: SelectionOptions
         @OptionGroup var reading: ReadFilterOptions
         @OptionGroup var decoding: DecodingOptions
+        @OptionGroup var sharding: ShardOptions
+        @OptionGroup var shardOutput: ShardOutputOptions
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("tables needs at least one input") }
@@ -101,9 +103,6 @@ extension Roamcap {
             if let ip, IPAddress(ip) == nil { throw ValidationError("--ip '\(ip)' is not an IP address") }
             if duplicateMoves < 1 { throw ValidationError("--duplicate-moves must be 1 or more") }
             warnAboutUndecodedLinkTypes(inputs)
-            // Report what was read before a fatal read error, then the error (exit 2), as
-            // tshark prints the frames before it; --keep-going skips the record instead.
-            ProcessSettings.endReadsAtFirstError()
         }
 
         var settings: TableSettings {
@@ -115,13 +114,14 @@ extension Roamcap {
             var request = TablesRequest(inputs: inputs, topology: topology)
             request.settings = settings
             request.controlPlane = controlPlane.settings
-            request.selection = selection.request(readFilter: reading.readFilter)
+            request.selection = selection.request(readFilter: reading.readFilter, decoding: decoding)
             request.at = at
             request.station = StationFilter(mac: mac.flatMap(MACAddress.init), ip: ip.flatMap(IPAddress.init), vlan: vlan)
             return request
         }
 
         func run() throws {
+            if let shard = try sharding.request() { return try runShard(shard) }
             let progress = ProgressLine(label: "tables")
             let outcome = try runTables(request(), progress: progress.advance)
             progress.finish()

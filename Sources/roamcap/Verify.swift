@@ -120,7 +120,6 @@ extension Roamcap {
             let start = Self.timestamp()
             let outcome: VerifyOutcome
             // Reads end at an unreadable record, reported after what was read, as the commands do.
-            ProcessSettings.endReadsAtFirstError()
             do {
                 outcome = try verifyExpectations(plan, requests: Self.requests(for: plan), runner: runner) { arguments in
                     do {

@@ -52,7 +52,7 @@ public func runFlows(_ request: FlowsRequest, progress: RequestProgress? = nil) 
     let selection = try request.selection.make()
     let analysis = try requesting { () throws(ConversionError) in
         try analyzeFlows(inputs: request.inputs, topology: topology, settings: request.settings, selection: selection,
-                         keepGoing: request.selection.keepGoing, policy: replay, nat: nat, progress: progress)
+                         reading: request.selection.reading(endsAtFirstError: true), policy: replay, nat: nat, progress: progress)
     }
     var outcome = try flowsOutcome(analysis, request: request)
     if request.uid != nil, let output = request.output, let flow = outcome.flows.first {
@@ -60,12 +60,12 @@ public func runFlows(_ request: FlowsRequest, progress: RequestProgress? = nil) 
             let file: OutputFile
             do throws(CaptureError) {
                 file = try OutputFile(path: output, compressed: output.hasSuffix(".zst"), force: request.force,
-                                      inputs: request.inputs + [request.topology].compactMap { $0 })
+                                      inputs: request.inputs + [request.topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
             } catch {
                 throw .capture(error)
             }
             return try writeFlowPackets(of: flow.flow, inputs: request.inputs, topology: topology, settings: request.settings,
-                                        nat: nat, keepGoing: request.selection.keepGoing, output: file)
+                                        nat: nat, reading: request.selection.reading(endsAtFirstError: true), output: file)
         }
     }
     return outcome

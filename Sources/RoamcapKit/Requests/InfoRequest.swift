@@ -31,7 +31,7 @@ public func runInfo(_ request: InfoRequest, progress: ((Int, CaptureReader) -> V
     for (i, file) in request.files.enumerated() {
         let summary: CaptureSummary
         do {
-            summary = try CaptureSummary.read(path: file, keepGoing: request.keepGoing) { reader in progress?(i, reader) }
+            summary = try CaptureSummary.read(path: file, reading: ReadOptions(keepGoing: request.keepGoing)) { reader in progress?(i, reader) }
         } catch {
             finished?(i)
             outcome.failures.append("\(error)")

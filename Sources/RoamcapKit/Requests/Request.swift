@@ -1,5 +1,6 @@
 import CaptureFile
 import PacketFilter
+import PacketWire
 
 /// Why a request could not run: one line, naming the file and position where there is one
 /// (the command line prints it after `roamcap: error: `, exit 2).
@@ -24,6 +25,8 @@ public struct SelectionRequest: Sendable, Hashable {
     public var readFilter: String?
     /// Skip unreadable records instead of ending the input at the first.
     public var keepGoing = false
+    /// `--vxlan-port`: the UDP ports recognised as VXLAN (SPEC §4).
+    public var vxlanPorts: [UInt16] = [VXLANPacket.udpPort]
 
     public init(filter: String? = nil, strictVLAN: Bool = false, from: TimeBound? = nil, until: TimeBound? = nil,
                 count: Int? = nil, readFilter: String? = nil, keepGoing: Bool = false) {
@@ -34,6 +37,12 @@ public struct SelectionRequest: Sendable, Hashable {
         self.count = count
         self.readFilter = readFilter
         self.keepGoing = keepGoing
+    }
+
+    /// How the run reads its inputs; `endsAtFirstError` for the commands that report what was
+    /// read before an unreadable record, then the error (tables, simulate, flows).
+    public func reading(endsAtFirstError: Bool) -> ReadOptions {
+        ReadOptions(keepGoing: keepGoing, endsAtFirstError: endsAtFirstError, vxlanPorts: vxlanPorts)
     }
 
     /// The selection of one run (each pass takes a fresh copy).

@@ -72,12 +72,12 @@ public func runRewrite(_ request: RewriteRequest,
     options.annotate = request.annotate
     options.dryRun = request.dryRun
     options.format = request.outputFormat
-    options.keepGoing = request.selection.keepGoing
+    options.reading = request.selection.reading(endsAtFirstError: false)
     if let directory = request.outputDirectory, !request.dryRun { try makeDirectory(directory) }
     let prepare: @Sendable (Int) throws -> (output: OutputFile?, selection: PacketSelection) = { i in
         let output = try request.outputPath(i).map { (path) throws(CaptureError) in
             try OutputFile(path: path, compressed: OutputCompression.compressed(request.compression), force: request.force,
-                           inputs: request.inputs)
+                           inputs: request.inputs, brokenPipe: .endsRunQuietly)
         }
         return (output, try request.selection.make())
     }

@@ -86,17 +86,17 @@ public func runSimulation(_ request: SimulateRequest, progress: RequestProgress?
     let trace: OutputFile?, log: OutputFile?
     do throws(CaptureError) {
         trace = try request.output.map { (path) throws(CaptureError) in
-            try OutputFile(path: path, compressed: compressed, force: request.force, inputs: others)
+            try OutputFile(path: path, compressed: compressed, force: request.force, inputs: others, brokenPipe: .endsRunQuietly)
         }
         log = try request.decisions.map { (path) throws(CaptureError) in
-            try OutputFile(path: path, compressed: compressed, force: request.force, inputs: others)
+            try OutputFile(path: path, compressed: compressed, force: request.force, inputs: others, brokenPipe: .endsRunQuietly)
         }
     } catch {
         throw RequestError(error.description)
     }
     let captured = request.controlPlane == .captured
     let options = FabricOptions(policies: request.policies.isEmpty ? FabricPolicy.allCases : request.policies,
-                                settings: request.settings, keepGoing: request.selection.keepGoing, trace: trace,
+                                settings: request.settings, reading: request.selection.reading(endsAtFirstError: true), trace: trace,
                                 tracePolicy: traceIndex, decisions: log,
                                 controlPlane: captured ? request.controlPlanePorts : nil)
     let selection = try request.selection.make()

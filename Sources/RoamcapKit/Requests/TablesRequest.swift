@@ -45,7 +45,7 @@ public func runTables(_ request: TablesRequest, progress: RequestProgress? = nil
     let result = try requesting { () throws(ConversionError) in
         try rebuildTables(inputs: request.inputs, topology: topology, settings: request.settings,
                           controlPlane: request.controlPlane, selection: selection, at: request.at,
-                          keepGoing: request.selection.keepGoing, progress: progress)
+                          reading: request.selection.reading(endsAtFirstError: true), progress: progress)
     }
     return try tablesOutcome(result, request: request)
 }

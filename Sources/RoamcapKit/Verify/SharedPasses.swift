@@ -158,7 +158,7 @@ public func runShared(_ runs: SharedRuns) throws(RequestError) -> SharedOutcome 
         simulation.policies = policies
         let captured = simulation.controlPlane == .captured
         let options = FabricOptions(policies: policies,
-                                    settings: simulation.settings, keepGoing: runs.keepGoing,
+                                    settings: simulation.settings, reading: ReadOptions(keepGoing: runs.keepGoing, endsAtFirstError: true),
                                     controlPlane: captured ? simulation.controlPlanePorts : nil)
         let selection = try simulation.selection.make()
         var started = false
@@ -186,7 +186,8 @@ public func runShared(_ runs: SharedRuns) throws(RequestError) -> SharedOutcome 
         firstTime = report.firstTime
     } else {
         do {
-            let stream = try MergedCaptureStream(inputs: runs.inputs, topology: topology, keepGoing: runs.keepGoing)
+            let stream = try MergedCaptureStream(inputs: runs.inputs, topology: topology,
+                                                 reading: ReadOptions(keepGoing: runs.keepGoing, endsAtFirstError: true))
             makeTablePasses(stream.portMap, interfaces: stream.interfaceCount)
             var decoded = DecodedPacket()
             while let (packet, file) = try stream.next() {
