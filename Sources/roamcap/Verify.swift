@@ -52,10 +52,9 @@ extension Roamcap {
             twice in all (the simulation's first pass also feeds the tables, its second the \
             flows; simulations differing only in their policies are one), tables and flows \
             without simulate once; runs with a read filter, a count, \
-            --at, an output or a flows policy read them on their own (--verbose counts the runs \
-            and the passes); two runs or groups run at a time (-j). Runs with --vxlan-port, \
-            which sets how the whole process decodes, make every run a child process of \
-            roamcap. A check's time in \
+            --at, --vxlan-port, an output or a flows policy read them on their own (--verbose \
+            counts the runs and the passes); two runs or groups run at a time (-j). A check's \
+            time in \
             the JUnit report is its share of its run. Before any runs, every check's \
             options are parsed by the command's own parser: an unknown run or option, a bad \
             value, a JSONPath that does not parse, a missing trace are exit 2 with the file, \
@@ -159,13 +158,11 @@ extension Roamcap {
             if !outcome.passed { throw ExitCode(1) }
         }
 
-        /// The runs as requests, run in this process; nil when one sets what the whole process
-        /// does (--vxlan-port changes how every packet is decoded), so that every run is a child
-        /// process of roamcap as before.
+        /// The runs as requests, run in this process; nil when a run is of a command that has
+        /// no request (every run is then a child process of roamcap).
         static func requests(for plan: VerifyPlan) -> [RunRequest]? {
             var requests: [RunRequest] = []
             for run in plan.runs {
-                if run.arguments.contains("--vxlan-port") { return nil }
                 guard let command = try? Roamcap.parseAsRoot(run.arguments) else { return nil }
                 switch command {
                 case let c as Info: requests.append(.info(c.request()))

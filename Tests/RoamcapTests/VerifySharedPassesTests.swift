@@ -102,4 +102,27 @@ import Testing
         #expect(r.stderr.contains("verify: 3 checks in 3 runs, 2 passes over the traces (the most demanding command alone: 2)"),
                 "\(r.stderr)")
     }
+
+    /// `vxlan-port` in a check's `with` decodes that run's frames, in this process, on its own
+    /// pass: the VXLAN station on UDP 8472 is seen by it, not by the run beside it.
+    @Test func aCheckWithItsOwnVXLANPortDecodesItsRunOnly() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        var b = PcapngBuilder()
+        b.interface(name: "eth0")
+        b.packet(ticks: 1_795_168_800_000_000, Frames.udp(1, to: 8472, payload: Frames.vxlan(300) + Frames.garp(9)))
+        b.packet(ticks: 1_795_168_800_000_100, Frames.garp(2))
+        b.write(dir + "/t.pcapng")
+        TestSupport.writeFile(dir + "/e.yaml", Array("""
+            traces: [t.pcapng]
+            checks:
+              - { name: inner, run: tables, with: { vxlan-port: 8472 }, expect: [{ path: "$[?@.segment == 'vxlan']", count: 2 }] }
+              - { name: plain, run: tables, expect: [{ path: "$[?@.segment == 'vxlan']", count: 0 }] }
+            """.utf8))
+        let r = TestSupport.run(Self.bin, ["verify", dir + "/e.yaml", "--verbose"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("2 checks in 2 runs, 2 passes"), "\(r.stderr)")
+        let command = TestSupport.run(Self.bin, ["tables", dir + "/t.pcapng", "--vxlan-port", "8472", "--format", "json"])
+        #expect(command.stdout.contains("\"segment\""))
+    }
 }

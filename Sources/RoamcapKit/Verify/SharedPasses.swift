@@ -25,9 +25,10 @@ public struct SharedRuns: Sendable {
         self.keepGoing = keepGoing
     }
 
-    /// Whether `selection` lets a run share: every frame seen, nothing stops the pass early.
+    /// Whether `selection` lets a run share: every frame seen, nothing stops the pass early,
+    /// frames decoded as every other run decodes them (the default VXLAN ports).
     static func shares(_ selection: SelectionRequest) -> Bool {
-        selection.readFilter == nil && selection.count == nil
+        selection.readFilter == nil && selection.count == nil && selection.vxlanPorts == SelectionRequest().vxlanPorts
     }
 
     public static func canShare(_ request: TablesRequest) -> Bool { shares(request.selection) && request.at == nil }
