@@ -34,7 +34,7 @@ extension Roamcap {
             The timeline goes to -o; standard output gets its summary: the shards and every \
             migration (time, MAC, VLAN, from → to), the short story of what moved when \
             (--format json: {"timeline", "inputs", "frames", "stations", "shards": [{"shard", \
-            "firstFrame", "frames", "from"}], "migrations": [{"mac", "vlan", "from", "to", "time", \
+            "firstFrame", "frames", "from", "offsets"}], "migrations": [{"mac", "vlan", "from", "to", "time", \
             "packet"}]}).
             """)
 

@@ -241,6 +241,9 @@ import Testing
         #expect(r.stdout.contains("2328 frames, 7 stations, 3 migrations"))
         #expect(r.stdout.contains("2/2    1165–2328"))
         #expect(r.stdout.contains("02:00:00:00:00:07  10    A/p1 → C/p1  790"))
+        // Where each shard enters each input.
+        #expect(r.stdout.contains("input 1 at byte"))
+        #expect(r.stdout.contains("input 1: \(trace)"))
         let j = TestSupport.run(roamcap, ["timeline", trace, "--topology", topology, "--shards", "2", "-o", dir + "/tl.json",
                                           "--force", "--format", "json"])
         #expect(j.stdout.contains("\"firstFrame\" : 1165") || j.stdout.contains("\"firstFrame\": 1165"))

@@ -11,7 +11,7 @@ extension Timeline {
     }
 
     /// `{"timeline", "inputs": [{"path", "bytes", "compression"}], "frames", "stations",
-    /// "shards": [{"shard", "firstFrame", "frames", "from"}], "migrations": [{"mac", "vlan",
+    /// "shards": [{"shard", "firstFrame", "frames", "from", "offsets"}], "migrations": [{"mac", "vlan",
     /// "from", "to", "time", "packet"}]}`.
     public var summaryJSON: JSONValue {
         .object([
@@ -22,7 +22,8 @@ extension Timeline {
             ("stations", .int(Int64(truth.stations.count / 2))),
             ("shards", .array(shards.map { s in
                 .object([("shard", .int(Int64(s.shard))), ("firstFrame", .int(Int64(s.firstFrame))),
-                         ("frames", .int(Int64(s.frames))), ("from", s.from.map { .string($0.rfc3339) } ?? .null)])
+                         ("frames", .int(Int64(s.frames))), ("from", s.from.map { .string($0.rfc3339) } ?? .null),
+                         ("offsets", .array(s.position.inputs.map { .int(Int64($0.offset)) }))])
             })),
             ("migrations", .array(truth.migrations.map { m in
                 let station = Int(m[0])
@@ -41,12 +42,17 @@ extension Timeline {
         let bytes = inputs.reduce(UInt64(0)) { $0 + $1.bytes }
         var out = "timeline \(id): \(inputs.count) input\(inputs.count == 1 ? "" : "s"), \(bytes) bytes, \(frames) frames, "
             + "\(truth.stations.count / 2) stations, \(truth.migrations.count) migrations\n\nshards:\n"
-        var rows = [["shard", "frames", "from"]]
+        var rows = [["shard", "frames", "from"] + inputs.indices.map { "input \($0 + 1) at byte" }]
         for s in shards {
             rows.append(["\(s.shard)/\(shards.count)", s.frames == 0 ? "none" : "\(s.firstFrame)–\(s.firstFrame + s.frames - 1)",
-                         s.from?.rfc3339 ?? "-"])
+                         s.from?.rfc3339 ?? "-"] + s.position.inputs.map { String($0.offset) })
         }
         out += alignedRows(rows)
+        out += "\n" + inputs.enumerated().map { i, input in
+            "  input \(i + 1): \(input.path)" + (input.compression == "none" ? ""
+                : " (\(input.compression): the offsets are in the decompressed stream; a shard decompresses from the start and skips to its offset)")
+        }.joined(separator: "\n") + "\n"
+
         guard !truth.migrations.isEmpty else { return out }
         out += "\nmigrations:\n"
         rows = [["time", "mac", "vlan", "move", "packet"]]
