@@ -73,83 +73,16 @@ extension Roamcap {
         }
 
         func run() throws {
-            var evpnTopology: EVPNTopology?
-            if let topology {
-                do { evpnTopology = try EVPNTopology.parse(YAMLValue.load(path: topology)) } catch {
-                    throw RoamcapFailure(message: error.description)
-                }
-            }
-            let settings = controlPlane.settings
-            // Each message's routes share a time: format it once.
-            var lastTime: Timestamp?
-            var lastText = ""
-            func timeText(_ time: Timestamp) -> String {
-                if time != lastTime {
-                    lastTime = time
-                    lastText = time.rfc3339
-                }
-                return lastText
-            }
-            // NDJSON is streamed as routes are decoded, a buffer at a time, through the byte
-            // writer (the same text as JSONValue's); the other formats need every row first.
-            var writer = JSONLineWriter()
-            var onRoute: ((BGPRouteRecord) -> Void)?
-            if report.format == .ndjson {
-                onRoute = { route in
-                    writer.append(route.json(topology: evpnTopology, timeText: timeText(route.time)))
-                    writer.append(byte: UInt8(ascii: "\n"))
-                    if writer.bytes.count >= 1 << 16 {
-                        Self.write(writer.bytes)
-                        writer.removeAll()
-                    }
-                }
-            }
-            // EVPN routes no site of the topology claims, and their next hops (for the warning).
-            var evpnCount = 0
-            var unattributedCount = 0
-            var unclaimedHops: [String] = []
-            func count(_ route: BGPRouteRecord) {
-                guard let evpnTopology, let evpn = route.evpn else { return }
-                evpnCount += 1
-                if evpnTopology.site(nextHop: route.attributes.nextHop, routeDistinguisher: evpn.routeDistinguisher) == nil {
-                    unattributedCount += 1
-                    let hop = route.attributes.nextHop.map(\.description) ?? "none"
-                    if !unclaimedHops.contains(hop) { unclaimedHops.append(hop) }
-                }
-            }
-            let countingOnRoute: ((BGPRouteRecord) -> Void)? = onRoute.map { write in
-                { route in
-                    count(route)
-                    write(route)
-                }
-            }
+            var request = BGPRequest(inputs: inputs, topology: topology)
+            request.controlPlane = controlPlane.settings
+            request.keepGoing = keepGoing
             let progress = ProgressLine(label: "bgp")
-            let result = try readControlPlane(inputs: inputs, settings: settings, reading: ReadOptions(keepGoing: keepGoing), progress: {
-                read, total, packets in progress.update(read: read, total: total, packets: packets)
-            }, onRoute: countingOnRoute)
+            // NDJSON is streamed as routes are decoded; the other formats need every row first.
+            let streaming: (([UInt8]) -> Void)? = report.format == .ndjson ? { Self.write($0) } : nil
+            let outcome = try runBGP(request, progress: progress.advance, streaming: streaming)
             progress.finish()
-            Self.write(writer.bytes)
-            for gap in result.gaps {
-                warn("\(gap.via) \(gap.session): \(gap.length) bytes lost at stream offset \(gap.offset) "
-                     + "(packet \(gap.packet), \(gap.time.rfc3339)); resumed at the next marker")
-            }
-            if result.malformed > 0 {
-                let first = result.firstProblem.map { " (first: packet \($0.packet), \($0.error))" } ?? ""
-                warn("\(result.malformed) messages could not be decoded in full\(first)")
-            }
-            warn(result.pass.warnings())
-            var columns = BGPRouteRecord.columns
-            if let evpnTopology {
-                if onRoute == nil { result.routes.forEach(count) }
-                if unattributedCount > 0 {
-                    warn("\(unattributedCount) of \(evpnCount) EVPN routes match no site of the topology "
-                         + "(next hops: \(unclaimedHops.joined(separator: ", ")))")
-                }
-                columns.insert(contentsOf: ["site", "vlan"], at: columns.firstIndex(of: "action")!)
-            }
-            if onRoute != nil { return }
-            let rows = result.routes.map { $0.json(topology: evpnTopology, timeText: timeText($0.time)) }
-            writeStandardOutput(Report(columns: columns, rows: rows).rendered(report.format))
+            warn(outcome.warnings)
+            if let routes = outcome.report { writeStandardOutput(routes.rendered(report.format)) }
         }
 
         /// Writes bytes to standard output.

@@ -1,8 +1,5 @@
 import ArgumentParser
 import RoamcapKit
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension Roamcap {
     struct Synth: ParsableCommand {
@@ -96,58 +93,13 @@ extension Roamcap {
 
         @OptionGroup var report: ReportOptions
 
-        func absolutePath(_ path: String) -> String {
-            if path.hasPrefix("/") { return path }
-            guard let cwd = getcwd(nil, 0) else { return path }
-            defer { free(cwd) }
-            return String(cString: cwd) + "/" + path
-        }
-
         func run() throws {
-            let parsed: Scenario
-            do { parsed = try Scenario.load(path: scenario) } catch { throw RoamcapFailure(message: error.description) }
-            let out = try OutputFile(path: output, compressed: OutputCompression.compressed(compress), force: force, inputs: [scenario], brokenPipe: .endsRunQuietly)
-            let result = try synthesize(parsed, output: out, comment: "synthesized by roamcap synth from \(baseName(scenario))")
-            var topologyPath = topologyOutput
-            if topologyPath == nil && output != "-" {
-                var stem = output
-                for suffix in [".zst", ".gz", ".pcapng", ".pcap"] where stem.hasSuffix(suffix) { stem.removeLast(suffix.count) }
-                topologyPath = stem + ".topology.yaml"
-            }
-            if let topologyPath {
-                let file = try OutputFile(path: topologyPath, compressed: false, force: force, inputs: [scenario], brokenPipe: .endsRunQuietly)
-                try file.write(Array(("# topology for " + baseName(output) + ", written by roamcap synth\n"
-                                      + result.topology.yaml).utf8))
-                try file.commit()
-            }
-            guard output != "-" else { return }
-            // The ground truth as checks for 'roamcap verify', beside the trace.
-            var stem = output
-            for suffix in [".zst", ".gz", ".pcapng", ".pcap"] where stem.hasSuffix(suffix) { stem.removeLast(suffix.count) }
-            let expectPath = stem + ".expect.yaml"
-            let expectDirectory = expectPath.lastIndex(of: "/").map { String(expectPath[..<$0]) }
-            let topologyDirectory = topologyPath?.lastIndex(of: "/").map { String(topologyPath![..<$0]) }
-            let topologyName = topologyDirectory == expectDirectory ? baseName(topologyPath!) : absolutePath(topologyPath!)
-            let expectFile = try OutputFile(path: expectPath, compressed: false, force: force, inputs: [scenario], brokenPipe: .endsRunQuietly)
-            try expectFile.write(Array(synthExpectationsYAML(result, scenarioName: baseName(scenario), trace: baseName(output),
-                                                             topology: topologyName).utf8))
-            try expectFile.commit()
-            let rows = result.expected.map { move -> TableEvent in
-                TableEvent(time: move.time, packet: move.packet, kind: move.kind, segment: move.segment, mac: move.mac,
-                           from: move.from, to: move.to, evidence: move.evidence)
-            }
-            switch report.format {
-            case .json:
-                writeStandardOutput(JSONValue.array(rows.map { $0.json(result.topology) }).pretty() + "\n")
-            case .ndjson:
-                writeStandardOutput(rows.map { $0.json(result.topology).rendered() + "\n" }.joined())
-            case .csv, .table:
-                if report.format == .table {
-                    writeStandardOutput("\(output): \(result.packets) packets, \(result.expected.count) moves\n")
-                }
-                writeStandardOutput(Report(columns: TableEvent.flatColumns, rows: rows.map { $0.flatJSON(result.topology) })
-                    .rendered(report.format))
-            }
+            var request = SynthRequest(scenario: scenario, output: output)
+            request.topologyOutput = topologyOutput
+            request.compression = compress
+            request.force = force
+            let outcome = try runSynth(request)
+            if let text = outcome.rendered(report.format) { writeStandardOutput(text) }
         }
     }
 }

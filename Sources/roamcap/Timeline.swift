@@ -83,39 +83,27 @@ extension Roamcap {
             }
         }
 
-        func run() throws {
-            let settings = fabric.settings
-            var topo: Topology?
-            if let topology {
-                do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
-            }
-            try fabric.checkSites(in: topo, file: topology)
-            let reads: PacketSelection
-            do {
-                reads = try PacketSelection(filter: nil, strictVLAN: false, from: nil, until: nil, count: nil,
-                                            readFilter: reading.readFilter)
-            } catch { throw RoamcapFailure(message: error.description) }
-            let readFilter = reads.readFilter
-            var request = TimelineRequest(inputs: inputs, topology: topo, topologyDigest: topology.flatMap(fileDigest(path:)),
-                                          shards: shards, settings: settings, readFilter: readFilter,
-                                          reading: ReadOptions(keepGoing: keepGoing, endsAtFirstError: true))
+        func request() -> TimelineRunRequest {
+            var request = TimelineRunRequest(inputs: inputs, topology: topology, output: output)
+            request.shards = shards
+            request.settings = fabric.settings
+            request.readFilter = reading.readFilter
+            request.keepGoing = keepGoing
             if controlPlane == .captured { request.controlPlane = controlPlanePorts.settings }
-            request.tableSettings = tableOptions.settings(aging: settings.aging)
+            request.tableSettings = tableOptions.settings(aging: request.settings.aging)
             request.tablePorts = controlPlanePorts.settings
+            request.force = force
+            return request
+        }
+
+        func run() throws {
+            let request = request()
             let progress = ProgressLine(label: "timeline")
-            let timeline: RoamcapKit.Timeline
-            do {
-                timeline = try makeTimeline(request, progress: progress.advance)
-            } catch let error as TimelineError {
-                throw RoamcapFailure(message: error.description)
-            }
+            let timeline = try runTimeline(request, progress: progress.advance)
             progress.finish()
             reading.note(command: "the timeline")
-            try writeShardFile(timeline.encoded(), to: output, force: force, inputs: inputs + [topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
-            switch report.format {
-            case .json: writeStandardOutput(timeline.summaryJSON.pretty() + "\n")
-            default: writeStandardOutput(timeline.summaryText())
-            }
+            try writeTimeline(timeline, request: request)
+            writeStandardOutput(timeline.rendered(report.format))
         }
     }
 
@@ -150,48 +138,13 @@ extension Roamcap {
         }
 
         func run() throws {
-            let combined: CombinedParts
-            do {
-                combined = try combineParts(paths: parts)
-            } catch {
-                throw RoamcapFailure(message: error.description)
-            }
-            guard let result = combined.simulate else {
-                // tables: the events of every shard, in order.
-                let text: String
-                switch report.format {
-                case .json: text = JSONValue.array(combined.events).pretty() + "\n"
-                case .ndjson: text = combined.events.map { $0.rendered() + "\n" }.joined()
-                default: throw RoamcapFailure(message: "--format: combine prints the parts of a sharded tables run as json or ndjson")
-                }
-                if let output {
-                    try writeShardFile(Array(text.utf8.dropLast()), to: output, force: force, inputs: parts)
-                } else {
-                    writeStandardOutput(text)
-                }
-                return
-            }
-            var statistics = result.pass
-            statistics.unclaimed = []  // said by each shard
-            let skipped = combined.skippedErrors
-            if statistics.skippedRecords > 0, let first = skipped.first {
-                statistics.skippedRecords = 0
-                warn("skipped \(result.pass.skippedRecords) unreadable records (first: \(first))")
-            }
-            warn(statistics.warnings())
-            let text: String
-            switch report.format {
-            case .json: text = result.json.pretty() + "\n"
-            case .ndjson: text = result.policies.indices.map { result.json(policy: $0).rendered() + "\n" }.joined()
-            case .csv: text = Report(columns: FabricReport.flatColumns, rows: result.flatRows).rendered(.csv)
-            case .table: text = result.text(layout: tableLayout.layout(first: result.firstTime))
-            }
-            if let output {
-                try writeShardFile(Array(text.utf8.dropLast()), to: output, force: force, inputs: parts)
-            } else {
-                writeStandardOutput(text)
-            }
-            if result.endedByError, let error = skipped.first { Roamcap.fail(error) }
+            var request = CombineRequest(parts: parts, output: output)
+            request.force = force
+            let outcome = try runCombine(request)
+            warn(outcome.warnings)
+            let text = try outcome.rendered(report.format, layout: tableLayout.layout(first: outcome.firstTime))
+            if let output { try request.write(text, to: output) } else { writeStandardOutput(text) }
+            if let error = outcome.endingError { Roamcap.fail(error) }
         }
     }
 }
@@ -218,41 +171,17 @@ struct ShardOptions: ParsableArguments {
     /// The shard asked for, with its timeline loaded; nil for a single run.
     func request() throws -> ShardRequest? {
         guard let timeline, let shard, let (k, n) = ShardRequest.parse(shard) else { return nil }
-        do {
-            return ShardRequest(timeline: try RoamcapKit.Timeline.load(path: timeline), shard: k, shards: n)
-        } catch {
-            throw RoamcapFailure(message: error.description)
-        }
+        return try ShardRequest(timelinePath: timeline, shard: k, shards: n)
     }
 }
 
 extension Roamcap.Simulate {
     /// `simulate --timeline TL --shard K/N -o PART`.
-    func runShard(_ request: ShardRequest) throws {
-        guard let output else { throw RoamcapFailure(message: "--shard: give -o PART, the file roamcap combine reads") }
-        if decisions != nil { throw RoamcapFailure(message: "--decisions is for single runs, not shards") }
-        let asked = self.request()
-        let (policies, settings) = (asked.policies.isEmpty ? FabricPolicy.allCases : asked.policies, asked.settings)
-        var topo: Topology?
-        if let topology {
-            do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
-        }
-        try fabric.checkSites(in: topo, file: topology)
-        let options = FabricOptions(policies: policies, settings: settings,
-                                    reading: asked.selection.reading(endsAtFirstError: true),
-                                    controlPlane: controlPlane == .captured ? controlPlanePorts.settings : nil)
-        let progress = ProgressLine(label: "simulate \(request.shard)/\(request.shards)")
-        let part: Part
-        do {
-            part = try simulateShard(inputs: inputs, topology: topo, topologyDigest: topology.flatMap(fileDigest(path:)),
-                                     options: options, selection: try selection.makeSelection(readFilter: reading.readFilter),
-                                     request: request, progress: progress.advance)
-        } catch let error as TimelineError {
-            throw RoamcapFailure(message: error.description)
-        }
+    func runShard(_ shard: ShardRequest) throws {
+        let progress = ProgressLine(label: "simulate \(shard.shard)/\(shard.shards)")
+        let outcome = try runSimulateShard(request(), shard: shard, progress: progress.advance)
         progress.finish()
-        try writeShardFile(part.encoded(), to: output, force: writing.force, inputs: inputs + [topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
-        if part.simulate?.endedByError == true, let error = part.simulate?.skippedErrors.first { Roamcap.fail(error) }
+        if let error = outcome.endingError { Roamcap.fail(error) }
     }
 }
 
@@ -290,27 +219,7 @@ struct TableDuplicateOptions: ParsableArguments {
 
 extension Roamcap.Tables {
     /// `tables --timeline TL --shard K/N -o PART`.
-    func runShard(_ request: ShardRequest) throws {
-        guard let output = shardOutput.output else {
-            throw RoamcapFailure(message: "--shard: give -o PART, the file roamcap combine reads")
-        }
-        if at != nil { throw RoamcapFailure(message: "--at is for single runs (the tables at one moment), not shards") }
-        if mac != nil || ip != nil || vlan != nil {
-            throw RoamcapFailure(message: "--mac, --ip and --vlan select from the whole timeline: filter the combined JSON instead")
-        }
-        var topo: Topology?
-        if let topology {
-            do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
-        }
-        let part: Part
-        do {
-            part = try tablesShard(inputs: inputs, topology: topo, topologyDigest: topology.flatMap(fileDigest(path:)),
-                                   settings: settings, controlPlane: controlPlane.settings,
-                                   reading: selection.readOptions(decoding, endsAtFirstError: true),
-                                   selection: try selection.makeSelection(readFilter: reading.readFilter), request: request)
-        } catch let error as TimelineError {
-            throw RoamcapFailure(message: error.description)
-        }
-        try writeShardFile(part.encoded(), to: output, force: shardOutput.force, inputs: inputs + [topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
+    func runShard(_ shard: ShardRequest) throws {
+        _ = try runTablesShard(request(), shard: shard, output: shardOutput.output, force: shardOutput.force)
     }
 }

@@ -105,54 +105,25 @@ extension Roamcap {
         }
 
         func run() throws {
-            var plan: VerifyPlan
-            do throws(InputFileError) {
-                let loaded = try Expectations.load(path: expectations, replacingTraces: !inputs.isEmpty)
-                for input in inputs where access(input, R_OK) != 0 {
-                    throw InputFileError(file: input, "cannot read it: \(String(cString: strerror(errno)))")
+            var request = VerifyRequest(expectations: expectations, inputs: inputs)
+            request.jobs = jobs
+            request.junit = junit
+            let plan = try request.plan()
+            let start = JUnitReport.timestamp()
+            let outcome = try runVerify(request, plan: plan, executable: Self.executable(), requests: Self.requests(for: plan)) {
+                arguments in
+                do {
+                    _ = try Roamcap.parseAsRoot(arguments)
+                    return nil
+                } catch {
+                    let message = Roamcap.message(for: error)
+                    return message.split(separator: "\n").first.map(String.init) ?? message
                 }
-                plan = try VerifyPlan(loaded, inputs: inputs.map(absolutePath))
-            } catch {
-                throw RoamcapFailure(message: error.description)
-            }
-            let runner = ChildRunner(executable: Self.executable(), directory: plan.expectations.directory, parallel: jobs)
-            let start = Self.timestamp()
-            let outcome: VerifyOutcome
-            // Reads end at an unreadable record, reported after what was read, as the commands do.
-            do {
-                outcome = try verifyExpectations(plan, requests: Self.requests(for: plan), runner: runner) { arguments in
-                    do {
-                        _ = try Roamcap.parseAsRoot(arguments)
-                        return nil
-                    } catch {
-                        let message = Roamcap.message(for: error)
-                        return message.split(separator: "\n").first.map(String.init) ?? message
-                    }
-                }
-            } catch {
-                throw RoamcapFailure(message: error.description)
             }
             for warning in outcome.runWarnings where !warning.isEmpty { writeStandardError(warning) }
-            if verbose {
-                let passes = outcome.runPasses ?? plan.runs.map(\.passes)
-                writeStandardError("verify: \(plan.expectations.checks.count) checks in \(plan.runs.count) runs, "
-                                   + "\(passes.reduce(0, +)) passes over the traces (the most demanding command alone: "
-                                   + "\(plan.runs.map(\.passes).max() ?? 0)), \(String(format1: outcome.seconds)) s\n")
-                for (i, (run, seconds)) in zip(plan.runs, outcome.runSeconds).enumerated() {
-                    let n = passes[i]
-                    let reads = n == 0 ? "passes shared with another run" : "\(n) pass\(n == 1 ? "" : "es")"
-                    writeStandardError("verify:   \(run.commandLine): \(run.checks.count) check\(run.checks.count == 1 ? "" : "s"), "
-                                       + "\(reads), \(String(format1: seconds)) s\n")
-                }
-            }
+            if verbose { writeStandardError(VerifyReport.passes(outcome)) }
             let text = tap ? TAPReport.render(outcome) : VerifyReport.rendered(outcome, format: report.format, width: wide ? nil : Self.terminalWidth())
-            if let junit {
-                let xml = JUnitReport.render(outcome, timestamp: start, hostname: Self.hostname())
-                let file = try OutputFile(path: junit, compressed: false, force: true,
-                                          inputs: plan.traces + [expectations], brokenPipe: .endsRunQuietly)
-                try file.write(Array(xml.utf8))
-                try file.commit()
-            }
+            try writeJUnit(outcome, request: request, timestamp: start)
             // With the XML on standard output, the report goes to standard error.
             if junit == "-" { writeStandardError(text) } else { writeStandardOutput(text) }
             if !outcome.passed { throw ExitCode(1) }
@@ -176,13 +147,6 @@ extension Roamcap {
             return requests
         }
 
-        func absolutePath(_ path: String) -> String {
-            if path.hasPrefix("/") { return path }
-            guard let cwd = getcwd(nil, 0) else { return path }
-            defer { free(cwd) }
-            return String(cString: cwd) + "/" + path
-        }
-
         /// This very executable, to run the checks' commands.
         static func executable() -> String {
             var buffer = [CChar](repeating: 0, count: 4096)
@@ -197,30 +161,6 @@ extension Roamcap {
             guard isatty(1) != 0, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
             return Int(size.ws_col)
         }
-
-        static func hostname() -> String {
-            var buffer = [UInt8](repeating: 0, count: 256)
-            let ok = buffer.withUnsafeMutableBytes { gethostname($0.baseAddress!.assumingMemoryBound(to: CChar.self), 255) } == 0
-            guard ok, let end = buffer.firstIndex(of: 0), end > 0 else { return "localhost" }
-            return String(decoding: buffer[..<end], as: UTF8.self)
-        }
-
-        /// Now, as the Ant JUnit schema writes a timestamp: `2026-11-20T10:00:00` (UTC).
-        static func timestamp() -> String {
-            var now = time(nil)
-            var parts = tm()
-            gmtime_r(&now, &parts)
-            func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-            return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-                + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
-        }
     }
 }
 
-extension String {
-    /// A number of seconds with one decimal.
-    init(format1 value: Double) {
-        let tenths = Int((value * 10).rounded())
-        self = "\(tenths / 10).\(tenths % 10)"
-    }
-}

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The results as JUnit XML, in the Ant/Jenkins form that Jenkins, GitLab and GitHub test
 /// reporters read:
 ///
@@ -14,6 +18,24 @@
 /// One testsuite per expectations file, one testcase per check; only attributes both the Ant
 /// and the Jenkins schemas declare.
 public enum JUnitReport {
+    /// This machine's name, for the testsuite's `hostname` ("localhost" when it has none).
+    public static func hostname() -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let ok = buffer.withUnsafeMutableBytes { gethostname($0.baseAddress!.assumingMemoryBound(to: CChar.self), 255) } == 0
+        guard ok, let end = buffer.firstIndex(of: 0), end > 0 else { return "localhost" }
+        return String(decoding: buffer[..<end], as: UTF8.self)
+    }
+
+    /// Now, as the Ant JUnit schema writes a timestamp: `2026-11-20T10:00:00` (UTC).
+    public static func timestamp() -> String {
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+    }
+
     /// - Parameters:
     ///   - timestamp: the start, as `2026-11-20T10:00:00` (UTC, no zone: the Ant schema's form).
     public static func render(_ outcome: VerifyOutcome, timestamp: String, hostname: String) -> String {

@@ -103,22 +103,29 @@ extension FabricReport {
     }
 }
 
-extension SimulateOutcome {
-    /// `simulate` in `format`; the human table names the forwarded trace written to `trace`.
-    public func rendered(_ format: ReportFormat, layout: TableLayout, trace: String?) -> String {
+extension FabricReport {
+    /// The report in `format`: `simulate`'s, and `combine`'s of simulate parts.
+    public func rendered(_ format: ReportFormat, layout: TableLayout) -> String {
         switch format {
         case .json:
             return json.pretty() + "\n"
         case .ndjson:
-            return report.policies.indices.map { report.json(policy: $0).rendered() + "\n" }.joined()
+            return policies.indices.map { json(policy: $0).rendered() + "\n" }.joined()
         case .csv:
-            return Report(columns: FabricReport.flatColumns, rows: report.flatRows).rendered(.csv)
+            return Report(columns: FabricReport.flatColumns, rows: flatRows).rendered(.csv)
         case .table:
-            var out = report.text(layout: layout)
-            if let trace, !report.endedByError {
-                out += "\nforwarded trace (\(report.policies[traceIndex].rawValue)): \(trace), \(report.traceRecords) records\n"
-            }
-            return out
+            return text(layout: layout)
         }
+    }
+}
+
+extension SimulateOutcome {
+    /// `simulate` in `format`; the human table names the forwarded trace written to `trace`.
+    public func rendered(_ format: ReportFormat, layout: TableLayout, trace: String?) -> String {
+        var out = report.rendered(format, layout: layout)
+        if format == .table, let trace, !report.endedByError {
+            out += "\nforwarded trace (\(report.policies[traceIndex].rawValue)): \(trace), \(report.traceRecords) records\n"
+        }
+        return out
     }
 }

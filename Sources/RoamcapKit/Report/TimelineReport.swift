@@ -76,3 +76,24 @@ private func alignedRows(_ rows: [[String]]) -> String {
         }.joined(separator: "  ")
     }.joined(separator: "\n") + "\n"
 }
+
+extension Timeline {
+    /// `timeline`'s summary in `format` (table or json).
+    public func rendered(_ format: ReportFormat) -> String {
+        format == .json ? summaryJSON.pretty() + "\n" : summaryText()
+    }
+}
+
+extension CombineOutcome {
+    /// `combine`'s report: what a single run prints, in the same format (a tables run prints
+    /// json or ndjson).
+    public func rendered(_ format: ReportFormat, layout: TableLayout) throws(RequestError) -> String {
+        if let result = combined.simulate { return result.rendered(format, layout: layout) }
+        // tables: the events of every shard, in order.
+        switch format {
+        case .json: return JSONValue.array(combined.events).pretty() + "\n"
+        case .ndjson: return combined.events.map { $0.rendered() + "\n" }.joined()
+        default: throw RequestError("--format: combine prints the parts of a sharded tables run as json or ndjson")
+        }
+    }
+}

@@ -116,6 +116,26 @@ public enum VerifyReport {
         ])
     }
 
+    /// `verify --verbose`: the runs and the passes they made over the traces, with their times.
+    public static func passes(_ outcome: VerifyOutcome) -> String {
+        let plan = outcome.plan
+        func seconds(_ value: Double) -> String {
+            let tenths = Int((value * 10).rounded())
+            return "\(tenths / 10).\(tenths % 10)"
+        }
+        let passes = outcome.runPasses ?? plan.runs.map(\.passes)
+        var text = "verify: \(plan.expectations.checks.count) checks in \(plan.runs.count) runs, "
+            + "\(passes.reduce(0, +)) passes over the traces (the most demanding command alone: "
+            + "\(plan.runs.map(\.passes).max() ?? 0)), \(seconds(outcome.seconds)) s\n"
+        for (i, (run, time)) in zip(plan.runs, outcome.runSeconds).enumerated() {
+            let n = passes[i]
+            let reads = n == 0 ? "passes shared with another run" : "\(n) pass\(n == 1 ? "" : "es")"
+            text += "verify:   \(run.commandLine): \(run.checks.count) check\(run.checks.count == 1 ? "" : "s"), "
+                + "\(reads), \(seconds(time)) s\n"
+        }
+        return text
+    }
+
     /// - Parameter width: the table's width (nil: every cell in full).
     public static func rendered(_ outcome: VerifyOutcome, format: ReportFormat, width: Int? = nil) -> String {
         switch format {

@@ -1,6 +1,9 @@
 import CaptureFile
 import PacketFilter
 import PacketWire
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why a request could not run: one line, naming the file and position where there is one
 /// (the command line prints it after `roamcap: error: `, exit 2).
@@ -78,3 +81,11 @@ func requesting<T>(_ body: () throws(ConversionError) -> T) throws(RequestError)
 
 /// Progress of a long run: bytes read, total bytes (when known), packets.
 public typealias RequestProgress = (UInt64, UInt64?, Int) -> Void
+
+/// `path` from the working directory when it is relative.
+func absolutePath(_ path: String) -> String {
+    if path.hasPrefix("/") { return path }
+    guard let cwd = getcwd(nil, 0) else { return path }
+    defer { free(cwd) }
+    return String(cString: cwd) + "/" + path
+}

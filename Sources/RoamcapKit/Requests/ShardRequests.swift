@@ -1,0 +1,167 @@
+import CaptureFile
+
+// The commands of a sharded run (SPEC §9): `timeline` (pass 1), a shard of `simulate` or
+// `tables` (`--timeline TL --shard K/N -o PART`) and `combine`.
+
+/// Runs a job of `Shards/`, its `TimelineError` as a request's error (the errors of the lower
+/// layers, which name their file, pass as they are).
+private func sharding<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as TimelineError { throw RequestError(error.description) }
+}
+
+extension ShardRequest {
+    /// `--timeline PATH --shard K/N`: the shard asked for, with its timeline loaded.
+    public init(timelinePath path: String, shard: Int, shards: Int) throws(RequestError) {
+        do throws(TimelineError) { self.init(timeline: try Timeline.load(path: path), shard: shard, shards: shards) } catch {
+            throw RequestError(error.description)
+        }
+    }
+}
+
+/// `roamcap timeline` as a value: what its options ask for.
+public struct TimelineRunRequest: Sendable {
+    public var inputs: [String]
+    public var topology: String?
+    /// How many shards (nil: about one per 256 MiB of input).
+    public var shards: Int?
+    /// The fabric settings the shards will be run with.
+    public var settings = FabricSettings()
+    /// `--read-filter`.
+    public var readFilter: String?
+    public var keepGoing = false
+    /// With `--control-plane captured`: the BGP/BMP ports whose advertisements the timeline keeps.
+    public var controlPlane: ControlPlaneSettings?
+    /// The table engine's settings and ports, for `tables` shards.
+    public var tableSettings = TableSettings()
+    public var tablePorts = ControlPlaneSettings()
+    /// `-o`: the timeline's file.
+    public var output: String
+    public var force = false
+
+    public init(inputs: [String], topology: String? = nil, output: String) {
+        self.inputs = inputs
+        self.topology = topology
+        self.output = output
+    }
+}
+
+/// `roamcap timeline`: pass 1 of a sharded run (`makeTimeline`), its topology and read filter
+/// loaded; `writeTimeline` writes it.
+public func runTimeline(_ request: TimelineRunRequest, progress: RequestProgress? = nil) throws -> Timeline {
+    let topology = try loadTopology(request.topology)
+    try request.settings.checkSites(in: topology, file: request.topology)
+    let readFilter = try SelectionRequest(readFilter: request.readFilter).make().readFilter
+    var timeline = TimelineRequest(inputs: request.inputs, topology: topology,
+                                   topologyDigest: request.topology.flatMap(fileDigest(path:)), shards: request.shards,
+                                   settings: request.settings, readFilter: readFilter,
+                                   reading: ReadOptions(keepGoing: request.keepGoing, endsAtFirstError: true))
+    timeline.controlPlane = request.controlPlane
+    timeline.tableSettings = request.tableSettings
+    timeline.tablePorts = request.tablePorts
+    return try sharding { try makeTimeline(timeline, progress: progress) }
+}
+
+/// Writes the timeline to the request's `-o`, at once.
+public func writeTimeline(_ timeline: Timeline, request: TimelineRunRequest) throws(CaptureError) {
+    try writeShardFile(timeline.encoded(), to: request.output, force: request.force,
+                       inputs: request.inputs + [request.topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
+}
+
+/// What a shard's run wrote.
+public struct ShardOutcome {
+    public var part: Part
+    /// The unreadable record that ended an input (reported after the part is written, exit 2).
+    public var endingError: String?
+}
+
+/// `simulate --timeline TL --shard K/N -o PART`: the shard's pass (`simulateShard`), its part
+/// written to the request's `-o`.
+public func runSimulateShard(_ request: SimulateRequest, shard: ShardRequest, progress: RequestProgress? = nil) throws
+    -> ShardOutcome {
+    guard let output = request.output else { throw RequestError("--shard: give -o PART, the file roamcap combine reads") }
+    if request.decisions != nil { throw RequestError("--decisions is for single runs, not shards") }
+    let topology = try loadTopology(request.topology)
+    try request.settings.checkSites(in: topology, file: request.topology)
+    let options = FabricOptions(policies: request.policies.isEmpty ? FabricPolicy.allCases : request.policies,
+                                settings: request.settings, reading: request.selection.reading(endsAtFirstError: true),
+                                controlPlane: request.controlPlane == .captured ? request.controlPlanePorts : nil)
+    let selection = try request.selection.make()
+    let part = try sharding {
+        try simulateShard(inputs: request.inputs, topology: topology, topologyDigest: request.topology.flatMap(fileDigest(path:)),
+                          options: options, selection: selection, request: shard, progress: progress)
+    }
+    try writeShardFile(part.encoded(), to: output, force: request.force,
+                       inputs: request.inputs + [request.topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
+    let ended = part.simulate?.endedByError == true ? part.simulate?.skippedErrors.first : nil
+    return ShardOutcome(part: part, endingError: ended)
+}
+
+/// `tables --timeline TL --shard K/N -o PART`: the shard's events (`tablesShard`), its part
+/// written to `output`.
+public func runTablesShard(_ request: TablesRequest, shard: ShardRequest, output: String?, force: Bool) throws
+    -> ShardOutcome {
+    guard let output else { throw RequestError("--shard: give -o PART, the file roamcap combine reads") }
+    if request.at != nil { throw RequestError("--at is for single runs (the tables at one moment), not shards") }
+    if request.station.mac != nil || request.station.ip != nil || request.station.vlan != nil {
+        throw RequestError("--mac, --ip and --vlan select from the whole timeline: filter the combined JSON instead")
+    }
+    let topology = try loadTopology(request.topology)
+    let selection = try request.selection.make()
+    let part = try sharding {
+        try tablesShard(inputs: request.inputs, topology: topology, topologyDigest: request.topology.flatMap(fileDigest(path:)),
+                        settings: request.settings, controlPlane: request.controlPlane,
+                        reading: request.selection.reading(endsAtFirstError: true), selection: selection, request: shard)
+    }
+    try writeShardFile(part.encoded(), to: output, force: force,
+                       inputs: request.inputs + [request.topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
+    return ShardOutcome(part: part, endingError: nil)
+}
+
+/// `roamcap combine` as a value: the parts and where the report goes.
+public struct CombineRequest: Sendable {
+    public var parts: [String]
+    /// `-o`: the report's file (nil: standard output, the caller's to write).
+    public var output: String?
+    public var force = false
+
+    public init(parts: [String], output: String? = nil) {
+        self.parts = parts
+        self.output = output
+    }
+
+    /// Writes the rendered report to `output`, at once.
+    public func write(_ text: String, to output: String) throws(CaptureError) {
+        try writeShardFile(Array(text.utf8.dropLast()), to: output, force: force, inputs: parts)
+    }
+}
+
+/// What `runCombine` made of the parts, ready to render.
+public struct CombineOutcome {
+    public var combined: CombinedParts
+    /// What to warn about (without the `roamcap: warning: ` prefix).
+    public var warnings: [String]
+    /// The unreadable record that ended an input (reported after the rest, exit 2).
+    public var endingError: String?
+
+    /// The first packet's time (for `--relative`).
+    public var firstTime: Timestamp? { combined.simulate?.firstTime }
+}
+
+/// `roamcap combine`: reads and combines the parts (`combineParts`) and says what to warn about.
+public func runCombine(_ request: CombineRequest) throws(RequestError) -> CombineOutcome {
+    let combined: CombinedParts
+    do throws(TimelineError) { combined = try combineParts(paths: request.parts) } catch {
+        throw RequestError(error.description)
+    }
+    guard let result = combined.simulate else { return CombineOutcome(combined: combined, warnings: [], endingError: nil) }
+    var warnings: [String] = []
+    var statistics = result.pass
+    statistics.unclaimed = []  // said by each shard
+    let skipped = combined.skippedErrors
+    if statistics.skippedRecords > 0, let first = skipped.first {
+        statistics.skippedRecords = 0
+        warnings.append("skipped \(result.pass.skippedRecords) unreadable records (first: \(first))")
+    }
+    warnings += statistics.warnings()
+    return CombineOutcome(combined: combined, warnings: warnings, endingError: result.endedByError ? skipped.first : nil)
+}
