@@ -16,8 +16,30 @@ from distributed import as_completed
 
 from . import tasks
 
-# Workers then need dask, distributed and roamcap, not this package (see tasks.py).
+# The scheduler and the workers need dask, distributed and roamcap, not this package: the task
+# functions travel as code. cloudpickle does so for a module registered by value, but
+# distributed pickles a whole task with plain pickle (a function by its module's name) and
+# only the function's own pickle below turns into cloudpickle's.
 cloudpickle.register_pickle_by_value(tasks)
+
+
+class _ByValue:
+    """A task function that pickles as cloudpickle.loads(its code): unpickled, it is the
+    function itself, and cloudpickle is importable wherever distributed is."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def __call__(self, *args):
+        return self.function(*args)
+
+    def __reduce__(self):
+        return cloudpickle.loads, (cloudpickle.dumps(self.function),)
+
+
+_run_roamcap = _ByValue(tasks.run_roamcap)
+_run_shard = _ByValue(tasks.run_shard)
+_run_combine = _ByValue(tasks.run_combine)
 
 COMMANDS = ("simulate", "flows", "tables")
 
@@ -130,7 +152,7 @@ def run_sharded(client, command, inputs, *, topology=None, shards=None, options=
 
     # Pass 1.
     plan_args = ["timeline"] + common + (["--shards", str(shards)] if shards else []) + ["-o", tasks.OUTPUT]
-    run = client.submit(tasks.run_roamcap, roamcap, plan_args, {}, key=f"roamcap-timeline-{run_id}").result()
+    run = client.submit(_run_roamcap, roamcap, plan_args, {}, key=f"roamcap-timeline-{run_id}").result()
     if not run["ok"]:
         raise RoamcapDaskError(f"pass 1 (timeline) failed on {run['worker']}: {_describe(run)}", _exit_code(run))
     timeline = run["output"]
@@ -144,7 +166,7 @@ def run_sharded(client, command, inputs, *, topology=None, shards=None, options=
         args = [command] + common + list(options)
         args += ["--timeline", tasks.TIMELINE, "--shard", f"{shard}/{count}", "-o", tasks.OUTPUT]
         future = client.submit(
-            tasks.run_shard, roamcap, args, shared_timeline,
+            _run_shard, roamcap, args, shared_timeline,
             key=f"roamcap-{command}-{run_id}-shard-{shard}of{count}-attempt-{attempt}",
         )
         shard_of[future.key] = (shard, attempt)
@@ -181,7 +203,7 @@ def run_sharded(client, command, inputs, *, topology=None, shards=None, options=
 
     # Combine, on the cluster: the parts go there from the shards' workers, in shard order.
     parts = [done[shard] for shard in range(1, count + 1)]
-    run = client.submit(tasks.run_combine, roamcap, parts, key=f"roamcap-combine-{run_id}").result()
+    run = client.submit(_run_combine, roamcap, parts, key=f"roamcap-combine-{run_id}").result()
     if not run["ok"]:
         raise RoamcapDaskError(f"combine failed on {run['worker']}: {_describe(run)}", _exit_code(run))
     say(f"combine done in {run['seconds']:.1f} s on {run['worker']}: {len(run['output'])} bytes")
