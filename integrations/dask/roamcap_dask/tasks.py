@@ -45,13 +45,16 @@ def _worker_name():
 
 
 def _last_line(text):
+    """stderr's last line, or its last "error:" line when one came earlier: a usage error of
+    roamcap (ArgumentParser) ends with a "Run 'roamcap help'" hint that says nothing."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else ""
+    errors = [line for line in lines if "error:" in line]
+    return errors[-1] if errors else (lines[-1] if lines else "")
 
 
 def run_roamcap(roamcap, args, files):
     """Runs `roamcap ARGS` in a new temporary directory after writing FILES there (a dict of
-    file name to bytes), and returns a dict: ok, argv, returncode, stderr (its last line),
+    file name to bytes), and returns a dict: ok, argv, returncode, stderr (its last error line),
     stdout, output (the bytes roamcap wrote to OUTPUT, None if none), seconds, worker.
 
     ok means exit status 0 and an output file; anything else is a failure the caller reports.
