@@ -32,6 +32,11 @@ public final class CaptureReader {
     /// `endsAtFirstError` for readers created from now on (the command line sets it once).
     nonisolated(unsafe) public static var defaultEndsAtFirstError = false
 
+    /// Where the file's header blocks are (pcap: its 24-byte header; pcapng: every section
+    /// header and interface description so far), in order: what a reader resumed in the middle
+    /// of the file reads first (`CaptureResumePoint`).
+    var headerBlocks: [Range<UInt64>] = []
+
     let buffer: InputBuffer
     let file: FileSource
     let pcap: PcapState?
@@ -49,13 +54,21 @@ public final class CaptureReader {
     /// The largest pcapng block accepted.
     public static let maximumBlockLength = maximumPacketLength + 64 * 1024
 
-    /// Opens `path` (`-` for standard input) and reads its file header.
-    public init(path: String) throws(CaptureError) {
+    /// Opens `path` (`-` for standard input) and reads its file header; with `resume`, goes on
+    /// from a record boundary another reader of the same file reached (`resumePoint`).
+    public init(path: String, resume: CaptureResumePoint? = nil) throws(CaptureError) {
         self.path = path
         let opened = try openByteSource(path: path)
         file = opened.file
         compression = opened.compression
-        buffer = InputBuffer(source: opened.source, maximumCapacity: Self.maximumBlockLength + 16)
+        if let resume {
+            let source = try ResumedSource(opened.source, file: opened.file, compressed: opened.compression != .none,
+                                           name: path, at: resume)
+            buffer = InputBuffer(source: source, maximumCapacity: Self.maximumBlockLength + 16,
+                                 streamOffset: resume.offset &- UInt64(source.headerByteCount))
+        } else {
+            buffer = InputBuffer(source: opened.source, maximumCapacity: Self.maximumBlockLength + 16)
+        }
         guard try buffer.ensure(4) else {
             if let failure = buffer.sourceFailure { throw failure }
             if buffer.available == 0 {
@@ -77,6 +90,11 @@ public final class CaptureReader {
             let padded = String(repeating: "0", count: 8 - hex.count) + hex
             throw CaptureError(.unsupported, file: path, offset: 0,
                                "not a pcap or pcapng file (starts with 0x\(padded))")
+        }
+        if let resume {
+            packetCount = resume.packets
+            pcapng.lastTimestamp = resume.lastTimestamp
+            finished = resume.finished
         }
     }
 

@@ -14,8 +14,9 @@ final class InputBuffer {
     /// The largest size the buffer may grow to; larger records are rejected before allocating.
     let maximumCapacity: Int
 
-    init(source: any ByteSource, capacity: Int = 1 << 20, maximumCapacity: Int = 64 << 20) {
+    init(source: any ByteSource, capacity: Int = 1 << 20, maximumCapacity: Int = 64 << 20, streamOffset: UInt64 = 0) {
         self.source = source
+        self.streamOffset = streamOffset
         self.capacity = capacity
         self.maximumCapacity = maximumCapacity
         storage = .allocate(byteCount: capacity, alignment: 16)

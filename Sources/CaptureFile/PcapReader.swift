@@ -64,6 +64,7 @@ extension CaptureReader {
         interfaces.append(interface)
         pendingHeaderRecords = [.section(section), .interface(interface)]
         buffer.consume(24)
+        headerBlocks = [0..<24]
     }
 
     @inline(__always)

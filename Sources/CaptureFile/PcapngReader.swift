@@ -100,6 +100,10 @@ extension CaptureReader {
                 record = nil
             }
             buffer.consume(length)
+            switch record {
+            case .section?, .interface?: headerBlocks.append(offset..<(offset + UInt64(length)))
+            default: break
+            }
             if let record { return record }
         }
         return nil

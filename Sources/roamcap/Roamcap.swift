@@ -20,7 +20,7 @@ struct Roamcap: ParsableCommand {
         143 and 129; a closed output pipe ends the run quietly.
         """,
         version: roamcapVersion,
-        subcommands: [Info.self, Convert.self, Merge.self, Rewrite.self, Tables.self, Synth.self, TopologyCommand.self, Simulate.self, Flows.self, BGP.self, Verify.self, PostmortemReport.self]
+        subcommands: [Info.self, Convert.self, Merge.self, Rewrite.self, Tables.self, Synth.self, TopologyCommand.self, Simulate.self, Flows.self, TimelineCommand.self, Combine.self, BGP.self, Verify.self, PostmortemReport.self]
     )
 
     /// Runs the command, turning every failure into a one-line diagnostic and exit code 2.

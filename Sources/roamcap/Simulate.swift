@@ -90,6 +90,7 @@ extension Roamcap {
         @OptionGroup var selection: SelectionOptions
         @OptionGroup var reading: ReadFilterOptions
         @OptionGroup var decoding: DecodingOptions
+        @OptionGroup var sharding: ShardOptions
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("simulate needs at least one input") }
@@ -123,6 +124,7 @@ extension Roamcap {
 
         func run() throws {
             let (policies, settings, traceIndex) = try parsed()
+            if let shard = try sharding.request() { return try runShard(shard, policies: policies, settings: settings) }
             if output == "-" && decisions == "-" {
                 throw RoamcapFailure(message: "-o - and --decisions - cannot both write to standard output")
             }

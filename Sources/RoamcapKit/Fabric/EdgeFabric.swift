@@ -126,6 +126,9 @@ final class EdgeFabric {
     /// reported; the fabric still forwards every frame).
     var counting = true
     var recordCopies = false
+    /// Only keep the tables up to date, judging nothing (a sharded run's timeline, SPEC §9):
+    /// unicast frames other than ARP are not forwarded, as forwarding them changes no table.
+    var stateOnly = false
 
     init(policy: FabricPolicy, index: Int, topology: Topology, settings: FabricSettings, truth: FabricGroundTruth) {
         self.policy = policy
@@ -337,6 +340,7 @@ final class EdgeFabric {
             if recordCopies { recordBroadcast(ingress) }
             return false
         }
+        if stateOnly && !frame.isARP { return false }
         // Step 4: forward and judge.
         let f = forward(frame, destination: destination, truth: dt, ingress: ingress, at: time)
         judgment.policy = policy
@@ -523,10 +527,20 @@ struct AdvertisementQueue {
     }
 
     private var heap = Heap<Item>()
-    private var scheduled = 0
+    private(set) var scheduled = 0
+
+    init() {}
+
+    /// A queue holding `items` (in any order), the next scheduled one numbered `scheduled`.
+    init(items: [Item], scheduled: Int) {
+        heap = Heap(items)
+        self.scheduled = scheduled
+    }
 
     var peek: Item? { heap.min }
     var count: Int { heap.count }
+    /// Every advertisement on its way, in no particular order.
+    var items: [Item] { Array(heap.unordered) }
 
     mutating func push(time: Int64, site: Int32, station: Int32, learned: Int64) {
         heap.insert(Item(time: time, order: scheduled, site: site, station: station, learned: learned))

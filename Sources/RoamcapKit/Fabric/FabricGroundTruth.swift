@@ -96,6 +96,54 @@ public final class FabricGroundTruth {
         return copy
     }
 
+    // MARK: Timelines (SPEC §9)
+
+    /// The ground truth as a timeline stores it.
+    var state: GroundTruthState {
+        GroundTruthState(
+            stations: stations.flatMap { [Int64($0.segment.rawValue), Int64(bitPattern: $0.mac.rawValue)] },
+            runs: runs.map { list in
+                list.flatMap { [$0.start, $0.end, Int64($0.place.site), Int64($0.place.port), Int64($0.migration)] }
+            },
+            migrations: migrations.map { m in
+                [Int64(index[m.station] ?? -1), Int64(m.from.site), Int64(m.from.port), Int64(m.to.site), Int64(m.to.port),
+                 m.time.seconds, Int64(m.time.nanoseconds), m.offset, Int64(m.packet)]
+            })
+    }
+
+    /// The ground truth a timeline stored.
+    convenience init(state: GroundTruthState) throws(TimelineError) {
+        self.init()
+        let s = state.stations
+        guard s.count % 2 == 0, state.runs.count == s.count / 2 else {
+            throw TimelineError("the timeline's ground truth is malformed (stations and runs)")
+        }
+        for k in stride(from: 0, to: s.count, by: 2) {
+            let key = StationKey(segment: Segment(rawValue: UInt32(truncatingIfNeeded: s[k])),
+                                 mac: MACAddress(rawValue: UInt64(bitPattern: s[k + 1])))
+            index[key] = Int32(stations.count)
+            stations.append(key)
+        }
+        for list in state.runs {
+            guard list.count % 5 == 0, !list.isEmpty else { throw TimelineError("the timeline's ground truth is malformed (runs)") }
+            runs.append(stride(from: 0, to: list.count, by: 5).map { k in
+                Run(start: list[k], end: list[k + 1],
+                    place: Topology.PortID(site: Int(list[k + 2]), port: Int(list[k + 3])),
+                    migration: Int32(truncatingIfNeeded: list[k + 4]))
+            })
+        }
+        cursor = Array(repeating: 0, count: stations.count)
+        for m in state.migrations {
+            guard m.count == 9, let station = Int(exactly: m[0]), station >= 0, station < stations.count else {
+                throw TimelineError("the timeline's ground truth is malformed (migrations)")
+            }
+            migrations.append(FabricMigration(
+                station: stations[station], from: Topology.PortID(site: Int(m[1]), port: Int(m[2])),
+                to: Topology.PortID(site: Int(m[3]), port: Int(m[4])),
+                time: Timestamp(seconds: m[5], nanoseconds: UInt32(truncatingIfNeeded: m[6])), offset: m[7], packet: Int(m[8])))
+        }
+    }
+
     // MARK: Lookups
 
     /// Where station `s` was at `offset` and whether a frame sent to it then is in transit.
@@ -116,4 +164,14 @@ public final class FabricGroundTruth {
         }
         return DestinationTruth(location: run.place, inTransit: false, nextLocation: nil, migration: run.migration)
     }
+}
+
+/// `FabricGroundTruth` as a timeline stores it: flat integer lists.
+struct GroundTruthState: Codable, Equatable, Sendable {
+    /// Per station: segment, MAC.
+    var stations: [Int64]
+    /// Per station, per run: start, end, site, port, migration.
+    var runs: [[Int64]]
+    /// Per migration: station, from site, from port, to site, to port, seconds, nanoseconds, offset, packet.
+    var migrations: [[Int64]]
 }

@@ -85,45 +85,10 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
                            onFrame: ((FabricPassFrame) -> Void)? = nil)
     throws(ConversionError) -> FabricReport {
     do {
-        let truth = FabricGroundTruth()
-        let extractor = FabricFrameExtractor()
-        var decoded = DecodedPacket()
-        var frame = FabricFrame()
-
-        // Pass 1: the ground truth, from every frame (but those the read filter drops).
-        let first = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing)
-        let base = first.firstTime ?? Timestamp(seconds: 0, nanoseconds: 0)
-        let readFilter = selection?.readFilter
-        var clock = Int64.min
-        var earliest: Timestamp?
-        // The captured control plane is collected here, from every interface (SPEC §8).
-        let portMap = first.portMap
-        let capture = options.controlPlane.map { CapturedControlPlane(settings: $0, topology: { portMap.topology }, base: base) }
-        var lastTime: Timestamp?
-        while let (packet, file) = try first.next() {
-            if packet.hasTimestamp, earliest == nil || packet.timestamp < earliest! { earliest = packet.timestamp }
-            let port = first.portMap.port(file: file, interface: packet.interface)
-            if port == nil && capture == nil { continue }
-            if let readFilter {
-                let linkType = first.readers[file].linkType(ofInterface: packet.interface)
-                guard try readFilter.matches(packet.data, originalLength: packet.originalLength, linkType: linkType) else { continue }
-            }
-            first.decoders[file][packet.interface].decode(packet.data, into: &decoded)
-            if let capture {
-                capture.observe(decoded, bytes: packet.data, time: packet.timestamp, packet: first.number)
-                lastTime = packet.timestamp
-            }
-            guard let port else { continue }
-            clock = max(clock, packet.timestamp.nanoseconds(since: base))
-            guard extractor.extract(decoded, bytes: packet.data, into: &frame), frame.learnable else { continue }
-            truth.observeSource(frame.sourceKey, place: port, offset: clock, time: packet.timestamp, packet: first.number)
-        }
-        let finalTopology = first.portMap.topology
-        var schedule = CapturedSchedule()
-        if let capture {
-            if let lastTime { capture.finish(time: lastTime, packet: first.number) }
-            schedule = CapturedSchedule(capture.advertisements, truth: truth)
-        }
+        let pass1 = try runGroundTruthPass(inputs: inputs, topology: topology, options: options,
+                                           readFilter: selection?.readFilter)
+        let (truth, base, earliest, finalTopology) = (pass1.truth, pass1.base, pass1.earliest, pass1.topology)
+        let (capture, schedule) = (pass1.capture, pass1.schedule)
         let policies = options.policies + (capture == nil ? [] : [.captured])
 
         // Pass 2: the fabric under every policy. With nothing to write, no callback and no
@@ -157,7 +122,7 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
             report.capturedRoutes = capture.advertisements.count
             report.capturedUnattributed = capture.unattributed
         }
-        report.firstTime = first.firstTime
+        report.firstTime = pass1.firstTime
         if parallel {
             let groups = truths.indices.map { t in fabrics.indices.filter { $0 % truths.count == t }.map { fabrics[$0] } }
             let results = ParallelResults(count: groups.count)
@@ -168,8 +133,10 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
             DispatchQueue.concurrentPerform(iterations: groups.count) { t in
                 do {
                     var pass = FabricPassStatistics()
+                    var clock = Int64.min
                     let stream = try MergedCaptureStream(inputs: work.inputs, topology: work.topology, keepGoing: work.keepGoing)
-                    try runFabricPass(stream, fabrics: work.groups[t], truth: work.truths[t], base: work.base, selection: nil,
+                    try runFabricPass(stream, fabrics: work.groups[t], truth: work.truths[t], base: work.base, clock: &clock,
+                                      selection: nil,
                                       statistics: &pass, progress: t == 0 ? work.progress : nil,
                                       traceWriter: nil, tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: nil)
                     results.set(t, .success(ParallelPassResult(statistics: pass, outOfOrder: stream.outOfOrder,
@@ -192,7 +159,8 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
         } else {
             let second = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing)
             var pass = FabricPassStatistics()
-            try runFabricPass(second, fabrics: fabrics, truth: truth, base: base, selection: secondSelection,
+            var clock = Int64.min
+            try runFabricPass(second, fabrics: fabrics, truth: truth, base: base, clock: &clock, selection: secondSelection,
                               statistics: &pass, progress: progress, traceWriter: traceWriter,
                               tracePolicy: options.tracePolicy, decisionLog: decisionLog, onJudgment: onJudgment,
                               onFrame: onFrame)
@@ -225,6 +193,63 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
     } catch {
         fatalError("unexpected error \(error)")
     }
+}
+
+/// What the first pass of the simulation found.
+struct GroundTruthPass {
+    var truth: FabricGroundTruth
+    /// The earliest timestamp (the clock's zero) and the earliest of the frames that have one.
+    var base: Timestamp
+    var firstTime: Timestamp?
+    var earliest: Timestamp?
+    /// The topology once every capture interface is registered.
+    var topology: Topology
+    var capture: CapturedControlPlane?
+    var schedule: CapturedSchedule
+    /// Frames read.
+    var frames: Int
+}
+
+/// Pass 1 of SPEC §2: the ground truth, from every frame (but those the read filter drops),
+/// and the captured control plane from every interface (SPEC §8) when asked for.
+func runGroundTruthPass(inputs: [String], topology: Topology?, options: FabricOptions,
+                        readFilter: PacketFilter?) throws -> GroundTruthPass {
+    let truth = FabricGroundTruth()
+    let extractor = FabricFrameExtractor()
+    var decoded = DecodedPacket()
+    var frame = FabricFrame()
+    let first = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing)
+    let base = first.firstTime ?? Timestamp(seconds: 0, nanoseconds: 0)
+    var clock = Int64.min
+    var earliest: Timestamp?
+    let portMap = first.portMap
+    let capture = options.controlPlane.map { CapturedControlPlane(settings: $0, topology: { portMap.topology }, base: base) }
+    var lastTime: Timestamp?
+    while let (packet, file) = try first.next() {
+        if packet.hasTimestamp, earliest == nil || packet.timestamp < earliest! { earliest = packet.timestamp }
+        let port = first.portMap.port(file: file, interface: packet.interface)
+        if port == nil && capture == nil { continue }
+        if let readFilter {
+            let linkType = first.readers[file].linkType(ofInterface: packet.interface)
+            guard try readFilter.matches(packet.data, originalLength: packet.originalLength, linkType: linkType) else { continue }
+        }
+        first.decoders[file][packet.interface].decode(packet.data, into: &decoded)
+        if let capture {
+            capture.observe(decoded, bytes: packet.data, time: packet.timestamp, packet: first.number)
+            lastTime = packet.timestamp
+        }
+        guard let port else { continue }
+        clock = max(clock, packet.timestamp.nanoseconds(since: base))
+        guard extractor.extract(decoded, bytes: packet.data, into: &frame), frame.learnable else { continue }
+        truth.observeSource(frame.sourceKey, place: port, offset: clock, time: packet.timestamp, packet: first.number)
+    }
+    var schedule = CapturedSchedule()
+    if let capture {
+        if let lastTime { capture.finish(time: lastTime, packet: first.number) }
+        schedule = CapturedSchedule(capture.advertisements, truth: truth)
+    }
+    return GroundTruthPass(truth: truth, base: base, firstTime: first.firstTime, earliest: earliest,
+                           topology: first.portMap.topology, capture: capture, schedule: schedule, frames: first.number)
 }
 
 /// What the second pass counts besides the fabrics' own tallies.
@@ -281,8 +306,9 @@ private final class ParallelResults: Sendable {
 
 /// The second pass of SPEC §2 for `fabrics`: every frame, in time order, through each policy's
 /// edge devices (steps 1–4), with the forwarded trace, decision log and callback when asked.
-private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric], truth: FabricGroundTruth,
-                           base: Timestamp, selection: PacketSelection?, statistics: inout FabricPassStatistics,
+func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric], truth: FabricGroundTruth,
+                   base: Timestamp, clock: inout Int64, endFrame: Int = .max,
+                   selection: PacketSelection?, statistics: inout FabricPassStatistics,
                            progress: ((UInt64, UInt64?, Int) -> Void)?, traceWriter: FabricTraceWriter?,
                            tracePolicy: Int, decisionLog: FabricDecisionLog?,
                            onJudgment: ((FrameJudgment, DecodedPacket, UnsafeRawBufferPointer) -> Void)?,
@@ -294,11 +320,11 @@ private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric],
                                  source: .zero, destination: .zero, ingress: Topology.PortID(site: 0, port: 0),
                                  outcome: .delivered, cause: nil, entry: nil, location: nil, nextLocation: nil,
                                  egress: nil, egressCount: 0, coreCopies: 0, excessCopies: 0, migration: nil)
-    var clock = Int64.min
     var selection = selection
     let filtering = selection.map { !$0.selectsEverything || $0.readFilter != nil } ?? false
     var displayed = true
-    while let (packet, file) = try second.next() {
+    let stateOnly = fabrics.first?.stateOnly ?? false
+    while second.number < endFrame, let (packet, file) = try second.next() {
         if let selection, selection.isExhausted { break }
         statistics.packetsRead += 1
         if second.number & 0xFFFF == 0, let progress {
@@ -338,7 +364,7 @@ private func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric],
         var dt = DestinationTruth.unknown
         if frame.isUnicast {
             destination = truth.station(frame.destinationKey) ?? -1
-            if destination >= 0 { dt = truth.destination(destination, at: clock) }
+            if destination >= 0 && !stateOnly { dt = truth.destination(destination, at: clock) }
         } else {
             statistics.broadcasts += 1
         }

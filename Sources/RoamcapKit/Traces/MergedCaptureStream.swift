@@ -28,43 +28,105 @@ final class MergedCaptureStream {
     /// Added to every timestamp of input i (ns), when not empty.
     let offsets: [Int64]
     private let onRecord: ((Int, CaptureRecord) throws(CaptureError) -> Void)?
+    /// With `tracksPositions`: per input, its reader's mark before its pending packet, and the
+    /// capture interfaces in the order registered (for `position()`).
+    private var headMarks: [CaptureResumeMark] = []
+    private var registrations: [StreamPosition.Interface] = []
+    private let tracksPositions: Bool
+    /// While a resumed stream reads its inputs' header blocks: the interfaces met, registered in
+    /// the order of the position once every input has been opened.
+    private var deferredRegistrations: [StreamPosition.Interface]?
 
+    /// Opens `inputs` at their start or, with `resuming`, where a stream over the same inputs
+    /// stood (`position()`): the same frames follow, numbered on from there, through the same
+    /// port map. `tracksPositions` makes `position()` available (a few stores per packet).
     init(inputs: [String], topology: Topology?, keepGoing: Bool, offsets: [Int64] = [],
+         resuming: StreamPosition? = nil, tracksPositions: Bool = false,
          onRecord: ((Int, CaptureRecord) throws(CaptureError) -> Void)? = nil) throws(CaptureError) {
         self.offsets = offsets
         self.onRecord = onRecord
-        readers = try inputs.map { (path) throws(CaptureError) -> CaptureReader in
-            let reader = try CaptureReader(path: path)
+        self.tracksPositions = tracksPositions
+        if let resuming, resuming.inputs.count != inputs.count {
+            throw CaptureError(.unsupported, file: inputs.first ?? "-",
+                               "resume position is for \(resuming.inputs.count) inputs, not \(inputs.count)")
+        }
+        readers = try inputs.enumerated().map { (i, path) throws(CaptureError) -> CaptureReader in
+            let reader = try CaptureReader(path: path, resume: resuming?.inputs[i])
             reader.keepGoing = keepGoing
             return reader
         }
         portMap = CapturePortMap(topology: topology, files: inputs)
         decoders = Array(repeating: [], count: readers.count)
-        lastTimes = Array(repeating: nil, count: readers.count)
+        lastTimes = resuming?.lastTimes ?? Array(repeating: nil, count: readers.count)
+        number = resuming?.frames ?? 0
+        if tracksPositions { headMarks = readers.map(\.resumeMark) }
+        if resuming != nil { deferredRegistrations = [] }
         for i in readers.indices {
             let packet = try advance(i)
             pending.append(packet)
             if let packet { order.insert(PendingPacket(time: packet.timestamp, input: i)) }
         }
-        firstTime = order.min?.time
+        if let resuming, let met = deferredRegistrations {
+            deferredRegistrations = nil
+            let known = Set(met)
+            for r in resuming.registrations where known.contains(r) { register(r) }
+            let replayed = Set(resuming.registrations)
+            for r in met where !replayed.contains(r) { register(r) }
+        }
+        firstTime = resuming?.firstTime ?? order.min?.time
+    }
+
+    private func register(_ r: StreamPosition.Interface) {
+        portMap.register(file: r.file, index: r.index, interface: readers[r.file].interfaces[r.index])
+        if tracksPositions { registrations.append(r) }
+    }
+
+    /// The time of the next frame (nil at the end); the frame returned last is no longer valid.
+    func nextTime() throws(CaptureError) -> Timestamp? {
+        if returned >= 0 {
+            let packet = try advance(returned)
+            pending[returned] = packet
+            if let packet { order.insert(PendingPacket(time: packet.timestamp, input: returned)) }
+            returned = -1
+        }
+        return order.min?.time
+    }
+
+    /// Where the stream stands, between the frame returned last and the next one.
+    func position() -> StreamPosition {
+        precondition(tracksPositions, "position() needs tracksPositions")
+        let points = readers.indices.map { i in
+            i == returned || pending[i] == nil ? readers[i].resumePoint : readers[i].resumePoint(from: headMarks[i])
+        }
+        return StreamPosition(frames: number, inputs: points, lastTimes: lastTimes, registrations: registrations,
+                              firstTime: firstTime)
     }
 
     /// Reads input `i` up to its next packet, registering interfaces on the way.
     private func advance(_ i: Int) throws(CaptureError) -> Packet? {
         let reader = readers[i]
+        var mark = tracksPositions ? reader.resumeMark : nil
         while let record = try reader.next() {
             switch record {
             case .packet(var packet):
                 if i < offsets.count, offsets[i] != 0 { packet.timestamp = packet.timestamp.adding(nanoseconds: offsets[i]) }
+                if let mark { headMarks[i] = mark }
                 return packet
             case .interface(let interface):
-                portMap.register(file: i, index: reader.interfaces.count - 1, interface: interface)
+                let r = StreamPosition.Interface(file: i, index: reader.interfaces.count - 1)
+                if deferredRegistrations != nil {
+                    deferredRegistrations!.append(r)
+                } else {
+                    portMap.register(file: i, index: r.index, interface: interface)
+                    if tracksPositions { registrations.append(r) }
+                }
                 decoders[i].append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType)))
                 interfaceCount += 1
                 try onRecord?(i, record)
             case .section, .other:
                 try onRecord?(i, record)
             }
+            if tracksPositions { mark = reader.resumeMark }
         }
         return nil
     }
@@ -107,4 +169,24 @@ private struct PendingPacket: Comparable {
     static func < (a: PendingPacket, b: PendingPacket) -> Bool {
         a.time != b.time ? a.time < b.time : a.input < b.input
     }
+}
+
+/// Where a `MergedCaptureStream` stood between two frames: enough for another process to go
+/// on from there (SPEC §9's shards), reading only what follows.
+struct StreamPosition: Sendable, Equatable, Codable {
+    struct Interface: Hashable, Sendable, Codable {
+        var file: Int
+        var index: Int
+    }
+
+    /// Frames returned before.
+    var frames: Int
+    /// Per input, the point before the first record not yet returned.
+    var inputs: [CaptureResumePoint]
+    /// Per input, the time of its last frame returned (to count frames out of order).
+    var lastTimes: [Timestamp?]
+    /// Capture interfaces in the order they were registered in the port map.
+    var registrations: [Interface]
+    /// The earliest timestamp of the whole input (the stream's `firstTime`).
+    var firstTime: Timestamp?
 }

@@ -1,0 +1,72 @@
+import CaptureFile
+import PacketWire
+
+/// `roamcap timeline`'s report: the shard plan and the short story of what moved when.
+extension Timeline {
+    private var namingTopology: Topology { fabricTopology(nil) }
+
+    private func placeText(_ site: Int64, _ port: Int64) -> String {
+        let names = namingTopology.names(of: Topology.PortID(site: Int(site), port: Int(port)))
+        return "\(names.site)/\(names.port)"
+    }
+
+    /// `{"timeline", "inputs": [{"path", "bytes", "compression"}], "frames", "stations",
+    /// "shards": [{"shard", "firstFrame", "frames", "from"}], "migrations": [{"mac", "vlan",
+    /// "from", "to", "time", "packet"}]}`.
+    public var summaryJSON: JSONValue {
+        .object([
+            ("timeline", .string(id)),
+            ("inputs", .array(inputs.map { .object([("path", .string($0.path)), ("bytes", .int(Int64($0.bytes))),
+                                                    ("compression", .string($0.compression))]) })),
+            ("frames", .int(Int64(frames))),
+            ("stations", .int(Int64(truth.stations.count / 2))),
+            ("shards", .array(shards.map { s in
+                .object([("shard", .int(Int64(s.shard))), ("firstFrame", .int(Int64(s.firstFrame))),
+                         ("frames", .int(Int64(s.frames))), ("from", s.from.map { .string($0.rfc3339) } ?? .null)])
+            })),
+            ("migrations", .array(truth.migrations.map { m in
+                let station = Int(m[0])
+                let segment = Segment(rawValue: UInt32(truncatingIfNeeded: truth.stations[2 * station]))
+                let mac = MACAddress(rawValue: UInt64(bitPattern: truth.stations[2 * station + 1]))
+                return .object([("mac", .string(mac.description)), ("vlan", .int(Int64(segment.identifier))),
+                                ("from", .string(placeText(m[1], m[2]))), ("to", .string(placeText(m[3], m[4]))),
+                                ("time", .string(Timestamp(seconds: m[5], nanoseconds: UInt32(truncatingIfNeeded: m[6])).rfc3339)),
+                                ("packet", .int(m[8]))])
+            })),
+        ])
+    }
+
+    /// The human form.
+    public func summaryText() -> String {
+        let bytes = inputs.reduce(UInt64(0)) { $0 + $1.bytes }
+        var out = "timeline \(id): \(inputs.count) input\(inputs.count == 1 ? "" : "s"), \(bytes) bytes, \(frames) frames, "
+            + "\(truth.stations.count / 2) stations, \(truth.migrations.count) migrations\n\nshards:\n"
+        var rows = [["shard", "frames", "from"]]
+        for s in shards {
+            rows.append(["\(s.shard)/\(shards.count)", s.frames == 0 ? "none" : "\(s.firstFrame)–\(s.firstFrame + s.frames - 1)",
+                         s.from?.rfc3339 ?? "-"])
+        }
+        out += alignedRows(rows)
+        guard !truth.migrations.isEmpty else { return out }
+        out += "\nmigrations:\n"
+        rows = [["time", "mac", "vlan", "move", "packet"]]
+        for m in truth.migrations {
+            let station = Int(m[0])
+            let segment = Segment(rawValue: UInt32(truncatingIfNeeded: truth.stations[2 * station]))
+            let mac = MACAddress(rawValue: UInt64(bitPattern: truth.stations[2 * station + 1]))
+            rows.append([Timestamp(seconds: m[5], nanoseconds: UInt32(truncatingIfNeeded: m[6])).rfc3339, mac.description,
+                         segment.description, "\(placeText(m[1], m[2])) → \(placeText(m[3], m[4]))", String(m[8])])
+        }
+        return out + alignedRows(rows)
+    }
+}
+
+/// Rows with their columns padded to the widest cell, two spaces apart, indented by two.
+private func alignedRows(_ rows: [[String]]) -> String {
+    let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+    return rows.map { row in
+        "  " + row.enumerated().map { c, cell in
+            c == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[c] - cell.count)
+        }.joined(separator: "  ")
+    }.joined(separator: "\n") + "\n"
+}

@@ -1,0 +1,195 @@
+import CaptureFile
+import PacketFilter
+import PacketWire
+
+/// Which shard of which timeline a command runs on (`--timeline TL --shard K/N`).
+public struct ShardRequest {
+    public var timeline: Timeline
+    /// 1-based.
+    public var shard: Int
+    public var shards: Int
+
+    public init(timeline: Timeline, shard: Int, shards: Int) {
+        self.timeline = timeline
+        self.shard = shard
+        self.shards = shards
+    }
+
+    /// Parses `K/N`.
+    public static func parse(_ text: String) -> (shard: Int, shards: Int)? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, k >= 1, k <= n else { return nil }
+        return (k, n)
+    }
+}
+
+/// `roamcap simulate --timeline TL --shard K/N`: pass 2 of SPEC §2 over shard K's frames
+/// only. The edge devices start from the tables the timeline noted at the shard's start, the
+/// inputs are entered at the shard's offsets, and the pass stops after the shard's last frame;
+/// what is counted is what a single run counts over those frames (`combine` adds the parts).
+public func simulateShard(inputs: [String], topology: Topology?, topologyDigest: String?, options: FabricOptions,
+                          selection: PacketSelection?, request: ShardRequest,
+                          progress: ((UInt64, UInt64?, Int) -> Void)? = nil) throws -> Part {
+    if options.trace != nil || options.decisions != nil {
+        throw TimelineError("a shard writes its part (-o); the forwarded trace and --decisions are for single runs")
+    }
+    if options.controlPlane != nil {
+        throw TimelineError("--control-plane captured is not available in sharded runs yet")
+    }
+    if selection?.count != nil {
+        throw TimelineError("-c/--count counts over the whole input and cannot be sharded")
+    }
+    let timeline = request.timeline
+    try timeline.check(inputs: inputs, topologyDigest: topologyDigest, readFilter: selection?.readFilter?.expression,
+                       settings: options.settings, shard: request.shard, of: request.shards)
+    let shard = timeline.shards[request.shard - 1]
+    let truth = try FabricGroundTruth(state: timeline.truth)
+    let fabricTopology = timeline.fabricTopology(topology)
+    let fabrics = try options.policies.enumerated().map { (i, policy) throws(TimelineError) -> EdgeFabric in
+        let fabric = EdgeFabric(policy: policy, index: i, topology: fabricTopology, settings: options.settings, truth: truth)
+        guard let state = shard.fabrics.first(where: { $0.policy == policy.rawValue }) else {
+            throw TimelineError("the timeline has no tables for policy \(policy.rawValue)")
+        }
+        try fabric.restore(state)
+        return fabric
+    }
+    let stream = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing,
+                                         resuming: shard.position)
+    var selection = selection
+    if let earliest = timeline.earliest { selection?.resolve(reference: earliest) }
+    var statistics = FabricPassStatistics()
+    var clock = shard.clock
+    try runFabricPass(stream, fabrics: fabrics, truth: truth, base: timeline.base, clock: &clock,
+                      endFrame: shard.firstFrame - 1 + shard.frames, selection: selection, statistics: &statistics,
+                      progress: progress, traceWriter: nil, tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: nil)
+    var report = FabricReport(topology: fabricTopology, policies: options.policies, counts: fabrics.map(\.counts),
+                              migrations: truth.migrations, losses: fabrics.map(\.losses))
+    report.apply(statistics)
+    report.firstTime = timeline.firstTime
+    report.outOfOrder = stream.outOfOrder
+    report.unclaimed = stream.portMap.unclaimed
+    report.skippedRecords = stream.skippedRecords
+    report.skippedErrors = stream.skippedErrors
+    report.endedByError = !options.keepGoing && !report.skippedErrors.isEmpty
+    return Part(command: "simulate", timeline: timeline.id, shard: request.shard, shards: request.shards,
+                options: simulateOptionsText(options, selection: selection),
+                simulate: SimulatePart(report, sites: timeline.sites))
+}
+
+/// The options that change a simulation's result, as one line (parts of one run must agree).
+func simulateOptionsText(_ options: FabricOptions, selection: PacketSelection?) -> String {
+    var text = "policies=" + options.policies.map(\.rawValue).joined(separator: ",")
+    if let s = selection {
+        if let f = s.filter { text += " filter=\(f.expression)" }
+        if let from = s.from { text += " from=\(from)" }
+        if let until = s.until { text += " until=\(until)" }
+    }
+    return text
+}
+
+/// `roamcap combine`: the parts of one sharded run, checked (one timeline, one command with the
+/// same options, every shard once) and added up into what a single run reports.
+public func combineSimulateParts(_ parts: [(path: String, part: Part)]) throws(TimelineError) -> FabricReport {
+    guard let first = parts.first else { throw TimelineError("combine needs the parts of a sharded run") }
+    for (path, part) in parts {
+        guard part.timeline == first.part.timeline else {
+            throw TimelineError("\(path) is from timeline \(part.timeline), \(first.path) from \(first.part.timeline)")
+        }
+        guard part.command == first.part.command, part.shards == first.part.shards, part.options == first.part.options else {
+            throw TimelineError("\(path) is a part of another run (\(part.command) \(part.options), shard of \(part.shards)) "
+                                + "than \(first.path) (\(first.part.command) \(first.part.options), shard of \(first.part.shards))")
+        }
+    }
+    let n = first.part.shards
+    var byShard: [Int: String] = [:]
+    for (path, part) in parts {
+        if let other = byShard[part.shard] { throw TimelineError("shard \(part.shard)/\(n) is given twice: \(other) and \(path)") }
+        byShard[part.shard] = path
+    }
+    let missing = (1...n).filter { byShard[$0] == nil }
+    guard missing.isEmpty else {
+        throw TimelineError("missing shard\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) of \(n): "
+                            + "nothing is combined from a partial run")
+    }
+    let ordered = parts.sorted { $0.part.shard < $1.part.shard }
+    let simulates = try ordered.map { (path, part) throws(TimelineError) -> SimulatePart in
+        guard part.command == "simulate", let s = part.simulate else { throw TimelineError("\(path): not a simulate part") }
+        return s
+    }
+    let head = simulates[0]
+    let policies = try head.policies.map { (name) throws(TimelineError) -> FabricPolicy in
+        guard let p = FabricPolicy(rawValue: name) else { throw TimelineError("\(ordered[0].path): unknown policy \(name)") }
+        return p
+    }
+    let topology = Topology(sites: head.sites.map { site in
+        Topology.Site(name: site.name, ports: site.ports.map { Topology.Port(name: $0.first ?? "", capture: $0.last ?? "") })
+    })
+    let migrations = head.migrations.map { m in
+        FabricMigration(station: StationKey(segment: Segment(rawValue: UInt32(truncatingIfNeeded: m[0])),
+                                            mac: MACAddress(rawValue: UInt64(bitPattern: m[1]))),
+                        from: Topology.PortID(site: Int(m[2]), port: Int(m[3])),
+                        to: Topology.PortID(site: Int(m[4]), port: Int(m[5])),
+                        time: Timestamp(seconds: m[6], nanoseconds: UInt32(truncatingIfNeeded: m[7])), offset: m[8],
+                        packet: Int(m[9]))
+    }
+    var counts = Array(repeating: FabricCounts(), count: policies.count)
+    var losses = Array(repeating: Array(repeating: MigrationLoss(), count: migrations.count), count: policies.count)
+    var report = FabricReport(topology: topology, policies: policies, counts: [], migrations: migrations, losses: [])
+    report.firstTime = head.firstTime
+    for (s, (path, _)) in zip(simulates, ordered) {
+        guard s.policies == head.policies, s.migrations == head.migrations, s.counts.count == policies.count,
+              s.losses.count == policies.count, s.statistics.count == 5 else {
+            throw TimelineError("\(path) does not fit the other parts (policies or migrations differ)")
+        }
+        for p in policies.indices {
+            let c = s.counts[p]
+            guard c.count == 9 else { throw TimelineError("\(path): malformed counts") }
+            counts[p].frames += c[0]
+            counts[p].delivered += c[1]
+            counts[p].misdelivered += c[2]
+            counts[p].staleLocal += c[3]
+            counts[p].staleRemote += c[4]
+            counts[p].floodAtCore += c[5]
+            counts[p].unknownDrop += c[6]
+            counts[p].inTransit += c[7]
+            counts[p].excessCopies += c[8]
+            let l = s.losses[p]
+            guard l.count % 3 == 0 else { throw TimelineError("\(path): malformed losses") }
+            for k in stride(from: 0, to: l.count, by: 3) {
+                guard let m = Int(exactly: l[k]), m >= 0, m < migrations.count else { throw TimelineError("\(path): malformed losses") }
+                // Shards are in time order: the last one with losses has the latest.
+                losses[p][m].lostFrames += Int(l[k + 1])
+                losses[p][m].lastLost = max(losses[p][m].lastLost, l[k + 2])
+                losses[p][m].outage = losses[p][m].lastLost &- migrations[m].offset
+            }
+        }
+        report.packetsRead += s.statistics[0]
+        report.packetsUnclaimed += s.statistics[1]
+        report.notEthernet += s.statistics[2]
+        report.packetsSimulated += s.statistics[3]
+        report.broadcasts += s.statistics[4]
+        report.outOfOrder += s.outOfOrder
+        report.skippedRecords += s.skippedRecords
+        report.endedByError = report.endedByError || s.endedByError
+        report.unclaimed = s.unclaimed
+    }
+    report.counts = counts
+    report.losses = losses
+    return report
+}
+
+/// What `combine` made of its parts.
+public struct CombinedParts {
+    public var simulate: FabricReport
+    /// The unreadable records the parts met, in shard order (for warnings).
+    public var skippedErrors: [String]
+}
+
+/// Reads the parts at `paths` and combines them (`combineSimulateParts`).
+public func combineParts(paths: [String]) throws(TimelineError) -> CombinedParts {
+    var pairs: [(path: String, part: Part)] = []
+    for path in paths { pairs.append((path, try Part.load(path: path))) }
+    let report = try combineSimulateParts(pairs)
+    let errors = pairs.map(\.part).sorted { $0.shard < $1.shard }.flatMap { $0.simulate?.skippedErrors ?? [] }
+    return CombinedParts(simulate: report, skippedErrors: errors)
+}

@@ -1,0 +1,95 @@
+import CaptureFile
+import Foundation
+import PacketFilter
+import PacketWire
+
+/// What `roamcap timeline` is asked for.
+public struct TimelineRequest {
+    public var inputs: [String]
+    public var topology: Topology?
+    public var topologyDigest: String?
+    /// How many shards (nil: about one per 256 MiB of input).
+    public var shards: Int?
+    /// The fabric settings the shards will be run with (policies are not chosen here: the
+    /// tables of every policy are kept).
+    public var settings: FabricSettings
+    public var readFilter: PacketFilter?
+    public var keepGoing: Bool
+    /// For tests: the frame numbers before which shards 2… start (instead of equal shares).
+    var boundaries: [Int]?
+
+    public init(inputs: [String], topology: Topology?, topologyDigest: String?, shards: Int?, settings: FabricSettings,
+                readFilter: PacketFilter?, keepGoing: Bool) {
+        self.inputs = inputs
+        self.topology = topology
+        self.topologyDigest = topologyDigest
+        self.shards = shards
+        self.settings = settings
+        self.readFilter = readFilter
+        self.keepGoing = keepGoing
+    }
+
+    /// The default shard size (SPEC §9: about one shard per 256 MiB of input).
+    public static let bytesPerShard: UInt64 = 256 << 20
+}
+
+/// `roamcap timeline`: pass 1 of a sharded run (SPEC §9). Reads the inputs twice: once for the
+/// ground truth (as `simulate` does), once to keep the edge devices' tables of every policy
+/// (judging nothing) and note them, with where every input stands, at each shard's start.
+public func makeTimeline(_ request: TimelineRequest,
+                         progress: ((UInt64, UInt64?, Int) -> Void)? = nil) throws -> Timeline {
+    if request.inputs.contains("-") {
+        throw TimelineError("a sharded run reads its inputs at offsets and cannot read standard input; save it to a file first")
+    }
+    var inputs: [Timeline.Input] = []
+    for path in request.inputs {
+        let reader = try CaptureReader(path: path)
+        guard let bytes = reader.progress.total else { throw TimelineError("\(path): not a regular file") }
+        inputs.append(Timeline.Input(path: path, bytes: bytes, compression: reader.compression.rawValue))
+    }
+    let options = FabricOptions(policies: FabricPolicy.allCases, settings: request.settings, keepGoing: request.keepGoing)
+    let pass1 = try runGroundTruthPass(inputs: request.inputs, topology: request.topology, options: options,
+                                       readFilter: request.readFilter)
+    let frames = pass1.frames
+    let totalBytes = inputs.reduce(UInt64(0)) { $0 + $1.bytes }
+    let wanted = request.shards ?? Int((totalBytes + TimelineRequest.bytesPerShard - 1) / TimelineRequest.bytesPerShard)
+    guard wanted >= 1 else { throw TimelineError("--shards must be at least 1") }
+    // Shard k starts before frame starts[k] + 1; equal numbers of frames (no shard empty when
+    // there are enough frames).
+    let count = min(wanted, max(frames, 1))
+    let starts = request.boundaries.map { [0] + $0 } ?? (0..<count).map { k in k * frames / count }
+    guard starts == starts.sorted(), starts.allSatisfy({ $0 >= 0 && $0 <= frames }) else {
+        throw TimelineError("shard boundaries must be increasing frame numbers within 0…\(frames)")
+    }
+
+    // Pass 2: the tables of every policy, noted at each shard's start.
+    let topology = pass1.topology
+    let fabrics = FabricPolicy.allCases.enumerated().map { i, policy in
+        let fabric = EdgeFabric(policy: policy, index: i, topology: topology, settings: request.settings, truth: pass1.truth)
+        fabric.stateOnly = true
+        fabric.counting = false
+        return fabric
+    }
+    let stream = try MergedCaptureStream(inputs: request.inputs, topology: request.topology, keepGoing: request.keepGoing,
+                                         tracksPositions: true)
+    let selection = request.readFilter.map { PacketSelection(readFilter: $0) }
+    var statistics = FabricPassStatistics()
+    var clock = Int64.min
+    var shards: [Timeline.Shard] = []
+    for (k, start) in starts.enumerated() {
+        try runFabricPass(stream, fabrics: fabrics, truth: pass1.truth, base: pass1.base, clock: &clock, endFrame: start,
+                          selection: selection, statistics: &statistics, progress: progress, traceWriter: nil,
+                          tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: nil)
+        let end = k + 1 < starts.count ? starts[k + 1] : frames
+        let from = try stream.nextTime()
+        shards.append(Timeline.Shard(shard: k + 1, firstFrame: start + 1, frames: end - start, from: from,
+                                     position: stream.position(), clock: clock, fabrics: fabrics.map(\.state)))
+    }
+    var timeline = Timeline(inputs: inputs, topologyDigest: request.topologyDigest,
+                            sites: topology.sites.map(Timeline.Site.init), readFilter: request.readFilter?.expression,
+                            keepGoing: request.keepGoing, settings: Timeline.Settings(request.settings), frames: frames,
+                            base: pass1.base, firstTime: pass1.firstTime, earliest: pass1.earliest,
+                            truth: pass1.truth.state, shards: shards)
+    timeline.seal()
+    return timeline
+}

@@ -1,0 +1,227 @@
+import ArgumentParser
+import RoamcapKit
+
+extension Roamcap {
+    struct TimelineCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "timeline",
+            abstract: "Pass 1 of a sharded run: the control-plane timeline of the inputs and the plan of their shards.",
+            discussion: """
+            A trace set too large for one machine is processed in shards, on any scheduler, with \
+            results equal to a single run (SPEC §9): this command (pass 1), then one \
+            'simulate --timeline TL --shard K/N -o PART' per shard, anywhere the inputs can be read, \
+            then 'roamcap combine PART...'. The reference driver on Dask is in integrations/dask/.
+
+            The timeline holds the ground truth (every station's places and their times, the \
+            migrations) and, at the start of each shard, where every input stands (the byte offset \
+            of its next record, with the header blocks before it) and the edge devices' tables under \
+            every policy (entries with their ages, ARP snooping, advertisements on their way), so a \
+            shard reads only its own frames. Its size grows with stations, moves and shards, not \
+            with packets. Shards are equal numbers of frames in time order; --shards defaults to \
+            one per 256 MiB of input.
+
+            The fabric settings (--advertise-delay, --aging, --unknown-unicast), the topology and \
+            --read-filter are those of the shards, which refuse a timeline made with others. \
+            Compressed inputs are decompressed from their start by every shard (a compressed stream \
+            cannot be entered in the middle); plain files are entered at the offset.
+
+            The timeline goes to -o; standard output gets its summary: the shards and every \
+            migration (time, MAC, VLAN, from → to), the short story of what moved when \
+            (--format json: {"timeline", "inputs", "frames", "stations", "shards": [{"shard", \
+            "firstFrame", "frames", "from"}], "migrations": [{"mac", "vlan", "from", "to", "time", \
+            "packet"}]}).
+            """)
+
+        @Argument(help: ArgumentHelp("Capture files (not standard input).", valueName: "input"), completion: .file())
+        var inputs: [String]
+
+        @Option(name: .long, help: ArgumentHelp("Topology file (YAML): sites, ports, control plane.", valueName: "file"), completion: .file())
+        var topology: String?
+
+        @Option(name: .long, help: ArgumentHelp("How many shards (default: one per 256 MiB of input).", valueName: "n"))
+        var shards: Int?
+
+        @OptionGroup var fabric: FabricPolicyOptions
+        @OptionGroup var reading: ReadFilterOptions
+
+        @Flag(name: .long, help: "Skip unreadable records instead of stopping (the shards must be run with it too).")
+        var keepGoing = false
+
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the timeline here (JSON).", valueName: "file"), completion: .file())
+        var output: String
+
+        @Flag(name: .long, help: "Replace an existing output file (an input is never replaced).")
+        var force = false
+
+        @OptionGroup var report: ReportOptions
+
+        func validate() throws {
+            if inputs.isEmpty { throw ValidationError("timeline needs at least one input") }
+            if let shards, shards < 1 || shards > 1_000_000 {
+                throw ValidationError("--shards must be from 1 to 1000000, not \(shards)")
+            }
+            if !fabric.policy.isEmpty {
+                throw ValidationError("the timeline keeps every policy's tables; choose --policy when running the shards")
+            }
+            if output == "-" { throw ValidationError("-o: the timeline is a file the shards read; standard output gets its summary") }
+            if report.format == .csv || report.format == .ndjson {
+                throw ValidationError("--format: timeline prints table or json")
+            }
+        }
+
+        func run() throws {
+            let (_, settings) = try fabric.parsed()
+            var topo: Topology?
+            if let topology {
+                do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
+            }
+            try fabric.checkSites(in: topo, file: topology)
+            let reads: PacketSelection
+            do {
+                reads = try PacketSelection(filter: nil, strictVLAN: false, from: nil, until: nil, count: nil,
+                                            readFilter: reading.readFilter)
+            } catch { throw RoamcapFailure(message: error.description) }
+            let readFilter = reads.readFilter
+            let request = TimelineRequest(inputs: inputs, topology: topo, topologyDigest: topology.flatMap(fileDigest(path:)),
+                                          shards: shards, settings: settings, readFilter: readFilter, keepGoing: keepGoing)
+            let progress = ProgressLine(label: "timeline")
+            let timeline: RoamcapKit.Timeline
+            do {
+                timeline = try makeTimeline(request, progress: { read, total, packets in
+                    progress.update(read: read, total: total, packets: packets)
+                })
+            } catch let error as TimelineError {
+                throw RoamcapFailure(message: error.description)
+            }
+            progress.finish()
+            reading.note(command: "the timeline")
+            try writeShardFile(timeline.encoded(), to: output, force: force, inputs: inputs + [topology].compactMap { $0 })
+            switch report.format {
+            case .json: writeStandardOutput(timeline.summaryJSON.pretty() + "\n")
+            default: writeStandardOutput(timeline.summaryText())
+            }
+        }
+    }
+
+    struct Combine: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Combine the parts of a sharded run into exactly what a single run reports.",
+            discussion: """
+            The last step of a sharded run (SPEC §9, see 'roamcap timeline'): reads the parts that \
+            'simulate --timeline TL --shard K/N -o PART' wrote, checks that they come from one \
+            timeline and one command with the same options and that every shard is there once \
+            (naming the missing ones: nothing is combined from a partial run), adds them up \
+            (counts add, each migration's lost frames add and its outage runs to the latest lost \
+            frame of any shard) and prints the report a single run prints, in the same format \
+            (--format json gives the same JSON, byte for byte).
+            """)
+
+        @Argument(help: ArgumentHelp("Parts written by the shards.", valueName: "part"), completion: .file())
+        var parts: [String]
+
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the report here (default: standard output).", valueName: "file"), completion: .file())
+        var output: String?
+
+        @Flag(name: .long, help: "Replace an existing output file.")
+        var force = false
+
+        @OptionGroup var report: ReportOptions
+        @OptionGroup var tableLayout: TableLayoutOptions
+
+        func validate() throws {
+            if parts.isEmpty { throw ValidationError("combine needs the parts of a sharded run") }
+        }
+
+        func run() throws {
+            let combined: CombinedParts
+            do {
+                combined = try combineParts(paths: parts)
+            } catch {
+                throw RoamcapFailure(message: error.description)
+            }
+            let result = combined.simulate
+            if result.outOfOrder > 0 {
+                warn("\(result.outOfOrder) packets are earlier than a packet before them in their file; they were processed in file order")
+            }
+            let skipped = combined.skippedErrors
+            if result.skippedRecords > 0 {
+                warn("skipped \(result.skippedRecords) unreadable records" + (skipped.first.map { " (first: \($0))" } ?? ""))
+            }
+            let text: String
+            switch report.format {
+            case .json: text = result.json.pretty() + "\n"
+            case .ndjson: text = result.policies.indices.map { result.json(policy: $0).rendered() + "\n" }.joined()
+            case .csv: text = Report(columns: FabricReport.flatColumns, rows: result.flatRows).rendered(.csv)
+            case .table: text = result.text(layout: tableLayout.layout(first: result.firstTime))
+            }
+            if let output {
+                try writeShardFile(Array(text.utf8.dropLast()), to: output, force: force, inputs: parts)
+            } else {
+                writeStandardOutput(text)
+            }
+            if result.endedByError, let error = skipped.first { Roamcap.fail(error) }
+        }
+    }
+}
+
+/// `--timeline TL --shard K/N`: run one shard of a sharded run (SPEC §9).
+struct ShardOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Run one shard of a sharded run with this timeline (roamcap timeline); needs --shard and -o.",
+        valueName: "file"), completion: .file())
+    var timeline: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The shard to run, K of N (1-based; N must be the timeline's); -o then writes its part for roamcap combine.",
+        valueName: "K/N"))
+    var shard: String?
+
+    func validate() throws {
+        if (timeline == nil) != (shard == nil) { throw ValidationError("--timeline and --shard go together") }
+        if let shard, ShardRequest.parse(shard) == nil {
+            throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, not '\(shard)'")
+        }
+    }
+
+    /// The shard asked for, with its timeline loaded; nil for a single run.
+    func request() throws -> ShardRequest? {
+        guard let timeline, let shard, let (k, n) = ShardRequest.parse(shard) else { return nil }
+        do {
+            return ShardRequest(timeline: try RoamcapKit.Timeline.load(path: timeline), shard: k, shards: n)
+        } catch {
+            throw RoamcapFailure(message: error.description)
+        }
+    }
+}
+
+extension Roamcap.Simulate {
+    /// `simulate --timeline TL --shard K/N -o PART`.
+    func runShard(_ request: ShardRequest, policies: [FabricPolicy], settings: FabricSettings) throws {
+        guard let output else { throw RoamcapFailure(message: "--shard: give -o PART, the file roamcap combine reads") }
+        if decisions != nil { throw RoamcapFailure(message: "--decisions is for single runs, not shards") }
+        if controlPlane != "assumed" {
+            throw RoamcapFailure(message: "--control-plane captured is not available in sharded runs yet")
+        }
+        var topo: Topology?
+        if let topology {
+            do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
+        }
+        try fabric.checkSites(in: topo, file: topology)
+        let options = FabricOptions(policies: policies, settings: settings, keepGoing: selection.keepGoing)
+        ProcessSettings.endReadsAtFirstError()
+        let progress = ProgressLine(label: "simulate \(request.shard)/\(request.shards)")
+        let part: Part
+        do {
+            part = try simulateShard(inputs: inputs, topology: topo, topologyDigest: topology.flatMap(fileDigest(path:)),
+                                     options: options, selection: try selection.makeSelection(readFilter: reading.readFilter),
+                                     request: request, progress: { read, total, packets in
+                progress.update(read: read, total: total, packets: packets)
+            })
+        } catch let error as TimelineError {
+            throw RoamcapFailure(message: error.description)
+        }
+        progress.finish()
+        try writeShardFile(part.encoded(), to: output, force: writing.force, inputs: inputs + [topology].compactMap { $0 })
+        if part.simulate?.endedByError == true, let error = part.simulate?.skippedErrors.first { Roamcap.fail(error) }
+    }
+}
