@@ -46,6 +46,11 @@ COMMANDS = ("simulate", "flows", "tables")
 # A shard is run at most this many times: once, then one retry.
 ATTEMPTS = 2
 
+# The options of pass 2 that pass 1 must be given too: a shard refuses a timeline made with
+# other fabric settings or another read filter. Each with the number of values it takes.
+TIMELINE_OPTIONS = {"--advertise-delay": 1, "--aging": 1, "--unknown-unicast": 1, "--read-filter": 1,
+                    "--keep-going": 0}
+
 
 class RoamcapDaskError(Exception):
     """A pass failed. str() is one line; exit_code is what the CLI exits with: 2 when roamcap
@@ -122,12 +127,30 @@ def _read_plan(timeline, shards):
     return count
 
 
+def _timeline_options(options):
+    """The TIMELINE_OPTIONS among pass 2's OPTIONS (as --name value or --name=value)."""
+    chosen, index = [], 0
+    while index < len(options):
+        name = options[index].split("=", 1)[0]
+        width = TIMELINE_OPTIONS.get(name)
+        if width is None:
+            index += 1
+        elif "=" in options[index]:
+            chosen.append(options[index])
+            index += 1
+        else:
+            chosen += options[index:index + 1 + width]
+            index += 1 + width
+    return chosen
+
+
 def run_sharded(client, command, inputs, *, topology=None, shards=None, options=(), roamcap=None, progress=None):
     """Runs `roamcap COMMAND INPUTS` sharded on the Dask cluster of CLIENT; returns a
     ShardedRun whose output equals the single run's `roamcap COMMAND INPUTS --format json`.
 
     topology: the --topology file; shards: N (default: roamcap's plan); options: more roamcap
-    options for pass 2 (e.g. ["--policy", "flood"]); roamcap: the binary's path on the workers
+    options for pass 2 (e.g. ["--policy", "flood"]), of which the fabric settings and
+    --read-filter (TIMELINE_OPTIONS) are given to pass 1 as well; roamcap: the binary's path on the workers
     (default: their $ROAMCAP_BIN, else roamcap on their PATH); progress: a text stream for one
     line per finished task (default stderr; False for none).
 
@@ -151,7 +174,8 @@ def run_sharded(client, command, inputs, *, topology=None, shards=None, options=
     run_id = uuid.uuid4().hex[:8]  # task keys: unique per run, readable on the dashboard
 
     # Pass 1.
-    plan_args = ["timeline"] + common + (["--shards", str(shards)] if shards else []) + ["-o", tasks.OUTPUT]
+    plan_args = ["timeline"] + common + _timeline_options(list(options))
+    plan_args += (["--shards", str(shards)] if shards else []) + ["-o", tasks.OUTPUT]
     run = client.submit(_run_roamcap, roamcap, plan_args, {}, key=f"roamcap-timeline-{run_id}").result()
     if not run["ok"]:
         raise RoamcapDaskError(f"pass 1 (timeline) failed on {run['worker']}: {_describe(run)}", _exit_code(run))

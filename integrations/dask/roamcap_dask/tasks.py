@@ -107,4 +107,5 @@ def run_combine(roamcap, parts):
     """combine over the parts (the shard tasks' results, in shard order 1..N)."""
     names = [f"part-{index}.json" for index in range(1, len(parts) + 1)]
     files = {name: part["output"] for name, part in zip(names, parts)}
-    return run_roamcap(roamcap, ["combine"] + names + ["-o", OUTPUT], files)
+    # combine prints in the single run's default format (a table) unless told otherwise.
+    return run_roamcap(roamcap, ["combine"] + names + ["--format", "json", "-o", OUTPUT], files)

@@ -62,7 +62,8 @@ if command == "timeline":
     document = {"format": "roamcap-timeline", "nonce": uuid.uuid4().hex,
                 "shards": [{"shard": k} for k in range(1, count + 1)]}
 elif command == "combine":
-    parts = [json.load(open(name)) for name in args[1:args.index("-o")]]
+    names = [name for name in args[1:] if name.startswith("part-")]
+    parts = [json.load(open(name)) for name in names]
     document = {"combined": [part["shard"] for part in parts], "parts": parts}
 else:
     with open(option("--timeline"), "rb") as file:

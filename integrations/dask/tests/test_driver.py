@@ -33,7 +33,7 @@ def test_pass1_then_every_shard_with_the_timeline_bytes_then_combine_in_shard_or
             ["simulate", f"{cwd}/in.pcapng", "/data/b.pcap", "--topology", f"{cwd}/t.yaml", "--policy", "flood",
              "--timeline", "timeline.json", "--shard", f"{k}/3", "-o", "output.json"]]
     assert fake.runs_of("combine") == [
-        ["combine", "part-1.json", "part-2.json", "part-3.json", "-o", "output.json"]]
+        ["combine", "part-1.json", "part-2.json", "part-3.json", "--format", "json", "-o", "output.json"]]
     assert len(fake.invocations()) == 5
     assert len(run.shard_seconds) == 3
     lines = progress.getvalue().splitlines()
@@ -42,6 +42,17 @@ def test_pass1_then_every_shard_with_the_timeline_bytes_then_combine_in_shard_or
         "roamcap-dask: shard 1/3", "roamcap-dask: shard 2/3", "roamcap-dask: shard 3/3"]
     assert [line.rsplit("(", 1)[1] for line in lines[1:4]] == ["1/3)", "2/3)", "3/3)"]
     assert lines[4].startswith("roamcap-dask: combine done in ")
+
+
+def test_fabric_settings_and_read_filter_go_to_pass1_too(client, make_fake):
+    fake = make_fake()
+    options = ["--policy", "flood", "--aging", "30s", "--advertise-delay=C=3.5s", "-f", "not arp",
+               "--read-filter", "not udp port 53", "--keep-going", "--unknown-unicast", "drop"]
+    run_sharded(client, "simulate", ["/x.pcap"], shards=2, options=options, roamcap=fake.path, progress=False)
+    assert fake.runs_of("timeline") == [
+        ["timeline", "/x.pcap", "--aging", "30s", "--advertise-delay=C=3.5s", "--read-filter", "not udp port 53",
+         "--keep-going", "--unknown-unicast", "drop", "--shards", "2", "-o", "output.json"]]
+    assert fake.runs_of("simulate", "1/2")[0][2:2 + len(options)] == options
 
 
 def test_without_shards_the_plan_of_pass1_decides(client, make_fake):
@@ -106,7 +117,7 @@ def test_a_failed_combine_is_named(client, make_fake):
     with pytest.raises(RoamcapDaskError) as raised:
         run_sharded(client, "tables", ["/x.pcap"], shards=2, roamcap=fake.path, progress=False)
     assert str(raised.value).startswith("combine failed on ")
-    assert "`" + fake.path + " combine part-1.json part-2.json -o output.json`" in str(raised.value)
+    assert "`" + fake.path + " combine part-1.json part-2.json --format json -o output.json`" in str(raised.value)
 
 
 def test_a_plan_of_another_size_than_asked_is_refused(client, make_fake):
