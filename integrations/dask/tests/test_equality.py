@@ -32,9 +32,24 @@ def sharding_roamcap(real_roamcap):
     return real_roamcap
 
 
+# The commands whose pass 2 has landed: the others are skipped, saying so, until
+# `roamcap COMMAND --help` offers --timeline (issue #12, item 2, comes in steps).
+REQUIRED = {"simulate"}
+
+
+def require_pass2(roamcap, command):
+    completed = subprocess.run([roamcap, command, "--help"], capture_output=True, text=True)
+    if "--timeline" in completed.stdout:
+        return
+    if command in REQUIRED:
+        pytest.fail(f"roamcap {command} has no --timeline/--shard (SPEC §9 pass 2)")
+    pytest.skip(f"roamcap {command} has no --timeline/--shard yet (SPEC §9 pass 2 not landed for it)")
+
+
 @pytest.mark.parametrize("shards", [2, 3])
 @pytest.mark.parametrize("command, options", JOBS, ids=[job[0] for job in JOBS])
 def test_sharded_equals_single_run(client, sharding_roamcap, command, options, shards):
+    require_pass2(sharding_roamcap, command)
     run = run_sharded(client, command, [TRACE], topology=TOPOLOGY, shards=shards, options=options,
                       roamcap=sharding_roamcap, progress=False)
     assert len(json.loads(run.timeline)["shards"]) == shards
