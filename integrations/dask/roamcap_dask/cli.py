@@ -87,8 +87,10 @@ def _client(arguments):
             raise RoamcapDaskError(f"cannot reach the Dask scheduler {arguments.scheduler}: {error}", 2)
     if arguments.local_workers < 1:
         raise RoamcapDaskError("--local-workers must be at least 1", 2)
+    # One thread per worker: roamcap, not Python, uses the core. The dashboard on a free local
+    # port: 8787 may be another cluster's.
     cluster = LocalCluster(n_workers=arguments.local_workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+                           dashboard_address="127.0.0.1:0")
     return Client(cluster), cluster
 
 

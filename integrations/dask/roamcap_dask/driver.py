@@ -93,12 +93,22 @@ def _describe(run):
     command = " ".join(run["argv"])
     code = run["returncode"]
     if code is None:
-        status = "did not run"
+        status = "did not finish"
     elif code < 0:
         status = f"killed by signal {-code}"
     else:
         status = f"exit status {code}"
     return f"`{command}` (in a temporary directory): {status}: {run['stderr'] or '(no stderr)'}"
+
+
+def _outcome(future, argv):
+    """The task's result; a failure of Dask's (the worker died as often as the scheduler
+    allows: KilledWorker) as a failed run of ARGV, so that it is retried and named alike."""
+    try:
+        return future.result()
+    except Exception as error:
+        return {"ok": False, "argv": argv, "returncode": None, "stderr": f"{type(error).__name__}: {error}",
+                "stdout": "", "output": None, "seconds": 0.0, "worker": "an unknown worker"}
 
 
 def _exit_code(run):
@@ -176,7 +186,9 @@ def run_sharded(client, command, inputs, *, topology=None, shards=None, options=
     # Pass 1.
     plan_args = ["timeline"] + common + _timeline_options(list(options))
     plan_args += (["--shards", str(shards)] if shards else []) + ["-o", tasks.OUTPUT]
-    run = client.submit(_run_roamcap, roamcap, plan_args, {}, key=f"roamcap-timeline-{run_id}").result()
+    binary = roamcap or "roamcap"  # as named in errors the task itself could not report
+    run = _outcome(client.submit(_run_roamcap, roamcap, plan_args, {}, key=f"roamcap-timeline-{run_id}"),
+                   [binary] + plan_args)
     if not run["ok"]:
         raise RoamcapDaskError(f"pass 1 (timeline) failed on {run['worker']}: {_describe(run)}", _exit_code(run))
     timeline = run["output"]
@@ -193,7 +205,7 @@ def run_sharded(client, command, inputs, *, topology=None, shards=None, options=
             _run_shard, roamcap, args, shared_timeline,
             key=f"roamcap-{command}-{run_id}-shard-{shard}of{count}-attempt-{attempt}",
         )
-        shard_of[future.key] = (shard, attempt)
+        shard_of[future.key] = (shard, attempt, [binary] + args)
         submitted.append(future)
         return future
 
@@ -204,14 +216,8 @@ def run_sharded(client, command, inputs, *, topology=None, shards=None, options=
     seconds = {}
     pending = as_completed(futures)
     for future in pending:
-        shard, attempt = shard_of[future.key]
-        if future.status == "error":
-            # The task itself never raises; this is Dask giving up (a worker died repeatedly).
-            exception = future.exception()
-            run = {"argv": ["(task)"], "returncode": None, "stderr": f"{type(exception).__name__}: {exception}",
-                   "worker": "?", "ok": False}
-        else:
-            run = future.result()
+        shard, attempt, argv = shard_of[future.key]
+        run = _outcome(future, argv)
         if run["ok"]:
             done[shard] = future
             seconds[shard] = run["seconds"]
@@ -227,7 +233,8 @@ def run_sharded(client, command, inputs, *, topology=None, shards=None, options=
 
     # Combine, on the cluster: the parts go there from the shards' workers, in shard order.
     parts = [done[shard] for shard in range(1, count + 1)]
-    run = client.submit(_run_combine, roamcap, parts, key=f"roamcap-combine-{run_id}").result()
+    combine_argv = [binary, "combine"] + [f"part-{k}.json" for k in range(1, count + 1)]
+    run = _outcome(client.submit(_run_combine, roamcap, parts, key=f"roamcap-combine-{run_id}"), combine_argv)
     if not run["ok"]:
         raise RoamcapDaskError(f"combine failed on {run['worker']}: {_describe(run)}", _exit_code(run))
     say(f"combine done in {run['seconds']:.1f} s on {run['worker']}: {len(run['output'])} bytes")

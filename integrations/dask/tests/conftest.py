@@ -16,7 +16,7 @@ FIXTURES = os.path.join(REPOSITORY, "fixtures")
 @pytest.fixture(scope="session")
 def client():
     """Two worker processes, as a small real cluster: tasks and their data cross processes."""
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as cluster:
         with Client(cluster) as client:
             yield client
 

@@ -9,6 +9,8 @@ Its behaviour is read from fake.json beside the copy (each test has its own):
                absent: always
   fail_exit    the exit status of a failing run (default 1)
   fail_command "timeline" or "combine": that command fails instead, always
+  kill_worker  K: runs of `... --shard K/N` kill the Dask worker process running them (the
+               fake's parent), as the kernel's OOM killer would
   shards       the number of shards the made-up timeline plans without --shards (default 4)
   plan         ... and with --shards, whatever it asks (a pass 1 that disagrees)
 
@@ -45,6 +47,9 @@ command = args[0] if args else ""
 if config.get("fail_command") == command:
     fail(f"injected failure of {command}")
 shard = option("--shard")
+if shard is not None and int(shard.split("/")[0]) == config.get("kill_worker"):
+    os.kill(os.getppid(), 9)
+    sys.exit(137)
 if shard is not None and int(shard.split("/")[0]) == config.get("fail_shard"):
     counter = config["log"] + f".failures-{shard.replace('/', 'of')}"
     failures = int(open(counter).read()) if os.path.exists(counter) else 0

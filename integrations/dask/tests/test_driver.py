@@ -144,3 +144,27 @@ def test_bad_arguments_are_refused_before_anything_runs(client, make_fake, comma
         run_sharded(client, command, inputs, shards=shards, roamcap=fake.path, progress=False)
     assert raised.value.exit_code == 2
     assert fake.invocations() == []
+
+
+def test_a_shard_whose_worker_dies_is_retried_then_named(make_fake):
+    # A worker killed under a task (out of memory, say): the scheduler gives up on the task
+    # after distributed.scheduler.allowed-failures deaths (0 here: at once) with KilledWorker;
+    # the driver retries it once like any failed shard, then names it.
+    import dask
+    from distributed import Client, LocalCluster
+
+    fake = make_fake(kill_worker=2)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as cluster:
+            with Client(cluster) as client:
+                with pytest.raises(ShardFailed) as raised:
+                    run_sharded(client, "tables", ["/x.pcap"], shards=3, roamcap=fake.path, progress=False)
+
+    error = raised.value
+    assert (error.shard, error.returncode) == (2, None)
+    assert error.argv == [fake.path, "tables", "/x.pcap", "--timeline", "timeline.json", "--shard", "2/3",
+                          "-o", "output.json"]
+    assert error.stderr.startswith("KilledWorker: ")
+    assert "did not finish: KilledWorker" in str(error) and error.exit_code == 3
+    assert len(fake.runs_of("tables", "2/3")) == 2
+    assert fake.runs_of("combine") == []
