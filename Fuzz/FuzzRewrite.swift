@@ -23,7 +23,7 @@ public func fuzzRewrite(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     ]
     options.learn = size % 2 == 0
     options.annotate = true
-    options.keepGoing = true
+    options.reading.keepGoing = true
     guard let output = try? OutputFile(path: "/dev/null") else { return 0 }
     _ = try? rewriteTrace(input: path, output: output, options: options, selection: PacketSelection())
     return 0

@@ -173,13 +173,13 @@ _roamcap() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    info|convert|merge|rewrite|tables|synth|topology|simulate|flows|bgp|verify|report|help)
+    info|convert|merge|rewrite|tables|synth|topology|simulate|flows|timeline|combine|bgp|verify|report|help)
         # Offer subcommand argument completions
         "_roamcap_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology simulate flows bgp verify report help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'info convert merge rewrite tables synth topology simulate flows timeline combine bgp verify report help' -- "${cur}"))
         ;;
     esac
 }
@@ -545,7 +545,7 @@ _roamcap_simulate() {
     repeating_flags=()
     non_repeating_flags=(--force --wide --relative --strict-vlan --keep-going --version -h --help)
     repeating_options=(--policy --advertise-delay --bgp-port --bmp-port --vxlan-port)
-    non_repeating_options=(--topology --aging --unknown-unicast --control-plane -o --output --trace-policy --decisions --output-format --compress --format -f --filter --from --until -c --count --read-filter)
+    non_repeating_options=(--topology --aging --unknown-unicast --control-plane -o --output --trace-policy --decisions --output-format --compress --format -f --filter --from --until -c --count --read-filter --timeline --shard)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -617,6 +617,13 @@ _roamcap_simulate() {
         return
         ;;
     '--vxlan-port')
+        return
+        ;;
+    '--timeline')
+        __roamcap_add_completions -f
+        return
+        ;;
+    '--shard')
         return
         ;;
     esac
@@ -700,6 +707,95 @@ _roamcap_flows() {
         return
         ;;
     '--vxlan-port')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __roamcap_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_roamcap_timeline() {
+    repeating_flags=()
+    non_repeating_flags=(--keep-going --force --version -h --help)
+    repeating_options=(--policy --advertise-delay --bgp-port --bmp-port)
+    non_repeating_options=(--topology --shards --aging --unknown-unicast --read-filter --control-plane -o --output --format)
+    __roamcap_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--topology')
+        __roamcap_add_completions -f
+        return
+        ;;
+    '--shards')
+        return
+        ;;
+    '--policy')
+        __roamcap_add_completions -W 'igp-only'$'\n''flood'$'\n''flood-confirmed'$'\n''ideal'
+        return
+        ;;
+    '--advertise-delay')
+        return
+        ;;
+    '--aging')
+        return
+        ;;
+    '--unknown-unicast')
+        __roamcap_add_completions -W 'flood'$'\n''drop'
+        return
+        ;;
+    '--read-filter')
+        return
+        ;;
+    '--control-plane')
+        return
+        ;;
+    '--bgp-port')
+        return
+        ;;
+    '--bmp-port')
+        return
+        ;;
+    '-o'|'--output')
+        __roamcap_add_completions -f
+        return
+        ;;
+    '--format')
+        __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __roamcap_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_roamcap_combine() {
+    repeating_flags=()
+    non_repeating_flags=(--force --wide --relative --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-o --output --format)
+    __roamcap_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-o'|'--output')
+        __roamcap_add_completions -f
+        return
+        ;;
+    '--format')
+        __roamcap_add_completions -W 'table'$'\n''json'$'\n''ndjson'$'\n''csv'
         return
         ;;
     esac

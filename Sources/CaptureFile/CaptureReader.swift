@@ -24,13 +24,11 @@ public final class CaptureReader {
     public internal(set) var packetCount = 0
     /// Without `keepGoing`, end the file at an unreadable record instead of throwing, so that
     /// what was read before it can be reported first (then `endingError`, exit 2), as tshark
-    /// prints the frames before an error. Set for every reader by the commands that analyze.
-    public var endsAtFirstError = CaptureReader.defaultEndsAtFirstError
+    /// prints the frames before an error. Set by the commands that analyze.
+    public var endsAtFirstError = false
     /// The error that ended the file (with `endsAtFirstError`; also `firstSkippedError`, while
     /// `skippedRecords` stays 0).
     public internal(set) var endingError: CaptureError?
-    /// `endsAtFirstError` for readers created from now on (the command line sets it once).
-    nonisolated(unsafe) public static var defaultEndsAtFirstError = false
 
     /// Where the file's header blocks are (pcap: its 24-byte header; pcapng: every section
     /// header and interface description so far), in order: what a reader resumed in the middle

@@ -11,12 +11,20 @@ import CZstd
 /// terminal, a process substitution such as `/dev/fd/63`) is written directly and never
 /// replaced, with or without `force`.
 public final class OutputFile {
-    /// What a write to a pipe whose reader has gone does (`roamcap … | head`): set by the
-    /// command line to end the run quietly; when nil, the write throws.
-    nonisolated(unsafe) public static var brokenPipeAction: (() -> Never)?
+    /// What a write does when the reader of a pipe written in place has gone (EPIPE, as with
+    /// `roamcap … | head`).
+    public enum BrokenPipe: Sendable {
+        /// The write throws a `CaptureError` ("broken pipe").
+        case throwsError
+        /// The run ends quietly with status 0 (`TemporaryFiles.endRunQuietly()`): what the
+        /// reader wanted was written.
+        case endsRunQuietly
+    }
 
     public let path: String
     public let compressed: Bool
+    /// What a write does when the reader of this output (a pipe) has gone.
+    public let brokenPipe: BrokenPipe
     private let fd: Int32
     private let temporaryPath: String?
     private var buffer: UnsafeMutableRawPointer
@@ -38,9 +46,11 @@ public final class OutputFile {
     ///   - compressed: zstd-compress; by default when the name ends in `.zst`.
     ///   - force: replace an existing file.
     ///   - inputs: paths the output must not be (refused even with `force`).
+    ///   - brokenPipe: what a write does when the reader of the output (a pipe) has gone.
     public init(path: String, compressed: Bool? = nil, force: Bool = false,
-                inputs: [String] = []) throws(CaptureError) {
+                inputs: [String] = [], brokenPipe: BrokenPipe = .throwsError) throws(CaptureError) {
         self.path = path
+        self.brokenPipe = brokenPipe
         self.compressed = compressed ?? path.hasSuffix(".zst")
         var st = stat()
         if path == "-" {
@@ -189,7 +199,7 @@ public final class OutputFile {
                 if errno == EINTR { continue }
                 let code = errno
                 if code == EPIPE && temporaryPath == nil {
-                    if let action = Self.brokenPipeAction { action() }
+                    if brokenPipe == .endsRunQuietly { TemporaryFiles.endRunQuietly() }
                     throw CaptureError(.io, file: path, "broken pipe")
                 }
                 throw CaptureError(.io, file: path, "write failed: \(errnoText(code))")

@@ -60,6 +60,13 @@ public enum TemporaryFiles {
         withSignalsBlocked { removeAllUnsafe() }
     }
 
+    /// Ends the run quietly, successfully, leaving no temporary file: for a closed pipe on an
+    /// output (`roamcap … | head`), whose reader has what it wanted.
+    public static func endRunQuietly() -> Never {
+        removeAll()
+        _exit(0)
+    }
+
     /// The handler's part: only async-signal-safe calls.
     fileprivate static func removeAllUnsafe() {
         for i in 0..<capacity {

@@ -17,17 +17,13 @@
 public struct PacketDecoder: Sendable {
     /// The link type of the packets to decode.
     public var linkType: LinkType
-    /// The UDP destination ports recognised as VXLAN (default: 4789).
+    /// The UDP destination ports recognised as VXLAN (default: 4789; `--vxlan-port`).
     public var vxlanPorts: [UInt16]
 
-    /// The VXLAN ports of decoders created without any, for the whole process: the command line
-    /// sets it (`--vxlan-port`) once, before anything is decoded.
-    nonisolated(unsafe) public static var defaultVXLANPorts: [UInt16] = [VXLANPacket.udpPort]
-
     /// Creates a decoder for a link type.
-    public init(linkType: LinkType, vxlanPorts: [UInt16]? = nil) {
+    public init(linkType: LinkType, vxlanPorts: [UInt16] = [VXLANPacket.udpPort]) {
         self.linkType = linkType
-        self.vxlanPorts = vxlanPorts ?? Self.defaultVXLANPorts
+        self.vxlanPorts = vxlanPorts
     }
 
     /// Creates a decoder recognising VXLAN on one port.

@@ -251,6 +251,48 @@ func runBenchmark(_ options: BenchOptions) -> Int32 {
     rows.append(Row(job: "tables + BGP EVPN (target 1.3x)", peer: "tables, no sessions", roamcap: bgpRuns[0],
                     peerResult: bgpRuns[1]))
 
+    // 10. A sharded simulate (SPEC §9) on the multi-site trace: pass 1 (`timeline`, 4 shards),
+    //     each shard apart, and `combine`, against one `simulate`. Targets: the CPU time of pass 1
+    //     and every shard within 1.4 times the single run's, the timeline under 1% of the trace,
+    //     and the combined JSON equal to the single run's.
+    let timeline = "\(work)/\(stem).timeline"
+    var timelineBytes: UInt64?
+    let shardCount = 4
+    let timelineRuns = time("timeline (pass 1 of a sharded simulate)", [
+        Command(program: roamcap, arguments: ["timeline", multiSite, "--topology", multiTopology, "--shards",
+                                              String(shardCount), "-o", timeline, "--force"]),
+    ], inspect: { _ in timelineBytes = fileSize(timeline) })
+    var shardCPU = timelineRuns[0].cpuSeconds
+    var shardsOK = timelineRuns[0].ok
+    var parts: [String] = []
+    for k in 1...shardCount where shardsOK {
+        let part = "\(work)/\(stem).part\(k).json"
+        let runs = time("simulate shard \(k)/\(shardCount)", [
+            Command(program: roamcap, arguments: ["simulate", multiSite, "--topology", multiTopology, "--timeline", timeline,
+                                                  "--shard", "\(k)/\(shardCount)", "-o", part, "--force"]),
+        ])
+        shardsOK = shardsOK && runs[0].ok
+        shardCPU += runs[0].cpuSeconds
+        parts.append(part)
+    }
+    let combined = "\(work)/\(stem).combined.json"
+    let single = "\(work)/\(stem).single.json"
+    _ = harness.measure([Command(program: roamcap, arguments: ["combine"] + parts + ["--format", "json", "-o", combined, "--force"])])
+    _ = harness.measure([Command(program: roamcap, arguments: ["simulate", multiSite, "--topology", multiTopology,
+                                                                "--format", "json"], stdoutPath: single)])
+    if shardsOK, fabricRuns[0].ok, let bytes = timelineBytes, let traceBytes = fileSize(multiSite) {
+        let factor = shardCPU / max(fabricRuns[0].cpuSeconds, 1e-9)
+        let share = Double(bytes) * 100 / Double(traceBytes)
+        let same = readTextFile(combined) != nil && readTextFile(combined) == readTextFile(single)
+        notes.append("sharded simulate (\(shardCount) shards): timeline \(megabytes(bytes)) MB (\(fixed(share, 3))% of the trace, "
+                     + "target < 1%), pass 1 \(fixed(timelineRuns[0].seconds, 2)) s; CPU of pass 1 + shards "
+                     + "\(fixed(shardCPU, 2)) s vs one simulate \(fixed(fabricRuns[0].cpuSeconds, 2)) s: \(fixed(factor, 2))× "
+                     + "(target ≤ 1.4×); combined JSON \(same ? "equal to" : "DIFFERENT from") the single run's"
+                     + (factor <= 1.4 && share < 1 && same ? "" : " — MISSED"))
+    } else {
+        notes.append("sharded simulate: a step failed (see above)")
+    }
+
     // Versions of what was timed.
     var versions: [String] = []
     let scratch = "\(work)/version.txt"

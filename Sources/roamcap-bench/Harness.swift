@@ -38,6 +38,8 @@ struct Measurement {
     var peakKiB = 0
     /// Wall time of every run, in order.
     var runSeconds: [Double] = []
+    /// CPU time (user + system) of the run with the best wall time, in seconds.
+    var cpuSeconds = 0.0
 
     var ok: Bool { status == .ok }
     var peakMiB: Double { Double(peakKiB) / 1024 }
@@ -46,6 +48,7 @@ struct Measurement {
 /// One finished child: wall time, peak RSS and how it ended.
 struct ChildResult {
     var seconds: Double
+    var cpuSeconds = 0.0
     var peakKiB: Int
     var exitCode: Int32?
     var signal: Int32?
@@ -110,6 +113,7 @@ struct Harness {
                 let child = spawnAndWait(executables[i]!, arguments: [command.program] + command.arguments,
                                          stdoutPath: command.stdoutPath)
                 if child.succeeded {
+                    if child.seconds < results[i].seconds { results[i].cpuSeconds = child.cpuSeconds }
                     results[i].seconds = min(results[i].seconds, child.seconds)
                     results[i].runSeconds.append(child.seconds)
                     results[i].peakKiB = max(results[i].peakKiB, child.peakKiB)
@@ -174,7 +178,9 @@ struct Harness {
         let seconds = monotonicSeconds() - start
         // WIFEXITED / WEXITSTATUS / WTERMSIG by hand (they are macros).
         let termination = status & 0x7F
-        return ChildResult(seconds: seconds, peakKiB: Int(usage.ru_maxrss),
+        func time(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return ChildResult(seconds: seconds, cpuSeconds: time(usage.ru_utime) + time(usage.ru_stime),
+                           peakKiB: Int(usage.ru_maxrss),
                            exitCode: termination == 0 ? (status >> 8) & 0xFF : nil,
                            signal: termination == 0 ? nil : termination, spawnError: nil)
     }

@@ -124,7 +124,7 @@ extension Roamcap {
                 }
             }
             let progress = ProgressLine(label: "bgp")
-            let result = try readControlPlane(inputs: inputs, settings: settings, keepGoing: keepGoing, progress: {
+            let result = try readControlPlane(inputs: inputs, settings: settings, reading: ReadOptions(keepGoing: keepGoing), progress: {
                 read, total, packets in progress.update(read: read, total: total, packets: packets)
             }, onRoute: countingOnRoute)
             progress.finish()

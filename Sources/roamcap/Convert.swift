@@ -39,7 +39,7 @@ extension Roamcap {
             let progress = ProgressLine(label: input)
             let result = try convertTrace(input: input, output: out, format: outputOptions.outputFormat,
                                           selection: chosen,
-                                          keepGoing: selection.keepGoing) { reader, packets in
+                                          reading: selection.readOptions()) { reader, packets in
                 progress.update(read: reader.progress.read, total: reader.progress.total, packets: packets)
             }
             progress.finish()

@@ -140,9 +140,6 @@ extension Roamcap {
             if let top, top < 0 { throw ValidationError("--top must be 0 or more, not \(top)") }
             _ = try settings()
             warnAboutUndecodedLinkTypes(inputs)
-            // Report what was read before a fatal read error, then the error (exit 2), as
-            // tshark prints the frames before it; --keep-going skips the record instead.
-            ProcessSettings.endReadsAtFirstError()
         }
 
         func settings() throws -> FlowSettings {
@@ -163,10 +160,13 @@ extension Roamcap {
             }
             try fabric.checkSites(in: topo, file: topology)
             let replay = policies.first.map { FlowPolicyReplay(policy: $0, settings: fabricSettings) }
+            // Report what was read before a fatal read error, then the error (exit 2), as
+            // tshark prints the frames before it; --keep-going skips the record instead.
+            let readOptions = selection.readOptions(decoding, endsAtFirstError: true)
             let progress = ProgressLine(label: "flows")
             let result = try analyzeFlows(inputs: inputs, topology: topo, settings: try settings(),
                                           selection: try selection.makeSelection(readFilter: reading.readFilter),
-                                          keepGoing: selection.keepGoing, policy: replay,
+                                          reading: readOptions, policy: replay,
                                           nat: try nat.flowNAT()) { read, total, packets in
                 progress.update(read: read, total: total, packets: packets)
             }
@@ -190,9 +190,9 @@ extension Roamcap {
                 guard let flow = flows.first else { throw RoamcapFailure(message: "--uid \(uid): no flow has this uid") }
                 if let output {
                     let file = try OutputFile(path: output, compressed: output.hasSuffix(".zst"), force: force,
-                                              inputs: inputs + [topology].compactMap { $0 })
+                                              inputs: inputs + [topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
                     let written = try writeFlowPackets(of: flow.flow, inputs: inputs, topology: topo, settings: try settings(),
-                                                       nat: try nat.flowNAT(), keepGoing: selection.keepGoing, output: file)
+                                                       nat: try nat.flowNAT(), reading: readOptions, output: file)
                     if output != "-" { writeStandardError("wrote \(written) packets of flow \(uid) to \(output)\n") }
                 }
             }

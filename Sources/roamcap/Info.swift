@@ -30,7 +30,7 @@ extension Roamcap {
                 let progress = ProgressLine(label: file)
                 let summary: CaptureSummary
                 do {
-                    summary = try CaptureSummary.read(path: file, keepGoing: keepGoing) { reader in
+                    summary = try CaptureSummary.read(path: file, reading: ReadOptions(keepGoing: keepGoing)) { reader in
                         progress.update(read: reader.progress.read, total: reader.progress.total, packets: reader.packetCount)
                     }
                 } catch {

@@ -55,7 +55,7 @@ extension Roamcap {
             let progress = ProgressLine(label: "merge")
             let result = try mergeTraces(inputs: mergeInputs, output: out, format: outputOptions.outputFormat,
                                          selection: try selection.makeSelection(),
-                                         keepGoing: selection.keepGoing) { read, total, packets in
+                                         reading: selection.readOptions()) { read, total, packets in
                 progress.update(read: read, total: total, packets: packets)
             }
             progress.finish()

@@ -69,6 +69,15 @@ struct SelectionOptions: ParsableArguments {
         }
     }
 
+    /// How the inputs are read: `--keep-going`, the VXLAN ports of `decoding` (else 4789), and
+    /// whether an unreadable record ends its input (the commands that report what was read
+    /// before it, then the error) rather than failing at once.
+    func readOptions(_ decoding: DecodingOptions? = nil, endsAtFirstError: Bool = false) -> ReadOptions {
+        var options = ReadOptions(keepGoing: keepGoing, endsAtFirstError: endsAtFirstError)
+        if let ports = decoding?.vxlanPorts, !ports.isEmpty { options.vxlanPorts = ports }
+        return options
+    }
+
     func makeSelection(readFilter: String? = nil) throws -> PacketSelection {
         do {
             return try PacketSelection(filter: filter, strictVLAN: strictVlan, from: from.flatMap(TimeBound.init),
@@ -107,10 +116,8 @@ struct DecodingOptions: ParsableArguments {
         """, valueName: "port"))
     var vxlanPorts: [UInt16] = []
 
-    /// Checks the ports and makes them the decoders' (set once, before anything is decoded).
     func validate() throws {
         if vxlanPorts.contains(0) { throw ValidationError("--vxlan-port must be from 1 to 65535, not 0") }
-        if !vxlanPorts.isEmpty { ProcessSettings.decodeVXLAN(onPorts: vxlanPorts) }
     }
 }
 
@@ -156,7 +163,7 @@ struct TraceWritingOptions: ParsableArguments {
 
     func open(_ path: String, inputs: [String]) throws -> OutputFile {
         let compressed: Bool? = compress.map { $0 == "zstd" }
-        return try OutputFile(path: path, compressed: compressed, force: force, inputs: inputs)
+        return try OutputFile(path: path, compressed: compressed, force: force, inputs: inputs, brokenPipe: .endsRunQuietly)
     }
 }
 

@@ -82,12 +82,13 @@ extension Roamcap {
             options.policies = policies
             options.fabricSettings = settings
             options.nat = try nat.flowNAT()
-            options.keepGoing = keepGoing
+            options.reading.keepGoing = keepGoing
             options.topFlows = topFlows
             options.maximumEvents = maxEvents
             let postmortem = try buildPostmortem(inputs: inputs, topology: topo, options: options)
             let page = PostmortemPage(postmortem).rendered()
-            let out = try OutputFile(path: output, compressed: false, force: force, inputs: inputs + [topology].compactMap { $0 })
+            let out = try OutputFile(path: output, compressed: false, force: force, inputs: inputs + [topology].compactMap { $0 },
+                                     brokenPipe: .endsRunQuietly)
             try out.write(Array(page.utf8))
             try out.commit()
         }

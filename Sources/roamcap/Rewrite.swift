@@ -122,7 +122,7 @@ extension Roamcap {
             options.annotate = annotate
             options.dryRun = dryRun
             options.format = writing.outputFormat
-            options.keepGoing = selection.keepGoing
+            options.reading = selection.readOptions()
             let frozen = options
             let outputs: [String?] = inputs.map { input in
                 if dryRun { return nil }

@@ -28,7 +28,7 @@ struct Roamcap: ParsableCommand {
         // A closed pipe is seen as EPIPE where it is written, which ends the run quietly;
         // SIGINT, SIGTERM and SIGHUP remove the temporary outputs and exit 130, 143, 129.
         signal(SIGPIPE, SIG_IGN)
-        ProcessSettings.installSignalHandlers(onBrokenPipe: endQuietlyOnBrokenPipe)
+        ProcessSettings.installSignalHandlers()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -67,8 +67,7 @@ struct Roamcap: ParsableCommand {
 /// The reader of standard output (or of an output pipe) has gone, as with `roamcap … | head`:
 /// what it wanted was written, so the run ends quietly, successfully, and leaves no temporary file.
 func endQuietlyOnBrokenPipe() -> Never {
-    ProcessSettings.removeTemporaryFiles()
-    Glibc._exit(0)
+    ProcessSettings.endRunQuietly()
 }
 
 /// A failure with a ready message (exit code 2).

@@ -142,11 +142,13 @@ extension Roamcap {
             let others = inputs + [topology].compactMap { $0 }
             let trace = try output.map { try writing.open($0, inputs: others) }
             let log = try decisions.map { try OutputFile(path: $0, compressed: writing.compress.map { $0 == "zstd" },
-                                                         force: writing.force, inputs: others) }
-            let options = FabricOptions(policies: policies, settings: settings, keepGoing: selection.keepGoing, trace: trace,
+                                                         force: writing.force, inputs: others, brokenPipe: .endsRunQuietly) }
+            // Report what was read before a fatal read error, then the error (exit 2), as
+            // tshark prints the frames before it; --keep-going skips the record instead.
+            let options = FabricOptions(policies: policies, settings: settings,
+                                        reading: selection.readOptions(decoding, endsAtFirstError: true), trace: trace,
                                         tracePolicy: traceIndex, decisions: log,
                                         controlPlane: controlPlane == "captured" ? controlPlanePorts.settings : nil)
-            ProcessSettings.endReadsAtFirstError()
             let progress = ProgressLine(label: "simulate")
             let result = try simulateFabric(inputs: inputs, topology: topo, options: options,
                                             selection: try selection.makeSelection(readFilter: reading.readFilter),

@@ -112,7 +112,8 @@ extension Roamcap {
         func run() throws {
             let parsed: Scenario
             do { parsed = try Scenario.load(path: scenario) } catch { throw RoamcapFailure(message: error.description) }
-            let out = try OutputFile(path: output, compressed: compress.map { $0 == "zstd" }, force: force, inputs: [scenario])
+            let out = try OutputFile(path: output, compressed: compress.map { $0 == "zstd" }, force: force, inputs: [scenario],
+                                     brokenPipe: .endsRunQuietly)
             let result = try synthesize(parsed, output: out, comment: "synthesized by roamcap synth from \(baseName(scenario))")
             var topologyPath = topologyOutput
             if topologyPath == nil && output != "-" {
@@ -121,7 +122,7 @@ extension Roamcap {
                 topologyPath = stem + ".topology.yaml"
             }
             if let topologyPath {
-                let file = try OutputFile(path: topologyPath, compressed: false, force: force, inputs: [scenario])
+                let file = try OutputFile(path: topologyPath, compressed: false, force: force, inputs: [scenario], brokenPipe: .endsRunQuietly)
                 try file.write(Array(("# topology for " + baseName(output) + ", written by roamcap synth\n"
                                       + result.topology.yaml).utf8))
                 try file.commit()
@@ -134,7 +135,7 @@ extension Roamcap {
             let expectDirectory = expectPath.lastIndex(of: "/").map { String(expectPath[..<$0]) }
             let topologyDirectory = topologyPath?.lastIndex(of: "/").map { String(topologyPath![..<$0]) }
             let topologyName = topologyDirectory == expectDirectory ? baseName(topologyPath!) : absolutePath(topologyPath!)
-            let expectFile = try OutputFile(path: expectPath, compressed: false, force: force, inputs: [scenario])
+            let expectFile = try OutputFile(path: expectPath, compressed: false, force: force, inputs: [scenario], brokenPipe: .endsRunQuietly)
             try expectFile.write(Array(synthExpectationsYAML(result, scenarioName: baseName(scenario), trace: baseName(output),
                                                              topology: topologyName).utf8))
             try expectFile.commit()

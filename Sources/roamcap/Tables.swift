@@ -105,9 +105,6 @@ extension Roamcap {
             if duplicateMoves < 1 { throw ValidationError("--duplicate-moves must be 1 or more") }
             _ = try settings()
             warnAboutUndecodedLinkTypes(inputs)
-            // Report what was read before a fatal read error, then the error (exit 2), as
-            // tshark prints the frames before it; --keep-going skips the record instead.
-            ProcessSettings.endReadsAtFirstError()
         }
 
         func settings() throws -> TableSettings {
@@ -122,12 +119,15 @@ extension Roamcap {
             if let topology {
                 do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
             }
+            // Report what was read before a fatal read error, then the error (exit 2), as
+            // tshark prints the frames before it; --keep-going skips the record instead.
+            let readOptions = selection.readOptions(decoding, endsAtFirstError: true)
             let progress = ProgressLine(label: "tables")
             let result = try rebuildTables(inputs: inputs, topology: topo, settings: try settings(),
                                            controlPlane: controlPlane.settings,
                                            selection: try selection.makeSelection(readFilter: reading.readFilter),
                                            at: at.flatMap(TimeBound.init),
-                                           keepGoing: selection.keepGoing) { read, total, packets in
+                                           reading: readOptions) { read, total, packets in
                 progress.update(read: read, total: total, packets: packets)
             }
             progress.finish()

@@ -21,7 +21,9 @@ extension Roamcap {
             one per 256 MiB of input.
 
             The fabric settings (--advertise-delay, --aging, --unknown-unicast), the topology and \
-            --read-filter are those of the shards, which refuse a timeline made with others. \
+            --read-filter are those of the shards, which refuse a timeline made with others. With \
+            --control-plane captured the advertisements of the capture's BGP EVPN sessions (SPEC §8) \
+            are kept too, for 'simulate --control-plane captured' shards. \
             Compressed inputs are decompressed from their start by every shard (a compressed stream \
             cannot be entered in the middle); plain files are entered at the offset.
 
@@ -44,6 +46,13 @@ extension Roamcap {
         @OptionGroup var fabric: FabricPolicyOptions
         @OptionGroup var reading: ReadFilterOptions
 
+        @Option(name: .long, help: ArgumentHelp(
+            "assumed, or captured: keep the BGP EVPN advertisements of the capture for 'simulate --control-plane captured'.",
+            valueName: "source"))
+        var controlPlane: String = "assumed"
+
+        @OptionGroup var controlPlanePorts: ControlPlaneOptions
+
         @Flag(name: .long, help: "Skip unreadable records instead of stopping (the shards must be run with it too).")
         var keepGoing = false
 
@@ -59,6 +68,9 @@ extension Roamcap {
             if inputs.isEmpty { throw ValidationError("timeline needs at least one input") }
             if let shards, shards < 1 || shards > 1_000_000 {
                 throw ValidationError("--shards must be from 1 to 1000000, not \(shards)")
+            }
+            if controlPlane != "assumed" && controlPlane != "captured" {
+                throw ValidationError("--control-plane must be assumed or captured, not '\(controlPlane)'")
             }
             if !fabric.policy.isEmpty {
                 throw ValidationError("the timeline keeps every policy's tables; choose --policy when running the shards")
@@ -82,8 +94,10 @@ extension Roamcap {
                                             readFilter: reading.readFilter)
             } catch { throw RoamcapFailure(message: error.description) }
             let readFilter = reads.readFilter
-            let request = TimelineRequest(inputs: inputs, topology: topo, topologyDigest: topology.flatMap(fileDigest(path:)),
-                                          shards: shards, settings: settings, readFilter: readFilter, keepGoing: keepGoing)
+            var request = TimelineRequest(inputs: inputs, topology: topo, topologyDigest: topology.flatMap(fileDigest(path:)),
+                                          shards: shards, settings: settings, readFilter: readFilter,
+                                          reading: ReadOptions(keepGoing: keepGoing, endsAtFirstError: true))
+            if controlPlane == "captured" { request.controlPlane = controlPlanePorts.settings }
             let progress = ProgressLine(label: "timeline")
             let timeline: RoamcapKit.Timeline
             do {
@@ -199,16 +213,14 @@ extension Roamcap.Simulate {
     func runShard(_ request: ShardRequest, policies: [FabricPolicy], settings: FabricSettings) throws {
         guard let output else { throw RoamcapFailure(message: "--shard: give -o PART, the file roamcap combine reads") }
         if decisions != nil { throw RoamcapFailure(message: "--decisions is for single runs, not shards") }
-        if controlPlane != "assumed" {
-            throw RoamcapFailure(message: "--control-plane captured is not available in sharded runs yet")
-        }
         var topo: Topology?
         if let topology {
             do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
         }
         try fabric.checkSites(in: topo, file: topology)
-        let options = FabricOptions(policies: policies, settings: settings, keepGoing: selection.keepGoing)
-        ProcessSettings.endReadsAtFirstError()
+        let options = FabricOptions(policies: policies, settings: settings,
+                                    reading: selection.readOptions(decoding, endsAtFirstError: true),
+                                    controlPlane: controlPlane == "captured" ? controlPlanePorts.settings : nil)
         let progress = ProgressLine(label: "simulate \(request.shard)/\(request.shards)")
         let part: Part
         do {

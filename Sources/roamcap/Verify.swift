@@ -141,7 +141,7 @@ extension Roamcap {
             if let junit {
                 let xml = JUnitReport.render(outcome, timestamp: start, hostname: Self.hostname())
                 let file = try OutputFile(path: junit, compressed: false, force: true,
-                                          inputs: plan.traces + [expectations])
+                                          inputs: plan.traces + [expectations], brokenPipe: .endsRunQuietly)
                 try file.write(Array(xml.utf8))
                 try file.commit()
             }

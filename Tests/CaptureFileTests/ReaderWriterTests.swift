@@ -190,3 +190,24 @@ import Glibc
         #expect(rmdir(dir) == 0)
     }
 }
+
+/// What a write does when the reader of a pipe has gone is the output's own (`brokenPipe`): by
+/// default an error naming the output; the command line ends the run quietly instead.
+@Suite struct BrokenPipeTests {
+    @Test func aClosedPipeThrowsByDefault() throws {
+        signal(SIGPIPE, SIG_IGN)  // EPIPE instead of the signal, as in roamcap itself
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        close(ends[0])
+        defer { close(ends[1]) }
+        let output = try OutputFile(path: "/dev/fd/\(ends[1])")
+        #expect(output.brokenPipe == .throwsError)
+        #expect(output.isStream)
+        try output.write([1, 2, 3])
+        #expect {
+            try output.commit()
+        } throws: { error in
+            "\(error)".contains("broken pipe") && "\(error)".contains("/dev/fd/\(ends[1])")
+        }
+    }
+}

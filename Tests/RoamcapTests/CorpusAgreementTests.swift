@@ -19,7 +19,7 @@ import Testing
             guard let tsharkPackets = row.packets else {
                 // tshark rejects the file.
                 do {
-                    let summary = try CaptureSummary.read(path: path, keepGoing: false)
+                    let summary = try CaptureSummary.read(path: path, reading: ReadOptions())
                     // Deliberate difference 1: tshark refuses link types its dissectors do not
                     // know (DSA/EDSA tags 281-285, Juniper 164/182, 805306500…). The file format
                     // is valid, so roamcap reads it: info, convert and merge do not dissect.
@@ -36,7 +36,7 @@ import Testing
             }
             let summary: CaptureSummary
             do {
-                summary = try CaptureSummary.read(path: path, keepGoing: false)
+                summary = try CaptureSummary.read(path: path, reading: ReadOptions())
             } catch {
                 disagreements.append("\(row.file): tshark reads \(tsharkPackets) packets, roamcap fails: \(error)")
                 continue
@@ -86,7 +86,7 @@ import Testing
         guard let corpus = TestSupport.corpus else { return }
         for row in TestSupport.manifest() {
             guard let packets = row.packets else { continue }
-            let summary = try CaptureSummary.read(path: corpus + "/" + row.file, keepGoing: true)
+            let summary = try CaptureSummary.read(path: corpus + "/" + row.file, reading: ReadOptions(keepGoing: true))
             #expect(summary.packets == packets, "\(row.file)")
         }
     }

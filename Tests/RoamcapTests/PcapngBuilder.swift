@@ -13,8 +13,10 @@ struct PcapngBuilder {
         bytes += Self.u32(type) + Self.u32(length) + body + Self.u32(length)
     }
 
-    init() {
-        // SHB: magic, version 1.0, section length -1.
+    init() { section() }
+
+    /// An SHB (magic, version 1.0, section length -1): a new section, with no interfaces yet.
+    mutating func section() {
         block(0x0A0D_0D0A, Self.u32(0x1A2B_3C4D) + Self.u16(1) + Self.u16(0) + [UInt8](repeating: 0xFF, count: 8))
     }
 

@@ -37,7 +37,7 @@ import Testing
                 for (name, format) in steps {
                     let out = dir + "/" + name
                     _ = try convertTrace(input: input, output: try OutputFile(path: out, force: true), format: format,
-                                         selection: PacketSelection(), keepGoing: false)
+                                         selection: PacketSelection(), reading: ReadOptions())
                     input = out
                 }
             } catch ConversionError.capture(let error) where error.message.contains("does not fit in a pcap record") {
@@ -66,7 +66,7 @@ import Testing
             let file = corpus + "/" + row.file
             let out = dir + "/out.pcapng"
             _ = try convertTrace(input: file, output: try OutputFile(path: out, force: true), format: .pcapng,
-                                 selection: PacketSelection(), keepGoing: false)
+                                 selection: PacketSelection(), reading: ReadOptions())
             let (a, b) = (try describe(file), try describe(out))
             #expect(a.interfaces == b.interfaces, "\(row.file)")
             #expect(a.packets == b.packets, "\(row.file)")
@@ -104,7 +104,7 @@ import Testing
             let file = corpus + "/" + row.file
             let out = dir + "/out.pcapng"
             _ = try convertTrace(input: file, output: try OutputFile(path: out, force: true), format: .pcapng,
-                                 selection: PacketSelection(), keepGoing: false)
+                                 selection: PacketSelection(), reading: ReadOptions())
             let fields = ["-T", "fields", "-e", "frame.comment", "-e", "frame.interface_name", "-e", "frame.time_epoch",
                           "-e", "frame.len"]
             let before = TestSupport.run(tshark, ["-r", file] + fields)

@@ -12,28 +12,22 @@ public typealias Timestamp = CaptureFile.Timestamp
 public typealias MACAddress = PacketWire.MACAddress
 public typealias IPAddress = PacketWire.IPAddress
 
-/// What the command line sets once for the whole process, before any work starts.
+/// The process-wide part of a run, which the command line sets up at its start: the signal
+/// handlers and the temporary outputs they remove.
 public enum ProcessSettings {
-    /// UDP destination ports recognised as VXLAN by every decoder made from now on (SPEC §4).
-    public static func decodeVXLAN(onPorts ports: [UInt16]) {
-        PacketDecoder.defaultVXLANPorts = ports
-    }
-
-    /// Readers made from now on end at an unreadable record instead of throwing, so what was
-    /// read before it can be reported first (then the error, exit 2).
-    public static func endReadsAtFirstError() {
-        CaptureReader.defaultEndsAtFirstError = true
-    }
-
-    /// SIGINT, SIGTERM and SIGHUP remove the temporary outputs and exit 130, 143, 129; a closed
-    /// pipe (EPIPE) on an output runs `onBrokenPipe`.
-    public static func installSignalHandlers(onBrokenPipe: @escaping () -> Never) {
+    /// SIGINT, SIGTERM and SIGHUP remove the temporary outputs and exit 130, 143, 129.
+    public static func installSignalHandlers() {
         TemporaryFiles.installSignalHandlers()
-        OutputFile.brokenPipeAction = onBrokenPipe
     }
 
     /// Removes every temporary output not yet committed (before an early exit).
     public static func removeTemporaryFiles() {
         TemporaryFiles.removeAll()
+    }
+
+    /// Ends the run quietly with status 0, leaving no temporary output: the reader of standard
+    /// output (or of an output pipe) has gone, and had what it wanted.
+    public static func endRunQuietly() -> Never {
+        TemporaryFiles.endRunQuietly()
     }
 }

@@ -235,7 +235,7 @@ public struct ControlPlaneRead: Sendable {
 /// With `onRoute`, each route is handed over as soon as its message is complete (in the order
 /// messages complete) and `routes` stays empty, so memory does not grow with the listing.
 public func readControlPlane(inputs: [String], settings: ControlPlaneSettings = ControlPlaneSettings(),
-                             keepGoing: Bool = false, progress: ((UInt64, UInt64?, Int) -> Void)? = nil,
+                             reading: ReadOptions = ReadOptions(), progress: ((UInt64, UInt64?, Int) -> Void)? = nil,
                              onRoute: ((BGPRouteRecord) -> Void)? = nil) throws(ConversionError) -> ControlPlaneRead {
     var result = ControlPlaneRead()
     let reader = BGPSessionReader(settings: settings) { message in
@@ -252,7 +252,7 @@ public func readControlPlane(inputs: [String], settings: ControlPlaneSettings = 
         }
     }
     do throws(CaptureError) {
-        let stream = try MergedCaptureStream(inputs: inputs, topology: nil, keepGoing: keepGoing)
+        let stream = try MergedCaptureStream(inputs: inputs, topology: nil, reading: reading)
         var decoded = DecodedPacket()
         var lastTime = Timestamp(seconds: 0, nanoseconds: 0)
         while let (packet, file) = try stream.next() {

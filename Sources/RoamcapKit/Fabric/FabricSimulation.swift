@@ -9,7 +9,8 @@ public struct FabricOptions {
     /// The policies to compare, in the order reported.
     public var policies: [FabricPolicy]
     public var settings: FabricSettings
-    public var keepGoing: Bool
+    /// How the inputs are read (both passes).
+    public var reading: ReadOptions
     /// Where to write the forwarded trace (pcapng) of `policies[tracePolicy]`.
     public var trace: OutputFile?
     public var tracePolicy: Int
@@ -20,11 +21,11 @@ public struct FabricOptions {
     public var controlPlane: ControlPlaneSettings?
 
     public init(policies: [FabricPolicy] = FabricPolicy.allCases, settings: FabricSettings = FabricSettings(),
-                keepGoing: Bool = false, trace: OutputFile? = nil, tracePolicy: Int = 0, decisions: OutputFile? = nil,
+                reading: ReadOptions = ReadOptions(), trace: OutputFile? = nil, tracePolicy: Int = 0, decisions: OutputFile? = nil,
                 controlPlane: ControlPlaneSettings? = nil) {
         self.policies = policies
         self.settings = settings
-        self.keepGoing = keepGoing
+        self.reading = reading
         self.trace = trace
         self.tracePolicy = tracePolicy
         self.decisions = decisions
@@ -61,7 +62,7 @@ public struct FabricReport: Sendable {
     public var traceRecords = 0
     public var skippedRecords = 0
     public var skippedErrors: [CaptureError] = []
-    /// An input ended at an unreadable record (without `keepGoing`): the counts are those of
+    /// An input ended at an unreadable record (without `reading.keepGoing`): the counts are those of
     /// the frames before it, and no trace or log was written.
     public var endedByError = false
 }
@@ -128,13 +129,13 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
             let results = ParallelResults(count: groups.count)
             // Each thread uses only its own group of fabrics, its own ground-truth copy and its
             // own reader; progress is reported by the first.
-            let work = ParallelPassInputs(inputs: inputs, topology: topology, keepGoing: options.keepGoing, base: base,
+            let work = ParallelPassInputs(inputs: inputs, topology: topology, reading: options.reading, base: base,
                                           groups: groups, truths: truths, progress: progress)
             DispatchQueue.concurrentPerform(iterations: groups.count) { t in
                 do {
                     var pass = FabricPassStatistics()
                     var clock = Int64.min
-                    let stream = try MergedCaptureStream(inputs: work.inputs, topology: work.topology, keepGoing: work.keepGoing)
+                    let stream = try MergedCaptureStream(inputs: work.inputs, topology: work.topology, reading: work.reading)
                     try runFabricPass(stream, fabrics: work.groups[t], truth: work.truths[t], base: work.base, clock: &clock,
                                       selection: nil,
                                       statistics: &pass, progress: t == 0 ? work.progress : nil,
@@ -157,7 +158,7 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
             report.skippedRecords = first.skippedRecords
             report.skippedErrors = first.skippedErrors
         } else {
-            let second = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing)
+            let second = try MergedCaptureStream(inputs: inputs, topology: topology, reading: options.reading)
             var pass = FabricPassStatistics()
             var clock = Int64.min
             try runFabricPass(second, fabrics: fabrics, truth: truth, base: base, clock: &clock, selection: secondSelection,
@@ -175,7 +176,7 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
         // An input that ended at an unreadable record (readers that end at their first error)
         // leaves the trace and the log unwritten: they would be partial. The counts of what was
         // read are reported, then the error.
-        report.endedByError = !options.keepGoing && !report.skippedErrors.isEmpty
+        report.endedByError = !options.reading.keepGoing && !report.skippedErrors.isEmpty
         if !report.endedByError {
             if let traceWriter {
                 try traceWriter.finish()
@@ -218,7 +219,7 @@ func runGroundTruthPass(inputs: [String], topology: Topology?, options: FabricOp
     let extractor = FabricFrameExtractor()
     var decoded = DecodedPacket()
     var frame = FabricFrame()
-    let first = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing)
+    let first = try MergedCaptureStream(inputs: inputs, topology: topology, reading: options.reading)
     let base = first.firstTime ?? Timestamp(seconds: 0, nanoseconds: 0)
     var clock = Int64.min
     var earliest: Timestamp?
@@ -275,7 +276,7 @@ extension FabricReport {
 private struct ParallelPassInputs: @unchecked Sendable {
     var inputs: [String]
     var topology: Topology?
-    var keepGoing: Bool
+    var reading: ReadOptions
     var base: Timestamp
     var groups: [[EdgeFabric]]
     var truths: [FabricGroundTruth]
@@ -363,7 +364,9 @@ func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric], truth: 
         var destination: Int32 = -1
         var dt = DestinationTruth.unknown
         if frame.isUnicast {
-            destination = truth.station(frame.destinationKey) ?? -1
+            // Keeping tables only, a unicast frame matters by its source (and an ARP one by
+            // where it is forwarded: snooping and suppression on the way).
+            if !stateOnly || frame.isARP { destination = truth.station(frame.destinationKey) ?? -1 }
             if destination >= 0 && !stateOnly { dt = truth.destination(destination, at: clock) }
         } else {
             statistics.broadcasts += 1

@@ -136,22 +136,22 @@ public struct FlowMigrationNAT: Sendable {
 /// the input, memory proportional to stations and flows, never to packets.
 public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSettings = FlowSettings(),
                          tableSettings: TableSettings = TableSettings(), selection: PacketSelection? = nil,
-                         keepGoing: Bool = false, policy: FlowPolicyReplay? = nil, nat: FlowMigrationNAT? = nil,
+                         reading: ReadOptions = ReadOptions(), policy: FlowPolicyReplay? = nil, nat: FlowMigrationNAT? = nil,
                          progress: ((UInt64, UInt64?, Int) -> Void)? = nil) throws(ConversionError) -> FlowAnalysis {
     do {
         let table = FlowTable(settings: settings)
         if let policy {
             return try analyzeFlowsUnderPolicy(inputs: inputs, topology: topology, table: table, tableSettings: tableSettings,
-                                               selection: selection, keepGoing: keepGoing, policy: policy, nat: nat,
+                                               selection: selection, reading: reading, policy: policy, nat: nat,
                                                progress: progress)
         }
         // The table engine (for the migrations outages are tied to) runs on a second core,
         // reading the inputs itself, when they can be read twice and no read filter would be
         // shared between threads (its compiled program is one thread's at a time).
         let background = inputs.contains("-") || selection?.readFilter != nil
-            ? nil : BackgroundTables(inputs: inputs, topology: topology, settings: tableSettings, keepGoing: keepGoing)
+            ? nil : BackgroundTables(inputs: inputs, topology: topology, settings: tableSettings, reading: reading)
         defer { _ = background?.wait() }
-        let stream = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: keepGoing)
+        let stream = try MergedCaptureStream(inputs: inputs, topology: topology, reading: reading)
         let portMap = stream.portMap
         let tracker = TableTracker(topology: portMap.topology, settings: tableSettings)
         var interfacesSeen = stream.interfaceCount
@@ -223,7 +223,7 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
 /// and the flows (the selected frames, each judged frame's outcome recorded on the flow of its
 /// outer headers, as the fabric judged it).
 private func analyzeFlowsUnderPolicy(inputs: [String], topology: Topology?, table: FlowTable, tableSettings: TableSettings,
-                                     selection: PacketSelection?, keepGoing: Bool, policy: FlowPolicyReplay,
+                                     selection: PacketSelection?, reading: ReadOptions, policy: FlowPolicyReplay,
                                      nat: FlowMigrationNAT?, progress: ((UInt64, UInt64?, Int) -> Void)?) throws(ConversionError) -> FlowAnalysis {
     // Without a topology file every site has the control plane's defaults, so an empty topology
     // ages the tables alike; events name sites by index, rendered with the fabric's topology.
@@ -243,7 +243,7 @@ private func analyzeFlowsUnderPolicy(inputs: [String], topology: Topology?, tabl
     }
     let report = try simulateFabric(inputs: inputs, topology: topology,
                                     options: FabricOptions(policies: [policy.policy], settings: policy.settings,
-                                                           keepGoing: keepGoing),
+                                                           reading: reading),
                                     selection: selection, progress: progress, onFrame: { frame in
         if let port = frame.port {
             tracker.observe(frame.decoded, bytes: frame.packet.data, port: port, time: frame.packet.timestamp,
@@ -331,11 +331,11 @@ private final class BackgroundTables: Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let outcome = Mutex<Result<TableRebuildResult, ConversionError>?>(nil)
 
-    init(inputs: [String], topology: Topology?, settings: TableSettings, keepGoing: Bool) {
+    init(inputs: [String], topology: Topology?, settings: TableSettings, reading: ReadOptions) {
         DispatchQueue.global().async { [self] in
             let result: Result<TableRebuildResult, ConversionError>
             do throws(ConversionError) {
-                result = .success(try rebuildTables(inputs: inputs, topology: topology, settings: settings, keepGoing: keepGoing))
+                result = .success(try rebuildTables(inputs: inputs, topology: topology, settings: settings, reading: reading))
             } catch {
                 result = .failure(error)
             }

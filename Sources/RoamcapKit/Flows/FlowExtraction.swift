@@ -8,11 +8,11 @@ import PacketWire
 ///
 /// Returns the number of packets written.
 public func writeFlowPackets(of target: FlowState, inputs: [String], topology: Topology?, settings: FlowSettings = FlowSettings(),
-                             nat: FlowMigrationNAT? = nil, keepGoing: Bool = false, output: OutputFile,
+                             nat: FlowMigrationNAT? = nil, reading: ReadOptions = ReadOptions(), output: OutputFile,
                              format: CaptureFormat = .pcapng) throws(ConversionError) -> Int {
     do {
         let table = FlowTable(settings: settings)
-        let stream = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: keepGoing)
+        let stream = try MergedCaptureStream(inputs: inputs, topology: topology, reading: reading)
         var reference = stream.firstTime
         if let nat, MigrationTable.needsReference(nat.entries) { reference = try earliestPacketTime(inputs) ?? reference }
         let mapping = nat.flatMap { $0.isEmpty ? nil : $0.mapping(reference: reference) }

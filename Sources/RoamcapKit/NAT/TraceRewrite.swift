@@ -15,7 +15,7 @@ public struct RewriteOptions: Sendable {
     /// Count what would change without writing.
     public var dryRun = false
     public var format: CaptureFormat?
-    public var keepGoing = false
+    public var reading = ReadOptions()
 
     public init() {}
 }
@@ -91,8 +91,7 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
         let table = MigrationTable(entries: options.entries, reference: reference)
         let learner = options.learn ? MigrationLearner() : nil
         let mapping = MigrationMapping(table: table, learner: learner)
-        let reader = try CaptureReader(path: path)
-        reader.keepGoing = options.keepGoing
+        let reader = try CaptureReader(path: path, reading: options.reading)
         var format = chooseOutputFormat(path: output?.path ?? "", requested: options.format, input: reader.format)
         if options.annotate && options.format == nil { format = .pcapng }
         if options.annotate && format == .pcap {
@@ -187,7 +186,7 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                 try writer?.beginSection(section)
             case .interface(let interface):
                 linkTypes.append(interface.linkType)
-                decoders.append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType)))
+                decoders.append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType), reading: options.reading))
                 if options.vmSideInterfaces.isEmpty {
                     checksByInterface.append(.both)
                 } else {

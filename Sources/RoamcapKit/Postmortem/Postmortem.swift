@@ -9,7 +9,7 @@ public struct PostmortemOptions: Sendable {
     public var tableSettings = TableSettings()
     public var flowSettings = FlowSettings()
     public var nat: FlowMigrationNAT?
-    public var keepGoing = false
+    public var reading = ReadOptions()
     /// Flows embedded and listed (worst first, as `flows --top N`); the rest are summarised.
     public var topFlows = 500
     /// Events embedded (in time order, as `tables --format ndjson`); the rest are summarised.
@@ -49,7 +49,7 @@ public func buildPostmortem(inputs: [String], topology: Topology?, options: Post
     progress?("info")
     for input in inputs {
         do throws(CaptureError) {
-            summaries.append(try CaptureSummary.read(path: input, keepGoing: options.keepGoing))
+            summaries.append(try CaptureSummary.read(path: input, reading: options.reading))
         } catch {
             throw .capture(error)
         }
@@ -58,7 +58,7 @@ public func buildPostmortem(inputs: [String], topology: Topology?, options: Post
     // events are the tables' (one read of the inputs fewer).
     progress?("flows")
     let flows = try analyzeFlows(inputs: inputs, topology: topology, settings: options.flowSettings,
-                                 tableSettings: options.tableSettings, keepGoing: options.keepGoing, nat: options.nat)
+                                 tableSettings: options.tableSettings, reading: options.reading, nat: options.nat)
     var tables = TableRebuildResult(events: flows.events, topology: flows.topology)
     tables.packetsRead = flows.packetsRead
     tables.unclaimed = flows.unclaimed
@@ -72,7 +72,7 @@ public func buildPostmortem(inputs: [String], topology: Topology?, options: Post
         let policies = options.policies.isEmpty ? FabricPolicy.allCases : options.policies
         fabric = try simulateFabric(inputs: inputs, topology: topology,
                                     options: FabricOptions(policies: policies, settings: options.fabricSettings,
-                                                           keepGoing: options.keepGoing))
+                                                           reading: options.reading))
     }
     return Postmortem(inputs: inputs, summaries: summaries, tables: tables, fabric: fabric, flows: flows,
                       options: options)

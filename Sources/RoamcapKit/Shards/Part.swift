@@ -64,6 +64,11 @@ public struct SimulatePart: Codable, Sendable {
     public internal(set) var skippedErrors: [String]
     var unclaimed: [String]
     public internal(set) var endedByError: Bool
+    /// With the captured control plane: per migration, `unadvertised`; the routes applied and
+    /// those no site claims (the same in every part: they come from the timeline).
+    public internal(set) var unadvertised: [Bool]?
+    public internal(set) var capturedRoutes: Int?
+    public internal(set) var capturedUnattributed: Int?
 }
 
 extension SimulatePart {
@@ -92,6 +97,11 @@ extension SimulatePart {
         skippedErrors = report.skippedErrors.map(\.description)
         unclaimed = report.unclaimed
         endedByError = report.endedByError
+        if report.policies.contains(.captured) {
+            unadvertised = report.unadvertised
+            capturedRoutes = report.capturedRoutes
+            capturedUnattributed = report.capturedUnattributed
+        }
     }
 }
 

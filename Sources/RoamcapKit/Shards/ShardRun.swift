@@ -33,9 +33,6 @@ public func simulateShard(inputs: [String], topology: Topology?, topologyDigest:
     if options.trace != nil || options.decisions != nil {
         throw TimelineError("a shard writes its part (-o); the forwarded trace and --decisions are for single runs")
     }
-    if options.controlPlane != nil {
-        throw TimelineError("--control-plane captured is not available in sharded runs yet")
-    }
     if selection?.count != nil {
         throw TimelineError("-c/--count counts over the whole input and cannot be sharded")
     }
@@ -45,15 +42,26 @@ public func simulateShard(inputs: [String], topology: Topology?, topologyDigest:
     let shard = timeline.shards[request.shard - 1]
     let truth = try FabricGroundTruth(state: timeline.truth)
     let fabricTopology = timeline.fabricTopology(topology)
-    let fabrics = try options.policies.enumerated().map { (i, policy) throws(TimelineError) -> EdgeFabric in
+    var policies = options.policies
+    if let settings = options.controlPlane {
+        guard let captured = timeline.captured else {
+            throw TimelineError("--control-plane captured: the timeline was made without it; make it with --control-plane captured")
+        }
+        guard captured.ports == Timeline.Captured.portsText(settings) else {
+            throw TimelineError("--control-plane captured: the BGP/BMP ports are not the timeline's (\(captured.ports))")
+        }
+        policies.append(.captured)
+    }
+    let fabrics = try policies.enumerated().map { (i, policy) throws(TimelineError) -> EdgeFabric in
         let fabric = EdgeFabric(policy: policy, index: i, topology: fabricTopology, settings: options.settings, truth: truth)
+        if policy == .captured { fabric.captured = timeline.captured?.schedule ?? [] }
         guard let state = shard.fabrics.first(where: { $0.policy == policy.rawValue }) else {
             throw TimelineError("the timeline has no tables for policy \(policy.rawValue)")
         }
         try fabric.restore(state)
         return fabric
     }
-    let stream = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: options.keepGoing,
+    let stream = try MergedCaptureStream(inputs: inputs, topology: topology, reading: options.reading,
                                          resuming: shard.position)
     var selection = selection
     if let earliest = timeline.earliest { selection?.resolve(reference: earliest) }
@@ -62,15 +70,20 @@ public func simulateShard(inputs: [String], topology: Topology?, topologyDigest:
     try runFabricPass(stream, fabrics: fabrics, truth: truth, base: timeline.base, clock: &clock,
                       endFrame: shard.firstFrame - 1 + shard.frames, selection: selection, statistics: &statistics,
                       progress: progress, traceWriter: nil, tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: nil)
-    var report = FabricReport(topology: fabricTopology, policies: options.policies, counts: fabrics.map(\.counts),
+    var report = FabricReport(topology: fabricTopology, policies: policies, counts: fabrics.map(\.counts),
                               migrations: truth.migrations, losses: fabrics.map(\.losses))
+    if options.controlPlane != nil, let captured = timeline.captured {
+        report.unadvertised = captured.unadvertised
+        report.capturedRoutes = captured.routes
+        report.capturedUnattributed = captured.unattributed
+    }
     report.apply(statistics)
     report.firstTime = timeline.firstTime
     report.outOfOrder = stream.outOfOrder
     report.unclaimed = stream.portMap.unclaimed
     report.skippedRecords = stream.skippedRecords
     report.skippedErrors = stream.skippedErrors
-    report.endedByError = !options.keepGoing && !report.skippedErrors.isEmpty
+    report.endedByError = !options.reading.keepGoing && !report.skippedErrors.isEmpty
     return Part(command: "simulate", timeline: timeline.id, shard: request.shard, shards: request.shards,
                 options: simulateOptionsText(options, selection: selection),
                 simulate: SimulatePart(report, sites: timeline.sites))
@@ -79,6 +92,7 @@ public func simulateShard(inputs: [String], topology: Topology?, topologyDigest:
 /// The options that change a simulation's result, as one line (parts of one run must agree).
 func simulateOptionsText(_ options: FabricOptions, selection: PacketSelection?) -> String {
     var text = "policies=" + options.policies.map(\.rawValue).joined(separator: ",")
+    if let settings = options.controlPlane { text += " control-plane=captured " + Timeline.Captured.portsText(settings) }
     if let s = selection {
         if let f = s.filter { text += " filter=\(f.expression)" }
         if let from = s.from { text += " from=\(from)" }
@@ -136,6 +150,9 @@ public func combineSimulateParts(_ parts: [(path: String, part: Part)]) throws(T
     var losses = Array(repeating: Array(repeating: MigrationLoss(), count: migrations.count), count: policies.count)
     var report = FabricReport(topology: topology, policies: policies, counts: [], migrations: migrations, losses: [])
     report.firstTime = head.firstTime
+    report.unadvertised = head.unadvertised ?? []
+    report.capturedRoutes = head.capturedRoutes ?? 0
+    report.capturedUnattributed = head.capturedUnattributed ?? 0
     for (s, (path, _)) in zip(simulates, ordered) {
         guard s.policies == head.policies, s.migrations == head.migrations, s.counts.count == policies.count,
               s.losses.count == policies.count, s.statistics.count == 5 else {

@@ -42,7 +42,32 @@ public struct Timeline: Codable, Sendable {
     public var firstTime: Timestamp?
     public var earliest: Timestamp?
     var truth: GroundTruthState
+    /// The control plane captured in the inputs (SPEC §8), when the timeline was made with it.
+    var captured: Captured?
     public var shards: [Shard]
+
+    /// The advertisements of the captured control plane, in the order applied.
+    struct Captured: Codable, Sendable {
+        /// The BGP and BMP ports they were read on (a shard must ask for the same).
+        var ports: String
+        /// Per advertisement: time, site, station, sequence number, withdrawal (1) or not (0).
+        var advertisements: [[Int64]]
+        /// Per migration: whether no advertisement from its new site was captured after it.
+        var unadvertised: [Bool]
+        var routes: Int
+        var unattributed: Int
+
+        static func portsText(_ s: ControlPlaneSettings) -> String {
+            "bgp=\(s.bgpPorts.map(String.init).joined(separator: ",")) bmp=\(s.bmpPorts.map(String.init).joined(separator: ","))"
+        }
+
+        var schedule: [CapturedSchedule.Item] {
+            advertisements.map {
+                CapturedSchedule.Item(time: $0[0], site: Int32(truncatingIfNeeded: $0[1]), station: Int32(truncatingIfNeeded: $0[2]),
+                                      sequence: UInt32(truncatingIfNeeded: $0[3]), withdraw: $0[4] != 0)
+            }
+        }
+    }
 
     public struct Input: Codable, Sendable, Equatable {
         public var path: String

@@ -14,19 +14,23 @@ public struct TimelineRequest {
     /// tables of every policy are kept).
     public var settings: FabricSettings
     public var readFilter: PacketFilter?
-    public var keepGoing: Bool
+    /// How the inputs are read (the shards must be run with the same `keepGoing`).
+    public var reading: ReadOptions
+    /// With the control plane captured (SPEC §8, `--control-plane captured`): its ports. The
+    /// advertisements are then part of the timeline and the `captured` run's tables too.
+    public var controlPlane: ControlPlaneSettings?
     /// For tests: the frame numbers before which shards 2… start (instead of equal shares).
     var boundaries: [Int]?
 
     public init(inputs: [String], topology: Topology?, topologyDigest: String?, shards: Int?, settings: FabricSettings,
-                readFilter: PacketFilter?, keepGoing: Bool) {
+                readFilter: PacketFilter?, reading: ReadOptions) {
         self.inputs = inputs
         self.topology = topology
         self.topologyDigest = topologyDigest
         self.shards = shards
         self.settings = settings
         self.readFilter = readFilter
-        self.keepGoing = keepGoing
+        self.reading = reading
     }
 
     /// The default shard size (SPEC §9: about one shard per 256 MiB of input).
@@ -47,7 +51,8 @@ public func makeTimeline(_ request: TimelineRequest,
         guard let bytes = reader.progress.total else { throw TimelineError("\(path): not a regular file") }
         inputs.append(Timeline.Input(path: path, bytes: bytes, compression: reader.compression.rawValue))
     }
-    let options = FabricOptions(policies: FabricPolicy.allCases, settings: request.settings, keepGoing: request.keepGoing)
+    let options = FabricOptions(policies: FabricPolicy.allCases, settings: request.settings, reading: request.reading,
+                                controlPlane: request.controlPlane)
     let pass1 = try runGroundTruthPass(inputs: request.inputs, topology: request.topology, options: options,
                                        readFilter: request.readFilter)
     let frames = pass1.frames
@@ -64,13 +69,15 @@ public func makeTimeline(_ request: TimelineRequest,
 
     // Pass 2: the tables of every policy, noted at each shard's start.
     let topology = pass1.topology
-    let fabrics = FabricPolicy.allCases.enumerated().map { i, policy in
+    let policies = FabricPolicy.allCases + (pass1.capture == nil ? [] : [.captured])
+    let fabrics = policies.enumerated().map { i, policy in
         let fabric = EdgeFabric(policy: policy, index: i, topology: topology, settings: request.settings, truth: pass1.truth)
+        if policy == .captured { fabric.captured = pass1.schedule.items }
         fabric.stateOnly = true
         fabric.counting = false
         return fabric
     }
-    let stream = try MergedCaptureStream(inputs: request.inputs, topology: request.topology, keepGoing: request.keepGoing,
+    let stream = try MergedCaptureStream(inputs: request.inputs, topology: request.topology, reading: request.reading,
                                          tracksPositions: true)
     let selection = request.readFilter.map { PacketSelection(readFilter: $0) }
     var statistics = FabricPassStatistics()
@@ -87,9 +94,18 @@ public func makeTimeline(_ request: TimelineRequest,
     }
     var timeline = Timeline(inputs: inputs, topologyDigest: request.topologyDigest,
                             sites: topology.sites.map(Timeline.Site.init), readFilter: request.readFilter?.expression,
-                            keepGoing: request.keepGoing, settings: Timeline.Settings(request.settings), frames: frames,
+                            keepGoing: request.reading.keepGoing, settings: Timeline.Settings(request.settings), frames: frames,
                             base: pass1.base, firstTime: pass1.firstTime, earliest: pass1.earliest,
                             truth: pass1.truth.state, shards: shards)
+    if let capture = pass1.capture, let settings = request.controlPlane {
+        timeline.captured = Timeline.Captured(
+            ports: Timeline.Captured.portsText(settings),
+            advertisements: pass1.schedule.items.map {
+                [$0.time, Int64($0.site), Int64($0.station), Int64($0.sequence), $0.withdraw ? 1 : 0]
+            },
+            unadvertised: pass1.schedule.unadvertised, routes: capture.advertisements.count,
+            unattributed: capture.unattributed)
+    }
     timeline.seal()
     return timeline
 }

@@ -46,10 +46,10 @@ public struct TableRebuildResult: Sendable {
 /// returns their snapshot with the events up to it.
 public func rebuildTables(inputs: [String], topology: Topology?, settings: TableSettings = TableSettings(),
                           controlPlane: ControlPlaneSettings = ControlPlaneSettings(),
-                          selection: PacketSelection? = nil, at: TimeBound? = nil, keepGoing: Bool = false,
+                          selection: PacketSelection? = nil, at: TimeBound? = nil, reading: ReadOptions = ReadOptions(),
                           progress: ((UInt64, UInt64?, Int) -> Void)? = nil) throws(ConversionError) -> TableRebuildResult {
     do {
-        let stream = try MergedCaptureStream(inputs: inputs, topology: topology, keepGoing: keepGoing)
+        let stream = try MergedCaptureStream(inputs: inputs, topology: topology, reading: reading)
         let portMap = stream.portMap
         let tracker = TableTracker(topology: portMap.topology, settings: settings)
         var interfacesSeen = stream.interfaceCount

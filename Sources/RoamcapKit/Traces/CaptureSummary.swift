@@ -42,10 +42,9 @@ public struct CaptureSummary: Sendable {
     }
 
     /// Reads the whole file. `progress` is called now and then with the reader.
-    public static func read(path: String, keepGoing: Bool,
+    public static func read(path: String, reading: ReadOptions,
                             progress: ((CaptureReader) -> Void)? = nil) throws(CaptureError) -> CaptureSummary {
-        let reader = try CaptureReader(path: path)
-        reader.keepGoing = keepGoing
+        let reader = try CaptureReader(path: path, reading: reading)
         var s = CaptureSummary(file: path, format: reader.format, compression: reader.compression,
                                fileBytes: reader.progress.total)
         var previous = Timestamp(seconds: .min, nanoseconds: 0)

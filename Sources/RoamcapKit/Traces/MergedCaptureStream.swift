@@ -27,6 +27,8 @@ final class MergedCaptureStream {
 
     /// Added to every timestamp of input i (ns), when not empty.
     let offsets: [Int64]
+    /// How the inputs are read and their packets decoded.
+    let reading: ReadOptions
     private let onRecord: ((Int, CaptureRecord) throws(CaptureError) -> Void)?
     /// With `tracksPositions`: per input, its reader's mark before its pending packet, and the
     /// capture interfaces in the order registered (for `position()`).
@@ -40,20 +42,19 @@ final class MergedCaptureStream {
     /// Opens `inputs` at their start or, with `resuming`, where a stream over the same inputs
     /// stood (`position()`): the same frames follow, numbered on from there, through the same
     /// port map. `tracksPositions` makes `position()` available (a few stores per packet).
-    init(inputs: [String], topology: Topology?, keepGoing: Bool, offsets: [Int64] = [],
+    init(inputs: [String], topology: Topology?, reading: ReadOptions, offsets: [Int64] = [],
          resuming: StreamPosition? = nil, tracksPositions: Bool = false,
          onRecord: ((Int, CaptureRecord) throws(CaptureError) -> Void)? = nil) throws(CaptureError) {
         self.offsets = offsets
         self.onRecord = onRecord
+        self.reading = reading
         self.tracksPositions = tracksPositions
         if let resuming, resuming.inputs.count != inputs.count {
             throw CaptureError(.unsupported, file: inputs.first ?? "-",
                                "resume position is for \(resuming.inputs.count) inputs, not \(inputs.count)")
         }
         readers = try inputs.enumerated().map { (i, path) throws(CaptureError) -> CaptureReader in
-            let reader = try CaptureReader(path: path, resume: resuming?.inputs[i])
-            reader.keepGoing = keepGoing
-            return reader
+            try CaptureReader(path: path, reading: reading, resume: resuming?.inputs[i])
         }
         portMap = CapturePortMap(topology: topology, files: inputs)
         decoders = Array(repeating: [], count: readers.count)
@@ -120,7 +121,7 @@ final class MergedCaptureStream {
                     portMap.register(file: i, index: r.index, interface: interface)
                     if tracksPositions { registrations.append(r) }
                 }
-                decoders[i].append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType)))
+                decoders[i].append(PacketDecoder(linkType: LinkType(rawValue: interface.linkType), reading: reading))
                 interfaceCount += 1
                 try onRecord?(i, record)
             case .section, .other:
@@ -148,7 +149,7 @@ final class MergedCaptureStream {
         return (packet, best)
     }
 
-    /// Unreadable records skipped (with `keepGoing`) over every input, and the first error of each.
+    /// Unreadable records skipped (with `reading.keepGoing`) over every input, and the first error of each.
     var skippedRecords: Int { readers.reduce(0) { $0 + $1.skippedRecords } }
     var skippedErrors: [CaptureError] { readers.compactMap(\.firstSkippedError) }
 

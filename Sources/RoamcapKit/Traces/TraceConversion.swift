@@ -26,13 +26,12 @@ public enum ConversionError: Error, CustomStringConvertible {
 /// `roamcap convert`: copies one capture to another format or compression, keeping sections,
 /// interfaces, options, comments and exact timestamps, through a packet selection.
 public func convertTrace(input path: String, output: OutputFile, format requested: CaptureFormat?,
-                         selection: PacketSelection, keepGoing: Bool,
+                         selection: PacketSelection, reading: ReadOptions,
                          progress: ((CaptureReader, Int) -> Void)? = nil) throws(ConversionError) -> ConversionResult {
     do {
         var selection = selection
         if selection.needsReference, let reference = try earliestPacketTime([path]) { selection.resolve(reference: reference) }
-        let reader = try CaptureReader(path: path)
-        reader.keepGoing = keepGoing
+        let reader = try CaptureReader(path: path, reading: reading)
         let format = chooseOutputFormat(path: output.path, requested: requested, input: reader.format)
         let writer = TraceWriter(output: output, format: format)
         var outputID: [Int] = []  // input interface (global) → output interface

@@ -16,7 +16,7 @@ public struct MergeInput: Sendable {
 /// `roamcap merge`: merges captures by timestamp (ties: input order) into one section with one
 /// output interface per input interface, unnamed interfaces named after their file.
 public func mergeTraces(inputs: [MergeInput], output: OutputFile, format requested: CaptureFormat?,
-                        selection: PacketSelection, keepGoing: Bool,
+                        selection: PacketSelection, reading: ReadOptions,
                         progress: ((UInt64, UInt64?, Int) -> Void)? = nil) throws(ConversionError) -> ConversionResult {
     do {
         var selection = selection
@@ -34,7 +34,7 @@ public func mergeTraces(inputs: [MergeInput], output: OutputFile, format request
         var result = ConversionResult(outputFormat: format)
         // One output section: every input interface declared as it is met (unnamed ones named
         // after their file), other blocks copied; sections are not.
-        let stream = try MergedCaptureStream(inputs: inputs.map(\.path), topology: nil, keepGoing: keepGoing,
+        let stream = try MergedCaptureStream(inputs: inputs.map(\.path), topology: nil, reading: reading,
                                              offsets: inputs.map(\.offsetNanoseconds)) { (i, record) throws(CaptureError) in
             switch record {
             case .interface(var interface):
