@@ -13,11 +13,13 @@ from roamcap_dask import run_sharded
 TRACE = os.path.join(FIXTURES, "scenarios", "three-site.pcapng")
 TOPOLOGY = os.path.join(FIXTURES, "scenarios", "three-site.topology.yaml")
 
-# (command, pass 2's options), as fixtures/demo.sh runs them.
+# (name, command, pass 2's options): as fixtures/demo.sh runs them, and simulate with fabric
+# settings, which the driver must hand to pass 1 as well.
 JOBS = [
-    ("simulate", []),
-    ("tables", []),
-    ("flows", ["--policy", "igp-only"]),
+    ("simulate", "simulate", []),
+    ("simulate-settings", "simulate", ["--policy", "flood,ideal", "--aging", "30s", "--advertise-delay", "C=3.5s"]),
+    ("tables", "tables", []),
+    ("flows", "flows", ["--policy", "igp-only"]),
 ]
 
 
@@ -47,7 +49,7 @@ def require_pass2(roamcap, command):
 
 
 @pytest.mark.parametrize("shards", [2, 3])
-@pytest.mark.parametrize("command, options", JOBS, ids=[job[0] for job in JOBS])
+@pytest.mark.parametrize("command, options", [job[1:] for job in JOBS], ids=[job[0] for job in JOBS])
 def test_sharded_equals_single_run(client, sharding_roamcap, command, options, shards):
     require_pass2(sharding_roamcap, command)
     run = run_sharded(client, command, [TRACE], topology=TOPOLOGY, shards=shards, options=options,
@@ -66,3 +68,12 @@ def test_a_shard_failing_once_is_retried_and_the_result_still_equals_a_single_ru
     assert len(fake.runs_of("simulate", "2/3")) == 2
     assert len(fake.runs_of("simulate", "1/3")) == len(fake.runs_of("simulate", "3/3")) == 1
     assert len(fake.runs_of("combine")) == 1
+
+
+def test_the_flapping_scenario_sharded_equals_single_run(client, sharding_roamcap):
+    # A VM bouncing between two sites every 10 s: moves in every shard.
+    trace = os.path.join(FIXTURES, "scenarios", "flapping.pcapng")
+    topology = os.path.join(FIXTURES, "scenarios", "flapping.topology.yaml")
+    run = run_sharded(client, "simulate", [trace], topology=topology, shards=3, roamcap=sharding_roamcap,
+                      progress=False)
+    assert json.loads(run.output) == single_run(sharding_roamcap, "simulate", [trace], topology)
