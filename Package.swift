@@ -45,7 +45,9 @@ let package = Package(
         ]),
         .testTarget(name: "CaptureFileTests", dependencies: ["CaptureFile"]),
         .testTarget(name: "PacketFilterTests", dependencies: ["PacketFilter", "CaptureFile"]),
-        .testTarget(name: "RoamcapTests", dependencies: ["RoamcapKit", "CaptureFile", "PacketWire"]),
+        .testTarget(name: "RoamcapTests", dependencies: [
+            "RoamcapKit", "CaptureFile", "PacketWire", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

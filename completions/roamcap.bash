@@ -374,9 +374,9 @@ _roamcap_rewrite() {
 
 _roamcap_tables() {
     repeating_flags=()
-    non_repeating_flags=(--wide --relative --strict-vlan --keep-going --version -h --help)
+    non_repeating_flags=(--wide --relative --strict-vlan --keep-going --force --version -h --help)
     repeating_options=(--bgp-port --bmp-port --vxlan-port)
-    non_repeating_options=(--topology --at --mac --ip --vlan --aging --duplicate-moves --duplicate-window --duplicate-ip-window --format -f --filter --from --until -c --count --read-filter)
+    non_repeating_options=(--topology --at --mac --ip --vlan --aging --duplicate-moves --duplicate-window --duplicate-ip-window --format -f --filter --from --until -c --count --read-filter --timeline --shard -o --output)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -435,6 +435,17 @@ _roamcap_tables() {
         return
         ;;
     '--vxlan-port')
+        return
+        ;;
+    '--timeline')
+        __roamcap_add_completions -f
+        return
+        ;;
+    '--shard')
+        return
+        ;;
+    '-o'|'--output')
+        __roamcap_add_completions -f
         return
         ;;
     esac
@@ -641,7 +652,7 @@ _roamcap_flows() {
     repeating_flags=()
     non_repeating_flags=(--outages-only --silence-runs --no-silence-runs --force --learn --wide --relative --strict-vlan --keep-going --version -h --help)
     repeating_options=(--notifications --table --policy --advertise-delay --vxlan-port)
-    non_repeating_options=(--topology --top --silence --migration-window --uid -o --output --aging --unknown-unicast --format -f --filter --from --until -c --count --read-filter)
+    non_repeating_options=(--topology --top --silence --migration-window --idle-timeout --uid -o --output --aging --unknown-unicast --format -f --filter --from --until -c --count --read-filter)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -657,6 +668,9 @@ _roamcap_flows() {
         return
         ;;
     '--migration-window')
+        return
+        ;;
+    '--idle-timeout')
         return
         ;;
     '--uid')
@@ -724,7 +738,7 @@ _roamcap_timeline() {
     repeating_flags=()
     non_repeating_flags=(--keep-going --force --version -h --help)
     repeating_options=(--policy --advertise-delay --bgp-port --bmp-port)
-    non_repeating_options=(--topology --shards --aging --unknown-unicast --read-filter --control-plane -o --output --format)
+    non_repeating_options=(--topology --shards --aging --unknown-unicast --read-filter --control-plane --duplicate-moves --duplicate-window --duplicate-ip-window -o --output --format)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -760,6 +774,15 @@ _roamcap_timeline() {
         return
         ;;
     '--bmp-port')
+        return
+        ;;
+    '--duplicate-moves')
+        return
+        ;;
+    '--duplicate-window')
+        return
+        ;;
+    '--duplicate-ip-window')
         return
         ;;
     '-o'|'--output')

@@ -157,8 +157,14 @@ public enum Checksum {
     @inlinable
     public static func updatingUDP(_ checksum: UInt16, _ update: (UInt16) -> UInt16) -> UInt16 {
         guard checksum != 0 else { return 0 }
-        let new = update(checksum)
-        return new == 0 ? 0xFFFF : new
+        return udpField(update(checksum))
+    }
+
+    /// The UDP checksum field for a computed checksum (RFC 768): 0 would mean "none computed",
+    /// so a checksum that computes to 0 is sent as 0xFFFF, its other one's-complement form.
+    @inlinable
+    public static func udpField(_ computed: UInt16) -> UInt16 {
+        computed == 0 ? 0xFFFF : computed
     }
 
     /// The checksum field after one covered 16-bit word changes from `old` to `new`.

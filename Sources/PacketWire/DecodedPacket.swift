@@ -31,7 +31,7 @@ public struct DecodedLayers: OptionSet, Hashable, Sendable {
     @inlinable public static var icmpv4: DecodedLayers { DecodedLayers(rawValue: 1 << 10) }
     /// An ICMPv6 header.
     @inlinable public static var icmpv6: DecodedLayers { DecodedLayers(rawValue: 1 << 11) }
-    /// A VXLAN header (its inner frame is at `innerFrameOffset`, not decoded).
+    /// A VXLAN header (its inner frame at `innerFrameOffset`, decoded into `inner`).
     @inlinable public static var vxlan: DecodedLayers { DecodedLayers(rawValue: 1 << 12) }
     /// The IP header quoted by an ICMP error.
     @inlinable public static var embeddedIP: DecodedLayers { DecodedLayers(rawValue: 1 << 13) }
@@ -166,9 +166,37 @@ public struct DecodedPacket: Sendable {
     public var vxlanOffset = 0
     /// Where the encapsulated Ethernet frame starts.
     public var innerFrameOffset = 0
+    /// The encapsulated frame, decoded once by the decoder that decoded this packet (as
+    /// Ethernet, with the same VXLAN ports): nil unless `layers` holds `.vxlan` and the inner
+    /// Ethernet header was captured. Its offsets count from `innerFrameOffset` (read it with
+    /// the bytes from there on). One level only: a VXLAN frame inside it is located, not decoded.
+    @inlinable public var inner: DecodedPacket? { hasInnerFrame ? innerStorage?.packet : nil }
+
+    /// Whether `innerStorage` holds this packet's inner frame (else it holds an older one, kept
+    /// so that decoding the next VXLAN packet allocates nothing).
+    @usableFromInline internal var hasInnerFrame = false
+    /// Whether this is an inner frame (whose own inner frame is not decoded).
+    internal var isInnerFrame = false
+    /// The inner frame, in a box shared by copies and replaced before a change when it is
+    /// shared (copy on write): a `DecodedPacket` cannot hold one directly.
+    @usableFromInline internal var innerStorage: InnerFrameStorage? = nil
 
     /// An empty result.
     public init() {}
+
+    /// Empties the packet for the next decode, keeping the inner frame's box for reuse.
+    @inline(__always)
+    internal mutating func reset() {
+        let storage = innerStorage
+        self = DecodedPacket()
+        innerStorage = storage
+    }
+
+    /// The inner frame's box, owned by this packet alone (a new one when a copy shares it).
+    internal mutating func uniqueInnerStorage() -> InnerFrameStorage {
+        if !isKnownUniquelyReferenced(&innerStorage) { innerStorage = InnerFrameStorage() }
+        return innerStorage!
+    }
 
     /// The ICMP type as an ICMPv4 type.
     @inlinable public var icmpv4Type: ICMPv4Type { ICMPv4Type(rawValue: icmpType) }
@@ -181,4 +209,12 @@ public struct DecodedPacket: Sendable {
         if problem.kind == .truncated { isTruncated = true }
         if error == nil { error = problem.shifted(by: base) }
     }
+}
+
+/// The box of a `DecodedPacket`'s inner frame. Sendable: it is changed only by the decoder,
+/// and only while one packet alone holds it (`uniqueInnerStorage`).
+@usableFromInline
+final class InnerFrameStorage: @unchecked Sendable {
+    @usableFromInline var packet = DecodedPacket()
+    init() {}
 }

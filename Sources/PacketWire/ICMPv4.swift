@@ -144,6 +144,9 @@ public struct ICMPv4Packet {
 }
 
 /// A mutable view of an ICMPv4 message, for the checksum an address translator updates.
+///
+/// Tolerant of truncation: `init(captured:)` takes a message cut anywhere, and the checksum
+/// is updated only where its field was captured.
 public struct MutableICMPv4Packet {
     /// The message's bytes, header first.
     public let bytes: UnsafeMutableRawBufferPointer
@@ -161,17 +164,54 @@ public struct MutableICMPv4Packet {
         self.bytes = bytes
     }
 
-    /// A read-only view of the same message.
+    /// Wraps the bytes of a message as captured, checking nothing.
+    @inlinable
+    public init(captured bytes: UnsafeMutableRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// A read-only view of the same message (after the checked constructor only).
     @inlinable public var packet: ICMPv4Packet { ICMPv4Packet(uncheckedBytes: bytes.readOnly) }
 
-    /// Sets the checksum field.
-    @inlinable
-    public func setChecksum(_ value: UInt16) { bytes.writeUInt16(value, at: ICMPv4Field.checksum) }
+    /// The checksum field, or nil if it was not captured.
+    @inlinable public var capturedChecksum: UInt16? {
+        bytes.count >= ICMPv4Field.restOfHeader ? bytes.readOnly.readUInt16(at: ICMPv4Field.checksum) : nil
+    }
 
-    /// Sets the identifier and updates the checksum incrementally.
+    /// The IP packet an error message quotes, as captured; nil for other types or when none
+    /// of it was captured.
+    @inlinable public var capturedQuotedPacket: MutableIPPacket? {
+        guard bytes.count > ICMPv4Field.data,
+              ICMPv4Type(rawValue: bytes.readOnly.readUInt8(at: ICMPv4Field.type)).isError else { return nil }
+        return MutableIPPacket(captured: UnsafeMutableRawBufferPointer(rebasing: bytes[ICMPv4Field.data...]))
+    }
+
+    /// Sets the checksum field where captured.
+    @inlinable
+    public func setChecksum(_ value: UInt16) {
+        guard bytes.count >= ICMPv4Field.restOfHeader else { return }
+        bytes.writeUInt16(value, at: ICMPv4Field.checksum)
+    }
+
+    /// Updates the checksum, where captured, for a covered 16-bit aligned word that changed.
+    @inlinable
+    public func updateChecksum(replacing old: UInt16, with new: UInt16) {
+        guard let checksum = capturedChecksum else { return }
+        setChecksum(Checksum.update(checksum, replacing: old, with: new))
+    }
+
+    /// Updates the checksum, where captured, for a covered address that changed.
+    @inlinable
+    public func updateChecksum(replacing old: IPAddress, with new: IPAddress) {
+        guard let checksum = capturedChecksum else { return }
+        setChecksum(Checksum.update(checksum, replacing: old, with: new))
+    }
+
+    /// Sets the identifier and updates the checksum incrementally, where captured.
     @inlinable
     public func rewriteIdentifier(_ identifier: UInt16) {
-        setChecksum(Checksum.update(packet.checksum, replacing: packet.identifier, with: identifier))
+        guard bytes.count >= ICMPv4Field.sequenceNumber else { return }
+        updateChecksum(replacing: bytes.readOnly.readUInt16(at: ICMPv4Field.identifier), with: identifier)
         bytes.writeUInt16(identifier, at: ICMPv4Field.identifier)
     }
 

@@ -208,6 +208,9 @@ public struct ICMPv6Packet {
 }
 
 /// A mutable view of an ICMPv6 message, for the checksum an address translator updates.
+///
+/// Tolerant of truncation: `init(captured:)` takes a message cut anywhere, and the checksum
+/// is updated only where its field was captured.
 public struct MutableICMPv6Packet {
     /// The message's bytes, header first.
     public let bytes: UnsafeMutableRawBufferPointer
@@ -225,17 +228,65 @@ public struct MutableICMPv6Packet {
         self.bytes = bytes
     }
 
-    /// A read-only view of the same message.
+    /// Wraps the bytes of a message as captured, checking nothing.
+    @inlinable
+    public init(captured bytes: UnsafeMutableRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// A read-only view of the same message (after the checked constructor only).
     @inlinable public var packet: ICMPv6Packet { ICMPv6Packet(uncheckedBytes: bytes.readOnly) }
 
-    /// Sets the checksum field.
-    @inlinable
-    public func setChecksum(_ value: UInt16) { bytes.writeUInt16(value, at: ICMPv6Field.checksum) }
+    /// The checksum field, or nil if it was not captured.
+    @inlinable public var capturedChecksum: UInt16? {
+        bytes.count >= ICMPv6Field.messageBody ? bytes.readOnly.readUInt16(at: ICMPv6Field.checksum) : nil
+    }
 
-    /// Updates the checksum for a pseudo-header address that changed from `old` to `new`.
+    /// The IP packet an error message quotes, as captured; nil for other types or when none
+    /// of it was captured.
+    @inlinable public var capturedQuotedPacket: MutableIPPacket? {
+        guard bytes.count > ICMPv6Field.data,
+              ICMPv6Type(rawValue: bytes.readOnly.readUInt8(at: ICMPv6Field.type)).isError else { return nil }
+        return MutableIPPacket(captured: UnsafeMutableRawBufferPointer(rebasing: bytes[ICMPv6Field.data...]))
+    }
+
+    /// Sets the checksum field where captured.
+    @inlinable
+    public func setChecksum(_ value: UInt16) {
+        guard bytes.count >= ICMPv6Field.messageBody else { return }
+        bytes.writeUInt16(value, at: ICMPv6Field.checksum)
+    }
+
+    /// Updates the checksum, where captured, for a covered 16-bit aligned word that changed.
+    @inlinable
+    public func updateChecksum(replacing old: UInt16, with new: UInt16) {
+        guard let checksum = capturedChecksum else { return }
+        setChecksum(Checksum.update(checksum, replacing: old, with: new))
+    }
+
+    /// Updates the checksum, where captured, for an address (in the pseudo-header or the
+    /// quoted packet) that changed from `old` to `new`.
+    @inlinable
+    public func updateChecksum(replacing old: IPAddress, with new: IPAddress) {
+        guard let checksum = capturedChecksum else { return }
+        setChecksum(Checksum.update(checksum, replacing: old, with: new))
+    }
+
+    /// Updates the checksum, where captured, for a pseudo-header address that changed.
     @inlinable
     public func updateChecksum(replacing old: IPv6Address, with new: IPv6Address) {
-        setChecksum(Checksum.update(packet.checksum, replacing: old, with: new))
+        updateChecksum(replacing: .v6(old), with: .v6(new))
+    }
+
+    /// Updates the checksum, where captured, for the pseudo-header's address changes; returns
+    /// its old and new value when it changed.
+    @inlinable @discardableResult
+    public func updateChecksum(for changes: IPAddressChanges) -> (old: UInt16, new: UInt16)? {
+        guard let old = capturedChecksum else { return nil }
+        let new = changes.updating(old)
+        guard new != old else { return nil }
+        setChecksum(new)
+        return (old, new)
     }
 
     /// Recomputes the checksum over the whole message from scratch.

@@ -150,6 +150,12 @@ public struct IPv4Packet {
 }
 
 /// A mutable view of an IPv4 packet, for the fields an address translator rewrites.
+///
+/// Tolerant of truncation: the checked constructor proves the whole header is there, but
+/// `init(captured:)` takes a packet as a capture's snap length left it, cut anywhere. Either
+/// way a member writes a field only where it was captured whole, and updates a checksum only
+/// where its field was captured: a change that would fall in bytes not captured is neither
+/// made nor accounted for. `packet` (the read-only view) needs the checked constructor.
 public struct MutableIPv4Packet {
     /// The packet's bytes, header first.
     public let bytes: UnsafeMutableRawBufferPointer
@@ -167,50 +173,100 @@ public struct MutableIPv4Packet {
         self.bytes = bytes
     }
 
-    /// A read-only view of the same packet.
+    /// Wraps the bytes of an IPv4 packet as captured, from its first byte, checking nothing:
+    /// the members below act on what is there.
+    @inlinable
+    public init(captured bytes: UnsafeMutableRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// A read-only view of the same packet (after the checked constructor only).
     @inlinable public var packet: IPv4Packet { IPv4Packet(uncheckedBytes: bytes.readOnly) }
 
-    /// Sets the source address, leaving the header checksum alone.
+    /// The source address, or nil if it was not captured whole.
+    @inlinable public var capturedSourceAddress: IPv4Address? {
+        bytes.count >= IPv4Field.destinationAddress
+            ? IPv4Address(unchecked: bytes.readOnly, at: IPv4Field.sourceAddress) : nil
+    }
+
+    /// The destination address, or nil if it was not captured whole.
+    @inlinable public var capturedDestinationAddress: IPv4Address? {
+        bytes.count >= IPv4Field.options
+            ? IPv4Address(unchecked: bytes.readOnly, at: IPv4Field.destinationAddress) : nil
+    }
+
+    /// Sets the source address where captured whole, leaving the header checksum alone.
     @inlinable
     public func setSourceAddress(_ address: IPv4Address) {
+        guard bytes.count >= IPv4Field.destinationAddress else { return }
         address.write(to: bytes, at: IPv4Field.sourceAddress)
     }
 
-    /// Sets the destination address, leaving the header checksum alone.
+    /// Sets the destination address where captured whole, leaving the header checksum alone.
     @inlinable
     public func setDestinationAddress(_ address: IPv4Address) {
+        guard bytes.count >= IPv4Field.options else { return }
         address.write(to: bytes, at: IPv4Field.destinationAddress)
     }
 
-    /// Sets the Time to Live, leaving the header checksum alone.
+    /// Sets the Time to Live where captured, leaving the header checksum alone.
     @inlinable
     public func setTimeToLive(_ value: UInt8) {
+        guard bytes.count > IPv4Field.timeToLive else { return }
         bytes.writeUInt8(value, at: IPv4Field.timeToLive)
     }
 
-    /// Sets the Header Checksum field.
+    /// Sets the Header Checksum field where captured.
     @inlinable
     public func setHeaderChecksum(_ value: UInt16) {
+        guard bytes.count >= IPv4Field.sourceAddress else { return }
         bytes.writeUInt16(value, at: IPv4Field.checksum)
     }
 
-    /// Replaces the source address and updates the header checksum incrementally (RFC 1624).
-    @inlinable
-    public func rewriteSourceAddress(_ address: IPv4Address) {
-        let old = packet.sourceAddress
-        setHeaderChecksum(Checksum.update(packet.headerChecksum, replacing: old, with: address))
-        setSourceAddress(address)
+    /// Replaces the source address and updates the header checksum incrementally (RFC 1624),
+    /// if the address was captured whole (the checksum field, before it, then was too).
+    /// Returns the checksum's old and new value, for a checksum that covers this header (an
+    /// ICMP error quoting it), or nil when nothing was written.
+    @inlinable @discardableResult
+    public func rewriteSourceAddress(_ address: IPv4Address) -> (old: UInt16, new: UInt16)? {
+        guard let old = capturedSourceAddress else { return nil }
+        return rewriteAddress(at: IPv4Field.sourceAddress, from: old, to: address)
     }
 
-    /// Replaces the destination address and updates the header checksum incrementally (RFC 1624).
-    @inlinable
-    public func rewriteDestinationAddress(_ address: IPv4Address) {
-        let old = packet.destinationAddress
-        setHeaderChecksum(Checksum.update(packet.headerChecksum, replacing: old, with: address))
-        setDestinationAddress(address)
+    /// Replaces the destination address and updates the header checksum incrementally
+    /// (RFC 1624), if the address was captured whole; returns the checksum's old and new value.
+    @inlinable @discardableResult
+    public func rewriteDestinationAddress(_ address: IPv4Address) -> (old: UInt16, new: UInt16)? {
+        guard let old = capturedDestinationAddress else { return nil }
+        return rewriteAddress(at: IPv4Field.destinationAddress, from: old, to: address)
     }
 
-    /// Recomputes the header checksum from scratch.
+    /// Writes an address whose bytes and the header checksum's the caller has seen captured.
+    @inlinable
+    internal func rewriteAddress(at offset: Int, from old: IPv4Address, to new: IPv4Address) -> (old: UInt16, new: UInt16) {
+        let oldChecksum = bytes.readOnly.readUInt16(at: IPv4Field.checksum)
+        let newChecksum = Checksum.update(oldChecksum, replacing: old, with: new)
+        bytes.writeUInt16(newChecksum, at: IPv4Field.checksum)
+        new.write(to: bytes, at: offset)
+        return (oldChecksum, newChecksum)
+    }
+
+    /// The upper-layer header as captured (it may be empty), or nil when this packet does not
+    /// start it: a fragment other than the first, a header length below 20, or a header not
+    /// captured as far as the protocol field or its own end. Total Length is not consulted:
+    /// the captured bytes are what there is to translate.
+    @inlinable public var capturedUpperLayer: MutableUpperLayer? {
+        guard bytes.count > IPv4Field.protocol else { return nil }
+        let read = bytes.readOnly
+        let headerLength = Int(read.readUInt8(at: IPv4Field.versionAndHeaderLength) & 0x0F) &* 4
+        guard headerLength >= IPv4Field.options, headerLength <= bytes.count,
+              read.readUInt16(at: IPv4Field.flagsAndFragmentOffset) & 0x1FFF == 0 else { return nil }
+        return MutableUpperLayer(
+            protocol: IPProtocol(rawValue: read.readUInt8(at: IPv4Field.protocol)), ipVersion: 4,
+            bytes: UnsafeMutableRawBufferPointer(rebasing: bytes[headerLength...]), finalDestination: nil)
+    }
+
+    /// Recomputes the header checksum from scratch (after the checked constructor only).
     @inlinable
     public func fillHeaderChecksum() {
         setHeaderChecksum(0)

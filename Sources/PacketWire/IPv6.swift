@@ -121,8 +121,10 @@ public struct IPv6Packet {
 
 /// A mutable view of an IPv6 packet, for the fields an address translator rewrites.
 ///
-/// IPv6 has no header checksum: after an address change, update the transport (or ICMPv6)
-/// checksum with `Checksum.update(_:replacing:with:)`.
+/// IPv6 has no header checksum: after an address change, update the upper layer's checksum
+/// (`capturedUpperLayer`). Tolerant of truncation as `MutableIPv4Packet` is: `init(captured:)`
+/// takes a packet cut anywhere, and a member writes a field only where it was captured whole.
+/// `packet` (the read-only view) needs the checked constructor.
 public struct MutableIPv6Packet {
     /// The packet's bytes, header first.
     public let bytes: UnsafeMutableRawBufferPointer
@@ -140,25 +142,67 @@ public struct MutableIPv6Packet {
         self.bytes = bytes
     }
 
-    /// A read-only view of the same packet.
+    /// Wraps the bytes of an IPv6 packet as captured, from its first byte, checking nothing:
+    /// the members below act on what is there.
+    @inlinable
+    public init(captured bytes: UnsafeMutableRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// A read-only view of the same packet (after the checked constructor only).
     @inlinable public var packet: IPv6Packet { IPv6Packet(uncheckedBytes: bytes.readOnly) }
 
-    /// Sets the source address.
+    /// The source address, or nil if it was not captured whole.
+    @inlinable public var capturedSourceAddress: IPv6Address? {
+        bytes.count >= IPv6Field.destinationAddress
+            ? IPv6Address(unchecked: bytes.readOnly, at: IPv6Field.sourceAddress) : nil
+    }
+
+    /// The destination address, or nil if it was not captured whole.
+    @inlinable public var capturedDestinationAddress: IPv6Address? {
+        bytes.count >= IPv6Field.payload
+            ? IPv6Address(unchecked: bytes.readOnly, at: IPv6Field.destinationAddress) : nil
+    }
+
+    /// Sets the source address where captured whole.
     @inlinable
     public func setSourceAddress(_ address: IPv6Address) {
+        guard bytes.count >= IPv6Field.destinationAddress else { return }
         address.write(to: bytes, at: IPv6Field.sourceAddress)
     }
 
-    /// Sets the destination address.
+    /// Sets the destination address where captured whole.
     @inlinable
     public func setDestinationAddress(_ address: IPv6Address) {
+        guard bytes.count >= IPv6Field.payload else { return }
         address.write(to: bytes, at: IPv6Field.destinationAddress)
     }
 
-    /// Sets the Hop Limit.
+    /// Sets the Hop Limit where captured.
     @inlinable
     public func setHopLimit(_ value: UInt8) {
+        guard bytes.count > IPv6Field.hopLimit else { return }
         bytes.writeUInt8(value, at: IPv6Field.hopLimit)
+    }
+
+    /// The upper-layer header as captured (it may be empty), or nil when this packet does not
+    /// start it: the fixed header not captured whole, nothing after it, extension headers cut
+    /// short, a fragment other than the first, or No Next Header. The headers are walked within
+    /// Payload Length (0: to the end of the bytes); the upper layer runs to the end of the
+    /// captured bytes.
+    @inlinable public var capturedUpperLayer: MutableUpperLayer? {
+        guard bytes.count >= IPv6Field.payload else { return nil }
+        let read = bytes.readOnly
+        let payloadLength = Int(read.readUInt16(at: IPv6Field.payloadLength))
+        let end = payloadLength == 0 ? bytes.count : min(bytes.count, IPv6Field.payload &+ payloadLength)
+        guard end > IPv6Field.payload,
+              let chain = try? IPv6HeaderChain(walking: read.slice(from: IPv6Field.payload, to: end),
+                                               firstHeader: IPProtocol(rawValue: read.readUInt8(at: IPv6Field.nextHeader))),
+              chain.hasUpperLayerHeader else { return nil }
+        return MutableUpperLayer(
+            protocol: chain.upperLayerProtocol, ipVersion: 6,
+            bytes: UnsafeMutableRawBufferPointer(rebasing: bytes[(IPv6Field.payload &+ chain.upperLayerOffset)...]),
+            finalDestination: chain.finalDestination)
     }
 }
 

@@ -4,6 +4,7 @@
 public enum NetworkLayer {
     /// The offset of the IP header and its version (4 or 6), or nil for a frame that carries
     /// no IP (or whose link type is not one of Ethernet, Linux SLL/SLL2, raw IP, BSD loopback).
+    @inlinable  // the migration NAT calls it for every packet
     public static func locate(_ b: UnsafeRawBufferPointer, linkType: LinkType) -> (offset: Int, version: Int)? {
         var offset: Int
         var etherType: EtherType
@@ -40,6 +41,7 @@ public enum NetworkLayer {
         }
     }
 
+    @inlinable
     static func ipVersion(_ b: UnsafeRawBufferPointer, at offset: Int, expecting: Int?) -> (offset: Int, version: Int)? {
         guard b.count > offset else { return nil }
         let version = Int(b[offset] >> 4)

@@ -8,12 +8,12 @@
 /// Link types: Ethernet, Linux cooked v1 and v2, raw IP (101, 228, 229), BSD NULL and LOOP.
 /// VLAN tags (802.1Q, 802.1ad, 0x9100), ARP/RARP, IPv4 (with AH), IPv6 (with extension
 /// headers), TCP, UDP, ICMPv4, ICMPv6 with Neighbor Discovery and the header quoted by ICMP
-/// errors, and VXLAN (its inner frame is located, not decoded: decode it again from
-/// `innerFrameOffset` as Ethernet).
+/// errors, and VXLAN (its inner frame decoded once, as Ethernet, into `DecodedPacket.inner`).
 ///
 /// VXLAN is recognised strictly (SPEC §4): in a UDP datagram to one of `vxlanPorts` that is not
 /// an IP fragment, whose flags byte is exactly 0x08 and reserved fields zero. Anything else is
-/// plain UDP payload.
+/// plain UDP payload. Decoding allocates nothing (the inner frame's box is kept in the
+/// `DecodedPacket` reused for the next packet, unless a copy of the packet still holds it).
 public struct PacketDecoder: Sendable {
     /// The link type of the packets to decode.
     public var linkType: LinkType
@@ -36,7 +36,12 @@ public struct PacketDecoder: Sendable {
 
     /// Decodes `bytes` into `packet`, replacing everything it held.
     public func decode(_ bytes: UnsafeRawBufferPointer, into packet: inout DecodedPacket) {
-        packet = DecodedPacket()
+        packet.reset()
+        decode(bytes, as: linkType, into: &packet)
+    }
+
+    /// Decodes `bytes` as a frame of `linkType` into an empty `packet`.
+    private func decode(_ bytes: UnsafeRawBufferPointer, as linkType: LinkType, into packet: inout DecodedPacket) {
         packet.linkType = linkType
         packet.capturedLength = bytes.count
         guard bytes.count > 0 else {
@@ -314,7 +319,7 @@ public struct PacketDecoder: Sendable {
                 packet.payloadLength = udp.endOffset - UDPPacket.headerLength
                 if udp.isTruncated { packet.record(WireError(.truncated, at: segment.count), at: start) }
                 if !packet.isFragment && vxlanPorts.contains(udp.destinationPort) {
-                    decodeVXLAN(udp.payload, at: packet.payloadOffset, into: &packet)
+                    decodeVXLAN(udp.payload, at: packet.payloadOffset, of: bytes, into: &packet)
                 }
             case .icmp:
                 let icmp = try ICMPv4Packet(segment)
@@ -354,14 +359,22 @@ public struct PacketDecoder: Sendable {
         }
     }
 
-    /// Decodes the VXLAN header that starts at `offset` (the UDP payload) and locates the inner frame.
-    private func decodeVXLAN(_ payload: UnsafeRawBufferPointer, at offset: Int, into packet: inout DecodedPacket) {
+    /// Decodes the VXLAN header that starts at `offset` of `bytes` (the UDP payload) and the
+    /// inner frame after it, into `packet.inner` (one level: an inner frame's own is located only).
+    private func decodeVXLAN(_ payload: UnsafeRawBufferPointer, at offset: Int, of bytes: UnsafeRawBufferPointer,
+                             into packet: inout DecodedPacket) {
         // Too short or not exactly a VXLAN header: plain UDP payload, not an error.
         guard let vxlan = try? VXLANPacket(payload), vxlan.isStrictHeader else { return }
         packet.layers.insert(.vxlan)
         packet.vxlanOffset = offset
         packet.vxlanNetworkIdentifier = vxlan.networkIdentifier
         packet.innerFrameOffset = offset + VXLANPacket.headerLength
+        guard !packet.isInnerFrame, packet.innerFrameOffset < bytes.count else { return }
+        let storage = packet.uniqueInnerStorage()
+        storage.packet = DecodedPacket()
+        storage.packet.isInnerFrame = true
+        decode(bytes.slice(from: packet.innerFrameOffset), as: .ethernet, into: &storage.packet)
+        packet.hasInnerFrame = storage.packet.layers.contains(.ethernet)
     }
 
     /// Decodes, as far as it goes, the packet quoted by an ICMP error in `start..<end`.

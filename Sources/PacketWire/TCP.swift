@@ -137,6 +137,9 @@ public struct TCPPacket {
 }
 
 /// A mutable view of a TCP segment, for the fields an address translator rewrites.
+///
+/// Tolerant of truncation: `init(captured:)` takes a segment cut anywhere, and the ports and
+/// the checksum are rewritten only where the checksum field was captured (it follows them).
 public struct MutableTCPPacket {
     /// The segment's bytes, header first.
     public let bytes: UnsafeMutableRawBufferPointer
@@ -154,31 +157,60 @@ public struct MutableTCPPacket {
         self.bytes = bytes
     }
 
-    /// A read-only view of the same segment.
+    /// Wraps the bytes of a segment as captured, checking nothing.
+    @inlinable
+    public init(captured bytes: UnsafeMutableRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// A read-only view of the same segment (after the checked constructor only).
     @inlinable public var packet: TCPPacket { TCPPacket(uncheckedBytes: bytes.readOnly) }
 
-    /// Sets the checksum field.
-    @inlinable
-    public func setChecksum(_ value: UInt16) { bytes.writeUInt16(value, at: TCPField.checksum) }
+    /// The checksum field, or nil if it was not captured.
+    @inlinable public var capturedChecksum: UInt16? {
+        bytes.count >= TCPField.urgentPointer ? bytes.readOnly.readUInt16(at: TCPField.checksum) : nil
+    }
 
-    /// Sets the source port and updates the checksum incrementally.
+    /// Sets the checksum field where captured.
+    @inlinable
+    public func setChecksum(_ value: UInt16) {
+        guard bytes.count >= TCPField.urgentPointer else { return }
+        bytes.writeUInt16(value, at: TCPField.checksum)
+    }
+
+    /// Sets the source port and updates the checksum incrementally, where captured.
     @inlinable
     public func rewriteSourcePort(_ port: UInt16) {
-        setChecksum(Checksum.update(packet.checksum, replacing: packet.sourcePort, with: port))
+        guard let checksum = capturedChecksum else { return }
+        setChecksum(Checksum.update(checksum, replacing: bytes.readOnly.readUInt16(at: TCPField.sourcePort), with: port))
         bytes.writeUInt16(port, at: TCPField.sourcePort)
     }
 
-    /// Sets the destination port and updates the checksum incrementally.
+    /// Sets the destination port and updates the checksum incrementally, where captured.
     @inlinable
     public func rewriteDestinationPort(_ port: UInt16) {
-        setChecksum(Checksum.update(packet.checksum, replacing: packet.destinationPort, with: port))
+        guard let checksum = capturedChecksum else { return }
+        setChecksum(Checksum.update(checksum, replacing: bytes.readOnly.readUInt16(at: TCPField.destinationPort), with: port))
         bytes.writeUInt16(port, at: TCPField.destinationPort)
     }
 
-    /// Updates the checksum for a pseudo-header address that changed from `old` to `new`.
+    /// Updates the checksum, where captured, for a pseudo-header address that changed from
+    /// `old` to `new`.
     @inlinable
     public func updateChecksum(replacing old: IPAddress, with new: IPAddress) {
-        setChecksum(Checksum.update(packet.checksum, replacing: old, with: new))
+        guard let checksum = capturedChecksum else { return }
+        setChecksum(Checksum.update(checksum, replacing: old, with: new))
+    }
+
+    /// Updates the checksum, where captured, for the pseudo-header's address changes; returns
+    /// its old and new value when it changed.
+    @inlinable @discardableResult
+    public func updateChecksum(for changes: IPAddressChanges) -> (old: UInt16, new: UInt16)? {
+        guard let old = capturedChecksum else { return nil }
+        let new = changes.updating(old)
+        guard new != old else { return nil }
+        setChecksum(new)
+        return (old, new)
     }
 
     /// Recomputes the checksum over the whole segment from scratch.

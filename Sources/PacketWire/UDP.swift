@@ -72,8 +72,10 @@ public struct UDPPacket {
 
 /// A mutable view of a UDP datagram, for the fields an address translator rewrites.
 ///
-/// Every update leaves a zero checksum (none computed) at zero and writes a checksum that
-/// comes out as 0 as 0xffff.
+/// Every update follows SPEC §1's rule (`Checksum.updatingUDP`): a zero checksum (none
+/// computed) stays zero and one that comes out as 0 is written 0xffff. Tolerant of truncation:
+/// `init(captured:)` takes a datagram cut anywhere, and the ports and the checksum are
+/// rewritten only where the checksum field was captured (it follows them).
 public struct MutableUDPPacket {
     /// The datagram's bytes, header first.
     public let bytes: UnsafeMutableRawBufferPointer
@@ -91,39 +93,68 @@ public struct MutableUDPPacket {
         self.bytes = bytes
     }
 
-    /// A read-only view of the same datagram.
-    @inlinable public var packet: UDPPacket { UDPPacket(uncheckedBytes: bytes.readOnly) }
-
-    /// Sets the checksum field as given.
+    /// Wraps the bytes of a datagram as captured, checking nothing.
     @inlinable
-    public func setChecksum(_ value: UInt16) { bytes.writeUInt16(value, at: UDPField.checksum) }
-
-    /// Applies an incremental update unless the checksum is 0, writing 0 as 0xffff.
-    @inlinable
-    internal func adjustChecksum(_ update: (UInt16) -> UInt16) {
-        setChecksum(Checksum.updatingUDP(packet.checksum, update))
+    public init(captured bytes: UnsafeMutableRawBufferPointer) {
+        self.bytes = bytes
     }
 
-    /// Sets the source port and updates the checksum incrementally.
+    /// A read-only view of the same datagram (after the checked constructor only).
+    @inlinable public var packet: UDPPacket { UDPPacket(uncheckedBytes: bytes.readOnly) }
+
+    /// The checksum field, or nil if it was not captured.
+    @inlinable public var capturedChecksum: UInt16? {
+        bytes.count >= UDPField.payload ? bytes.readOnly.readUInt16(at: UDPField.checksum) : nil
+    }
+
+    /// Sets the checksum field as given, where captured.
+    @inlinable
+    public func setChecksum(_ value: UInt16) {
+        guard bytes.count >= UDPField.payload else { return }
+        bytes.writeUInt16(value, at: UDPField.checksum)
+    }
+
+    /// Applies an incremental update where the checksum was captured, unless it is 0, writing
+    /// 0 as 0xffff; returns the old and new value when it changed.
+    @inlinable @discardableResult
+    internal func adjustChecksum(_ update: (UInt16) -> UInt16) -> (old: UInt16, new: UInt16)? {
+        guard let old = capturedChecksum else { return nil }
+        let new = Checksum.updatingUDP(old, update)
+        guard new != old else { return nil }
+        setChecksum(new)
+        return (old, new)
+    }
+
+    /// Sets the source port and updates the checksum incrementally, where captured.
     @inlinable
     public func rewriteSourcePort(_ port: UInt16) {
-        let old = packet.sourcePort
+        guard bytes.count >= UDPField.payload else { return }
+        let old = bytes.readOnly.readUInt16(at: UDPField.sourcePort)
         adjustChecksum { Checksum.update($0, replacing: old, with: port) }
         bytes.writeUInt16(port, at: UDPField.sourcePort)
     }
 
-    /// Sets the destination port and updates the checksum incrementally.
+    /// Sets the destination port and updates the checksum incrementally, where captured.
     @inlinable
     public func rewriteDestinationPort(_ port: UInt16) {
-        let old = packet.destinationPort
+        guard bytes.count >= UDPField.payload else { return }
+        let old = bytes.readOnly.readUInt16(at: UDPField.destinationPort)
         adjustChecksum { Checksum.update($0, replacing: old, with: port) }
         bytes.writeUInt16(port, at: UDPField.destinationPort)
     }
 
-    /// Updates the checksum for a pseudo-header address that changed from `old` to `new`.
+    /// Updates the checksum, where captured, for a pseudo-header address that changed from
+    /// `old` to `new`.
     @inlinable
     public func updateChecksum(replacing old: IPAddress, with new: IPAddress) {
         adjustChecksum { Checksum.update($0, replacing: old, with: new) }
+    }
+
+    /// Updates the checksum, where captured, for the pseudo-header's address changes; returns
+    /// its old and new value when it changed.
+    @inlinable @discardableResult
+    public func updateChecksum(for changes: IPAddressChanges) -> (old: UInt16, new: UInt16)? {
+        adjustChecksum { changes.updating($0) }
     }
 
     /// Recomputes the checksum over the datagram (up to Length) from scratch.
@@ -131,7 +162,7 @@ public struct MutableUDPPacket {
     public func fillChecksum(pseudoHeaderSum: UInt16) {
         setChecksum(0)
         let checksum = Checksum.compute(packet.bytes.slice(from: 0, to: packet.endOffset), pseudoHeaderSum: pseudoHeaderSum)
-        setChecksum(checksum == 0 ? 0xFFFF : checksum)
+        setChecksum(Checksum.udpField(checksum))
     }
 }
 

@@ -15,6 +15,15 @@ extension Roamcap {
             fragments of an IP datagram count in the flow of the first. A new SYN on a TCP \
             connection that was closed (FIN both ways, or RST) starts a new flow.
 
+            Flows end as Zeek's connections do: when idle for longer than --idle-timeout (by \
+            default 5m for TCP, 1m for UDP, ICMP, other IP protocols and ARP: Zeek's inactivity \
+            timeouts), or 5 s after their TCP connection closed (both FINs acknowledged, or a \
+            RST: Zeek's close delay, so that late segments still count in it). A flow that ends \
+            has its silences and unanswered SYNs and ARP requests judged then, as at the end of \
+            the input, and the next packet with its key starts a new flow (with a new uid). \
+            Memory holds the state of the flows that are live at once, and a small record of \
+            each flow.
+
             Records (one a line with --format ndjson): {"proto", "src", "sport"?, "dst", \
             "dport"?, "vlan", ["segment": "vxlan"], "first", "last", "packets", "bytes", "state", \
             "lost", "misdelivered", "outages": [{"start", "end", "frames", "cause", "direction", \
@@ -107,6 +116,11 @@ extension Roamcap {
             "Tie an outage to a migration of an endpoint at most this far from it.", valueName: "duration"))
         var migrationWindow: String = "5s"
 
+        @Option(name: .long, help: ArgumentHelp(
+            "End a flow idle for longer than this (default: 5m for TCP, 1m for the others, as Zeek; 0: never).",
+            valueName: "duration"))
+        var idleTimeout: String?
+
         @Option(name: .long, help: ArgumentHelp("Report only the flow with this uid (see the uid field).", valueName: "uid"))
         var uid: String?
 
@@ -144,9 +158,14 @@ extension Roamcap {
 
         func settings() throws -> FlowSettings {
             let duration = durationOption
-            return FlowSettings(silenceThreshold: try duration(silence, "--silence"),
-                                migrationWindow: try duration(migrationWindow, "--migration-window"),
-                                silenceRuns: silenceRuns)
+            var settings = FlowSettings(silenceThreshold: try duration(silence, "--silence"),
+                                        migrationWindow: try duration(migrationWindow, "--migration-window"),
+                                        silenceRuns: silenceRuns)
+            if let idleTimeout {
+                settings.tcpIdleTimeout = try duration(idleTimeout, "--idle-timeout")
+                settings.idleTimeout = settings.tcpIdleTimeout
+            }
+            return settings
         }
 
         func run() throws {

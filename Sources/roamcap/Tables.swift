@@ -91,6 +91,8 @@ extension Roamcap {
         @OptionGroup var selection: SelectionOptions
         @OptionGroup var reading: ReadFilterOptions
         @OptionGroup var decoding: DecodingOptions
+        @OptionGroup var sharding: ShardOptions
+        @OptionGroup var shardOutput: ShardOutputOptions
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("tables needs at least one input") }
@@ -115,6 +117,7 @@ extension Roamcap {
         }
 
         func run() throws {
+            if let shard = try sharding.request() { return try runShard(shard) }
             var topo: Topology?
             if let topology {
                 do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }

@@ -24,6 +24,10 @@ extension Roamcap {
             --read-filter are those of the shards, which refuse a timeline made with others. With \
             --control-plane captured the advertisements of the capture's BGP EVPN sessions (SPEC §8) \
             are kept too, for 'simulate --control-plane captured' shards. \
+            The timeline also holds the table engine's events (stations, moves, bindings, agings, \
+            EVPN routes: tables' control-plane facts), each with the frame that reported it, for \
+            'tables --timeline TL --shard K/N -o PART'; --aging is the fabric's and the tables' \
+            both, and --duplicate-moves, --duplicate-window and --duplicate-ip-window are the tables'. \
             Compressed inputs are decompressed from their start by every shard (a compressed stream \
             cannot be entered in the middle); plain files are entered at the offset.
 
@@ -52,6 +56,7 @@ extension Roamcap {
         var controlPlane: String = "assumed"
 
         @OptionGroup var controlPlanePorts: ControlPlaneOptions
+        @OptionGroup var tableOptions: TableDuplicateOptions
 
         @Flag(name: .long, help: "Skip unreadable records instead of stopping (the shards must be run with it too).")
         var keepGoing = false
@@ -98,6 +103,8 @@ extension Roamcap {
                                           shards: shards, settings: settings, readFilter: readFilter,
                                           reading: ReadOptions(keepGoing: keepGoing, endsAtFirstError: true))
             if controlPlane == "captured" { request.controlPlane = controlPlanePorts.settings }
+            request.tableSettings = try tableOptions.settings(aging: settings.aging)
+            request.tablePorts = controlPlanePorts.settings
             let progress = ProgressLine(label: "timeline")
             let timeline: RoamcapKit.Timeline
             do {
@@ -109,7 +116,7 @@ extension Roamcap {
             }
             progress.finish()
             reading.note(command: "the timeline")
-            try writeShardFile(timeline.encoded(), to: output, force: force, inputs: inputs + [topology].compactMap { $0 })
+            try writeShardFile(timeline.encoded(), to: output, force: force, inputs: inputs + [topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
             switch report.format {
             case .json: writeStandardOutput(timeline.summaryJSON.pretty() + "\n")
             default: writeStandardOutput(timeline.summaryText())
@@ -122,12 +129,13 @@ extension Roamcap {
             abstract: "Combine the parts of a sharded run into exactly what a single run reports.",
             discussion: """
             The last step of a sharded run (SPEC §9, see 'roamcap timeline'): reads the parts that \
-            'simulate --timeline TL --shard K/N -o PART' wrote, checks that they come from one \
+            'simulate' or 'tables --timeline TL --shard K/N -o PART' wrote, checks that they come from one \
             timeline and one command with the same options and that every shard is there once \
             (naming the missing ones: nothing is combined from a partial run), adds them up \
             (counts add, each migration's lost frames add and its outage runs to the latest lost \
-            frame of any shard) and prints the report a single run prints, in the same format \
-            (--format json gives the same JSON, byte for byte).
+            frame of any shard; table events are concatenated) and prints the report a single run \
+            prints, in the same format (--format json gives the same JSON, byte for byte; a tables \
+            run prints json or ndjson).
             """)
 
         @Argument(help: ArgumentHelp("Parts written by the shards.", valueName: "part"), completion: .file())
@@ -153,7 +161,21 @@ extension Roamcap {
             } catch {
                 throw RoamcapFailure(message: error.description)
             }
-            let result = combined.simulate
+            guard let result = combined.simulate else {
+                // tables: the events of every shard, in order.
+                let text: String
+                switch report.format {
+                case .json: text = JSONValue.array(combined.events).pretty() + "\n"
+                case .ndjson: text = combined.events.map { $0.rendered() + "\n" }.joined()
+                default: throw RoamcapFailure(message: "--format: combine prints the parts of a sharded tables run as json or ndjson")
+                }
+                if let output {
+                    try writeShardFile(Array(text.utf8.dropLast()), to: output, force: force, inputs: parts)
+                } else {
+                    writeStandardOutput(text)
+                }
+                return
+            }
             if result.outOfOrder > 0 {
                 warn("\(result.outOfOrder) packets are earlier than a packet before them in their file; they were processed in file order")
             }
@@ -233,7 +255,68 @@ extension Roamcap.Simulate {
             throw RoamcapFailure(message: error.description)
         }
         progress.finish()
-        try writeShardFile(part.encoded(), to: output, force: writing.force, inputs: inputs + [topology].compactMap { $0 })
+        try writeShardFile(part.encoded(), to: output, force: writing.force, inputs: inputs + [topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
         if part.simulate?.endedByError == true, let error = part.simulate?.skippedErrors.first { Roamcap.fail(error) }
+    }
+}
+
+/// `-o PART` for a command that writes nothing else (tables).
+struct ShardOutputOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp("With --shard: write the shard's part here.", valueName: "file"), completion: .file())
+    var output: String?
+
+    @Flag(name: .long, help: "Replace an existing output file (an input is never replaced).")
+    var force = false
+}
+
+/// The table engine's duplicate thresholds, for `timeline` (whose --aging is the fabric's and the
+/// tables' both).
+struct TableDuplicateOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("For tables shards: duplicate-mac after this many moves (RFC 7432's N).", valueName: "n"))
+    var duplicateMoves: Int = 5
+
+    @Option(name: .long, help: ArgumentHelp("For tables shards: …within this window (RFC 7432's M).", valueName: "duration"))
+    var duplicateWindow: String = "180s"
+
+    @Option(name: .long, help: ArgumentHelp(
+        "For tables shards: duplicate-ip when an IP flips back to its previous MAC within this window.", valueName: "duration"))
+    var duplicateIpWindow: String = "180s"
+
+    func validate() throws {
+        if duplicateMoves < 1 { throw ValidationError("--duplicate-moves must be 1 or more") }
+    }
+
+    func settings(aging: Int64?) throws -> TableSettings {
+        let duration = durationOption
+        return TableSettings(aging: aging, duplicateMoves: duplicateMoves,
+                             duplicateWindow: try duration(duplicateWindow, "--duplicate-window"),
+                             duplicateIPWindow: try duration(duplicateIpWindow, "--duplicate-ip-window"))
+    }
+}
+
+extension Roamcap.Tables {
+    /// `tables --timeline TL --shard K/N -o PART`.
+    func runShard(_ request: ShardRequest) throws {
+        guard let output = shardOutput.output else {
+            throw RoamcapFailure(message: "--shard: give -o PART, the file roamcap combine reads")
+        }
+        if at != nil { throw RoamcapFailure(message: "--at is for single runs (the tables at one moment), not shards") }
+        if mac != nil || ip != nil || vlan != nil {
+            throw RoamcapFailure(message: "--mac, --ip and --vlan select from the whole timeline: filter the combined JSON instead")
+        }
+        var topo: Topology?
+        if let topology {
+            do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
+        }
+        let part: Part
+        do {
+            part = try tablesShard(inputs: inputs, topology: topo, topologyDigest: topology.flatMap(fileDigest(path:)),
+                                   settings: try settings(), controlPlane: controlPlane.settings,
+                                   reading: selection.readOptions(decoding, endsAtFirstError: true),
+                                   selection: try selection.makeSelection(readFilter: reading.readFilter), request: request)
+        } catch let error as TimelineError {
+            throw RoamcapFailure(message: error.description)
+        }
+        try writeShardFile(part.encoded(), to: output, force: shardOutput.force, inputs: inputs + [topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
     }
 }

@@ -492,3 +492,87 @@ enum Build {
         #expect(packet.layers == [.ethernet] && packet.error == nil)
     }
 }
+
+/// The VXLAN inner frame is decoded once, by the decoder, into `DecodedPacket.inner` (issue 8).
+@Suite struct InnerFrameTests {
+    static func innerFrame(source: String) -> [UInt8] {
+        Build.ethernet(.ipv4, source: source, destination: "00:30:88:01:00:02")
+            + Build.ipv4(IPv4Header(sourceAddress: IPv4Address(192, 168, 203, 3),
+                                    destinationAddress: IPv4Address(192, 168, 203, 5), protocol: .icmp, payloadLength: 64))
+            + ICMPv4Tests.echoRequest
+    }
+
+    static func vxlan(_ inner: [UInt8], port: UInt16 = 4789) -> [UInt8] {
+        let udp = Build.udp(45149, port, payload: VXLANTests.header + inner)
+        return Build.ethernet(.ipv4) + Build.ipv4(IPv4Header(sourceAddress: IPv4Address(192, 168, 203, 1),
+            destinationAddress: IPv4Address(192, 168, 202, 1), protocol: .udp, payloadLength: udp.count)) + udp
+    }
+
+    static func decode(_ bytes: [UInt8], into packet: inout DecodedPacket, ports: [UInt16] = [4789]) {
+        withView(bytes) { PacketDecoder(linkType: .ethernet, vxlanPorts: ports).decode($0, into: &packet) }
+    }
+
+    @Test func innerIsTheInnerBytesDecodedAsEthernet() throws {
+        let innerBytes = Self.innerFrame(source: "00:16:3e:37:f6:04")
+        var packet = DecodedPacket()
+        Self.decode(Self.vxlan(innerBytes), into: &packet)
+        var direct = DecodedPacket()
+        Self.decode(innerBytes, into: &direct)
+        let inner = try #require(packet.inner)
+        #expect(packet.layers == [.ethernet, .ipv4, .udp, .vxlan] && packet.innerFrameOffset == 50)
+        #expect(inner.layers == [.ethernet, .ipv4, .icmpv4] && inner.layers == direct.layers)
+        #expect(inner.sourceMACAddress == MACAddress("00:16:3e:37:f6:04") && inner.destinationMACAddress == direct.destinationMACAddress)
+        #expect(inner.sourceAddress == direct.sourceAddress && inner.destinationAddress == direct.destinationAddress)
+        #expect(inner.icmpv4Type == .echoRequest)
+        // Offsets count from the inner frame's first byte.
+        #expect(inner.networkOffset == 14 && inner.payloadOffset == direct.payloadOffset
+                && inner.payloadLength == direct.payloadLength && inner.capturedLength == innerBytes.count)
+    }
+
+    @Test func aPacketReusedForPlainFramesHasNoInner() throws {
+        var packet = DecodedPacket()
+        Self.decode(Self.vxlan(Self.innerFrame(source: "02:00:00:00:00:0a")), into: &packet)
+        let box = try #require(packet.innerStorage.map(ObjectIdentifier.init))
+        Self.decode(Build.ethernet(.ipv4) + IPv4Tests.packet, into: &packet)
+        #expect(packet.inner == nil && !packet.layers.contains(.vxlan))
+        Self.decode(Self.vxlan(Self.innerFrame(source: "02:00:00:00:00:0b")), into: &packet)
+        #expect(packet.inner?.sourceMACAddress == MACAddress("02:00:00:00:00:0b"))
+        // The box of the inner frame is reused: decoding allocates nothing.
+        #expect(packet.innerStorage.map(ObjectIdentifier.init) == box)
+    }
+
+    @Test func aCopyKeepsItsOwnInner() {
+        var packet = DecodedPacket()
+        Self.decode(Self.vxlan(Self.innerFrame(source: "02:00:00:00:00:0a")), into: &packet)
+        let kept = packet
+        Self.decode(Self.vxlan(Self.innerFrame(source: "02:00:00:00:00:0b")), into: &packet)
+        #expect(kept.inner?.sourceMACAddress == MACAddress("02:00:00:00:00:0a"))
+        #expect(packet.inner?.sourceMACAddress == MACAddress("02:00:00:00:00:0b"))
+    }
+
+    @Test func oneLevelOnly() throws {
+        let nested = Self.vxlan(Self.innerFrame(source: "02:00:00:00:00:0c"))
+        var packet = DecodedPacket()
+        Self.decode(Self.vxlan(nested), into: &packet)
+        let inner = try #require(packet.inner)
+        #expect(inner.layers.contains(.vxlan) && inner.innerFrameOffset == 50)
+        #expect(inner.inner == nil)
+    }
+
+    @Test func noInnerWithoutItsEthernetHeader() {
+        var packet = DecodedPacket()
+        Self.decode(Self.vxlan(Array(Self.innerFrame(source: "02:00:00:00:00:0a").prefix(13))), into: &packet)
+        #expect(packet.layers.contains(.vxlan) && packet.inner == nil)
+        Self.decode(Self.vxlan([]), into: &packet)
+        #expect(packet.layers.contains(.vxlan) && packet.inner == nil)
+    }
+
+    @Test func theInnerFrameUsesTheSamePorts() throws {
+        let nested = Self.vxlan(Self.innerFrame(source: "02:00:00:00:00:0c"), port: 8472)
+        var packet = DecodedPacket()
+        Self.decode(Self.vxlan(nested, port: 8472), into: &packet, ports: [8472])
+        #expect(try #require(packet.inner).layers.contains(.vxlan))
+        Self.decode(Self.vxlan(nested, port: 8472), into: &packet)
+        #expect(packet.inner == nil)
+    }
+}

@@ -77,7 +77,7 @@ import Testing
         defer { TestSupport.removeTree(dir) }
         TestSupport.writeFile(dir + "/t.csv", Array("primary,new,from,until\n10.1.0.7,10.9.0.7,20,5\n".utf8))
         expectError(["rewrite", "--dry-run", "--table", dir + "/t.csv", fixtures + "/nat/cases.pcapng"],
-                    dir + "/t.csv:2:4: until '5' is not after from '20'")
+                    dir + "/t.csv:2:22: until '5' is not after from '20'")
     }
 
     /// `"time": true` was read as 1 second.

@@ -116,6 +116,30 @@ import Glibc
         #expect(r.stdout.contains("\"rewritten\": \(cases.filter { $0.expected != nil }.count)"))
     }
 
+    /// The annotation names the addresses the rewriter changed, even in a header the capture
+    /// cut short (here its options), which no decoder can read whole.
+    @Test func annotationNamesTheAddressesOfAHeaderCutShort() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        // Ethernet, then the first 20 bytes of a 24-byte IPv4 header (IHL 6) from C to P.
+        var header: [UInt8] = [0x46, 0, 0, 44, 0, 1, 0, 0, 64, 6, 0, 0] + NATFixture.v4(NATFixture.c4) + NATFixture.v4(NATFixture.p4)
+        let sum = NATFixture.checksum(header + [1, 1, 1, 1])
+        header[10] = UInt8(sum >> 8)
+        header[11] = UInt8(sum & 0xFF)
+        var b = PcapngBuilder()
+        b.interface(linkType: 1)
+        b.packet(ticks: 1_000_000, Frames.mac(1) + Frames.mac(2) + [0x08, 0x00] + header)
+        b.write(dir + "/in.pcapng")
+        writeNotifications(dir + "/moves.ndjson", [#"{"time": 0, "vm": "web-1", "primary": "10.1.0.7", "new": "10.9.0.7"}"#])
+        let r = TestSupport.run(roamcap, ["rewrite", dir + "/in.pcapng", "-o", dir + "/out.pcapng",
+                                          "--notifications", dir + "/moves.ndjson", "--annotate"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = try TestSupport.packets(dir + "/out.pcapng")
+        #expect(out.count == 1 && Array(out[0].2[30..<34]) == NATFixture.v4(NATFixture.n4))
+        let text = String(decoding: TestSupport.readFile(dir + "/out.pcapng"), as: UTF8.self)
+        #expect(text.contains("roamcap rewrite: dst 10.1.0.7→10.9.0.7 (web-1, "), "the comment names both addresses")
+    }
+
     @Test(.enabled(if: TestSupport.which("tshark") != nil, "tshark is not installed"))
     func tsharkFindsNoBadChecksumThatWasGood() throws {
         let tshark = try #require(TestSupport.which("tshark"))

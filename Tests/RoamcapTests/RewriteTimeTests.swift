@@ -155,8 +155,8 @@ import Testing
         ("n.ndjson", #"{"time": 1, "primary": "10.1.0.7"}"#, "n.ndjson:1:1: missing \"new\""),
         ("n.ndjson", "\n{\"time\": \"soon\", \"primary\": \"10.1.0.7\", \"new\": \"10.9.0.7\"}", "n.ndjson:2:10: \"time\" must be"),
         ("n.ndjson", "not json", "n.ndjson:1:1: expected a JSON object"),
-        ("t.csv", "primary,new\n10.1.0.7,10.9.0\n", "t.csv:2:2: new '10.9.0' is not an IP address"),
-        ("t.csv", "primary,neww\n", "t.csv:1:2: unknown column 'neww'"),
+        ("t.csv", "primary,new\n10.1.0.7,10.9.0\n", "t.csv:2:10: new '10.9.0' is not an IP address"),
+        ("t.csv", "primary,neww\n", "t.csv:1:9: unknown column 'neww'"),
         ("t.yaml", "- { primary: 10.1.0.7, new: 10.9.0.7, colour: red }\n", "t.yaml:1:39: unknown key 'colour'"),
         ("t.yaml", "- { primary: 10.1.0.7\n", "t.yaml:2:1: YAML:"),
     ])

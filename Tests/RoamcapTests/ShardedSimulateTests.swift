@@ -56,7 +56,7 @@ import Testing
             try writeShardFile(part.encoded(), to: paths.last!, force: true, inputs: [])
         }
         // The parts in any order.
-        return (try combineParts(paths: paths.reversed()).simulate.json.pretty(), timeline)
+        return (try #require(try combineParts(paths: paths.reversed()).simulate).json.pretty(), timeline)
     }
 
     @Test(arguments: cases.map(\.name))
@@ -191,6 +191,46 @@ import Testing
         let refused = TestSupport.run(roamcap, ["simulate"] + common + ["--timeline", dir + "/plain.json", "--shard", "1/2",
                                                                         "-o", dir + "/x.json"])
         #expect(refused.status == 2 && refused.stderr.contains("the timeline was made without it"))
+    }
+
+    /// `tables` in shards: the table engine's events are in the timeline; a shard reports those
+    /// its frames reported, selected as a single run selects them.
+    @Test func tablesShardsGiveTheSingleRun() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let flapping = TestSupport.root + "/fixtures/scenarios/flapping.pcapng"
+        let flappingTopology = TestSupport.root + "/fixtures/scenarios/flapping.topology.yaml"
+        let runs: [(inputs: [String], timeline: [String], tables: [String])] = [
+            ([trace, "--topology", topology], [], []),
+            ([trace, "--topology", topology], [], ["-f", "arp", "--from", "9", "--until", "21"]),
+            ([trace, "--topology", topology], ["--aging", "2s", "--duplicate-moves", "2"], ["--aging", "2s", "--duplicate-moves", "2"]),
+            ([flapping, "--topology", flappingTopology], [], []),
+        ]
+        for (inputs, timelineOptions, tablesOptions) in runs {
+            let single = TestSupport.run(roamcap, ["tables"] + inputs + tablesOptions + ["--format", "json"])
+            #expect(single.status == 0 && single.stdout.contains("\"event\""))
+            #expect(TestSupport.run(roamcap, ["timeline"] + inputs + timelineOptions + ["--shards", "5", "-o", dir + "/tl.json",
+                                                                                      "--force"]).status == 0)
+            let parts = (1...5).map { k in
+                let part = dir + "/t\(k).json"
+                let r = TestSupport.run(roamcap, ["tables"] + inputs + tablesOptions + ["--timeline", dir + "/tl.json", "--shard",
+                                                                                        "\(k)/5", "-o", part, "--force"])
+                #expect(r.status == 0, "\(r.stderr)")
+                return part
+            }
+            #expect(TestSupport.run(roamcap, ["combine"] + parts + ["--format", "json"]).stdout == single.stdout,
+                    "\(inputs) \(tablesOptions)")
+            let ndjson = TestSupport.run(roamcap, ["tables"] + inputs + tablesOptions + ["--format", "ndjson"])
+            #expect(TestSupport.run(roamcap, ["combine"] + parts + ["--format", "ndjson"]).stdout == ndjson.stdout)
+        }
+        // What a tables shard cannot do, and a timeline made with other table settings.
+        for (extra, message) in [(["--at", "10"], "--at is for single runs"), (["--mac", "02:00:00:00:00:07"], "--mac"),
+                                 (["--duplicate-moves", "3"], "the table settings")] {
+            // (The last timeline made above is the flapping scenario's.)
+            let r = TestSupport.run(roamcap, ["tables", flapping, "--topology", flappingTopology, "--timeline", dir + "/tl.json",
+                                              "--shard", "1/5", "-o", dir + "/x.json"] + extra)
+            #expect(r.status == 2 && r.stderr.contains(message), "\(extra): \(r.stderr)")
+        }
     }
 
     @Test func timelinePrintsTheShardsAndTheMoves() {

@@ -4,18 +4,21 @@ import PacketFilter
 import PacketWire
 import Synchronization
 
-/// One flow as reported: its state, and the migration tied to its worst outage.
+/// One flow as reported: its record, its outages tied to migrations.
 public struct FlowRecord: Sendable {
     public var flow: FlowState
-    /// The migration tied to the worst outage that has one.
-    public var migration: TableEvent?
     /// Whether outcomes come from a policy (then `lost` counts dropped frames).
     public var hasPolicy: Bool
 
-    public init(flow: FlowState, migration: TableEvent? = nil, hasPolicy: Bool = false) {
+    public init(flow: FlowState, hasPolicy: Bool = false) {
         self.flow = flow
-        self.migration = migration
         self.hasPolicy = hasPolicy
+    }
+
+    /// The migration tied to the worst outage that has one (computed when asked: a table event
+    /// in every record would double the records' size).
+    public var migration: TableEvent? {
+        flow.outages.contains { $0.migration != nil } ? outagesWorstFirst.first { $0.migration != nil }?.migration : nil
     }
 
     /// Frames lost: inferred without a policy, dropped by the policy with one.
@@ -153,7 +156,8 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
         defer { _ = background?.wait() }
         let stream = try MergedCaptureStream(inputs: inputs, topology: topology, reading: reading)
         let portMap = stream.portMap
-        let tracker = TableTracker(topology: portMap.topology, settings: tableSettings)
+        // The tables in this loop only when they do not run on the second core.
+        let tracker = background == nil ? TableTracker(topology: portMap.topology, settings: tableSettings) : nil
         var interfacesSeen = stream.interfaceCount
         var decoded = DecodedPacket()
         var result = FlowAnalysis(flows: [], migrations: [], topology: portMap.topology)
@@ -170,7 +174,7 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
             if let selection, selection.isExhausted { break }
             if stream.interfaceCount != interfacesSeen {
                 interfacesSeen = stream.interfaceCount
-                tracker.update(topology: portMap.topology)
+                tracker?.update(topology: portMap.topology)
             }
             result.packetsRead += 1
             var displayed = true
@@ -187,9 +191,7 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
                 result.packetsProcessed += 1
             }
             if let port = portMap.port(file: file, interface: packet.interface) {
-                if background == nil {
-                    tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: stream.number)
-                }
+                tracker?.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: stream.number)
             } else if displayed {
                 result.packetsUnclaimed += 1
             }
@@ -202,7 +204,7 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
         table.finish()
         result.topology = portMap.topology
         result.unclaimed = portMap.unclaimed
-        result.events = try background?.wait().get().events ?? tracker.events
+        result.events = try background?.wait().get().events ?? tracker?.events ?? []
         result.migrations = result.events.filter { $0.kind == .migration || $0.kind == .moved }
         result.flows = flowRecords(table.flows, migrations: result.migrations, window: settings.migrationWindow)
         result.skippedRecords = stream.skippedRecords
@@ -318,7 +320,6 @@ public func flowRecords(_ flows: [FlowState], migrations: [TableEvent], window: 
                 }
                 record.flow.outages[i].migration = best?.event
             }
-            record.migration = record.outagesWorstFirst.first { $0.migration != nil }?.migration
         }
         records.append(record)
     }

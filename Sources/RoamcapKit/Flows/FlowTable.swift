@@ -1,4 +1,5 @@
 import CaptureFile
+import HeapModule
 import PacketWire
 
 /// What a fabric policy did with one judged frame (SPEC §2), for `FlowTable.record(outcome:…)`.
@@ -13,29 +14,44 @@ public enum FlowFrameOutcome: Sendable, Equatable {
 /// The flows of a trace: a table keyed by bidirectional `FlowKey`s, fed decoded frames in time
 /// order.
 ///
-/// Memory grows with the number of flows only; `observe` allocates nothing unless the packet
-/// starts a flow or an outage. VXLAN is decapsulated: the outer UDP datagram counts in the tunnel's flow and the
-/// inner frame in its own flow, keyed by the VNI.
+/// A flow ends when it has been idle for its inactivity timeout, or `closeDelay` after its TCP
+/// connection closed (both FINs acknowledged, or a RST), as Zeek's connections do: its open
+/// inferences are finalized as at the end of the input, its tracking state is freed for a later
+/// flow, and its record (`FlowState`) stays in `flows`; a later frame with its key starts a new
+/// flow. Memory grows with the flows that are live at once, plus one compact record per flow.
+/// `observe` allocates nothing unless the packet starts a flow or an outage (or the tables of
+/// live flows grow past their largest size yet). VXLAN is decapsulated: the outer UDP datagram
+/// counts in the tunnel's flow and the inner frame in its own flow, keyed by the VNI.
 public final class FlowTable {
     public let settings: FlowSettings
-    /// Every flow, in order of first packet (a reused TCP key starts a new flow).
+    /// Every flow's record, in order of first packet (a key seen again after its flow ended, or
+    /// a TCP port reused after a close, starts a new flow).
     public private(set) var flows: [FlowState] = []
-    /// The time of the latest packet observed.
+    /// The time of the latest packet observed: the table's clock.
     public private(set) var lastTime: Timestamp?
     /// Packets observed.
     public private(set) var packets = 0
 
+    /// The live flows' key → flow index (every key a flow was seen with: one per segment).
     private var index: [FlowKey: Int32] = [:]
-    /// IP flows by their key on no segment: where a routed conversation's other direction, seen
-    /// on another VLAN (or VNI), finds the half-flow it completes.
+    /// Live IP flows by their key on no segment: where a routed conversation's other direction,
+    /// seen on another VLAN (or VNI), finds the half-flow it completes.
     private var acrossSegments: [FlowKey: Int32] = [:]
     private var fragments: [FragmentKey: Int32] = [:]
+    /// The tracking state of the live flows, in slots that ended flows free for new ones.
+    private var tracking: [FlowTracking] = []
+    private var freeSlots: [Int32] = []
+    /// Each flow's slot in `tracking`, -1 once the flow ended.
+    private var slots: [Int32] = []
+    /// When the live flows end unless a frame comes: one entry per flow for the earliest
+    /// deadline it may have (an entry whose flow got a frame since is pushed back when it comes
+    /// due), so that the clock is checked against the first deadline only.
+    private var expiries = Heap<FlowExpiry>()
+    private var nextDeadline: Timestamp?
     /// The flow of the frame observed last, by its outermost headers (a VXLAN datagram's is the
     /// tunnel's flow), and whether endpoint b sent it: where a fabric policy's judgment of that
     /// frame goes (`record(outcome:forFlow:fromB:at:)`).
     public private(set) var lastObserved: (flow: Int, fromB: Bool)?
-    private var inner = DecodedPacket()
-    private let innerDecoder = PacketDecoder(linkType: .ethernet)
     private var finished = false
     /// The migration NAT's table (SPEC §1), when flows understand the move: an address that is
     /// an active entry's post-migration address at a frame's time is keyed as that entry's
@@ -46,10 +62,16 @@ public final class FlowTable {
         self.settings = settings
     }
 
-    /// The flow of a key, if any (the latest one for a reused TCP key).
+    /// The live flow of a key, if any.
     public func flow(for key: FlowKey) -> FlowState? {
         index[key].map { flows[Int($0)] }
     }
+
+    /// The flows whose tracking state is held: those that have not ended yet.
+    public var liveFlows: Int { tracking.count - freeSlots.count }
+
+    /// Whether a flow has not ended yet.
+    public func isLive(_ flow: Int) -> Bool { flow >= 0 && flow < slots.count && slots[flow] >= 0 }
 
     // MARK: Frames
 
@@ -61,19 +83,17 @@ public final class FlowTable {
     public func observe(_ decoded: DecodedPacket, bytes: UnsafeRawBufferPointer, originalLength: Int,
                         time: Timestamp, packet: Int) -> Int? {
         if lastTime.map({ $0 < time }) ?? true { lastTime = time }
+        if let nextDeadline, nextDeadline < time { expire(before: time) }
         packets += 1
         var found = observeFrame(decoded, bytes: bytes, length: originalLength, time: time,
                                  segment: Segment(vlan: decoded.outerVLANIdentifier))
         lastObserved = found >= 0 ? (Int(found >> 1), found & 1 != 0) : nil
-        if decoded.layers.contains(.vxlan), decoded.innerFrameOffset < bytes.count {
+        // The VXLAN inner frame, decoded once by the decoder (`DecodedPacket.inner`).
+        if let frame = decoded.inner {
             let innerBytes = UnsafeRawBufferPointer(rebasing: bytes[decoded.innerFrameOffset...])
-            innerDecoder.decode(innerBytes, into: &inner)
-            if inner.layers.contains(.ethernet) {
-                let frame = inner
-                let innerFound = observeFrame(frame, bytes: innerBytes, length: originalLength, time: time,
-                                              segment: Segment(vni: decoded.vxlanNetworkIdentifier))
-                if innerFound >= 0 { found = innerFound }
-            }
+            let innerFound = observeFrame(frame, bytes: innerBytes, length: originalLength, time: time,
+                                          segment: Segment(vni: decoded.vxlanNetworkIdentifier))
+            if innerFound >= 0 { found = innerFound }
         }
         return found >= 0 ? Int(found >> 1) : nil
     }
@@ -89,13 +109,14 @@ public final class FlowTable {
                                             destination: (0, UInt64(arp.targetProtocolAddress.rawValue)),
                                             destinationPort: 0)
             let i = lookup(key, fromB: fromB, time: time)
-            flows[Int(i)].count(fromB: fromB, length: length, time: time, source: d.sourceMACAddress,
-                                destination: d.destinationMACAddress, followsSilence: false, settings: settings)
+            let slot = Int(slots[Int(i)])
+            tracking[slot].count(&flows[Int(i)], fromB: fromB, length: length, time: time, source: d.sourceMACAddress,
+                                 destination: d.destinationMACAddress, followsSilence: false, settings: settings)
             if !arp.isProbe {
                 if arp.operation == .request && !arp.isGratuitous {
-                    flows[Int(i)].observeARP(fromB: fromB, isRequest: true, time: time, settings: settings)
+                    tracking[slot].observeARP(&flows[Int(i)], fromB: fromB, isRequest: true, time: time, settings: settings)
                 } else if arp.operation == .reply && !arp.isGratuitous {
-                    flows[Int(i)].observeARP(fromB: fromB, isRequest: false, time: time, settings: settings)
+                    tracking[slot].observeARP(&flows[Int(i)], fromB: fromB, isRequest: false, time: time, settings: settings)
                 }
             }
             return i << 1 | (fromB ? 1 : 0)
@@ -115,12 +136,13 @@ public final class FlowTable {
                                        destinationLow: destination.low, identification: d.fragmentIdentification,
                                        ipProtocol: proto, segment: segment.rawValue)
             if d.fragmentOffset > 0 {
-                if let i = fragments[fragment] {
+                if let i = fragments[fragment], slots[Int(i)] >= 0 {
                     if !d.moreFragments { fragments[fragment] = nil }
                     let key = flows[Int(i)].key
                     let fromB = key.aHigh != source.high || key.aLow != source.low
-                    flows[Int(i)].count(fromB: fromB, length: length, time: time, source: d.sourceMACAddress,
-                                        destination: d.destinationMACAddress, followsSilence: true, settings: settings)
+                    tracking[Int(slots[Int(i)])].count(&flows[Int(i)], fromB: fromB, length: length, time: time,
+                                                       source: d.sourceMACAddress, destination: d.destinationMACAddress,
+                                                       followsSilence: true, settings: settings)
                     return i << 1 | (fromB ? 1 : 0)
                 }
             }
@@ -140,13 +162,10 @@ public final class FlowTable {
         if tcp {
             let flags = d.tcpFlags
             if flags.contains(.syn) && !flags.contains(.ack) && flows[Int(i)].packets > 0
-                && flows[Int(i)].isReusedBy(synFromB: fromB, sequence: d.sequenceNumber) {
-                i = Int32(flows.count)
-                flows.append(FlowState(key: key, initiatorIsB: fromB, time: time))
-                index[key] = i
-                var plain = key
-                plain.segment = FlowTable.anySegment
-                acrossSegments[plain] = i
+                && tracking[Int(slots[Int(i)])].isReusedBy(flows[Int(i)], synFromB: fromB, sequence: d.sequenceNumber) {
+                // A new connection on the port of one that closed: the old flow ends now.
+                end(Int(i), at: time)
+                i = startFlow(key, fromB: fromB, time: time)
             }
         }
         if d.isFragment && d.fragmentOffset == 0 && d.moreFragments {
@@ -158,9 +177,10 @@ public final class FlowTable {
         let flags = d.tcpFlags
         let solicits = !tcp || d.ipLength > d.payloadOffset - d.networkOffset || flags.contains(.syn)
             || flags.contains(.fin)
-        flows[Int(i)].count(fromB: fromB, length: length, time: time, source: d.sourceMACAddress,
-                            destination: d.destinationMACAddress, followsSilence: true, solicits: solicits,
-                            settings: settings)
+        let slot = Int(slots[Int(i)])
+        tracking[slot].count(&flows[Int(i)], fromB: fromB, length: length, time: time, source: d.sourceMACAddress,
+                             destination: d.destinationMACAddress, followsSilence: true, solicits: solicits,
+                             settings: settings)
         if tcp {
             // Segment length from the IP length, so that a snapped capture still counts its data.
             let headers = d.payloadOffset - d.networkOffset
@@ -172,9 +192,11 @@ public final class FlowTable {
             if family == .ipv4, d.networkOffset + 6 <= bytes.count {
                 identification = FlowTable.readUInt16(bytes, d.networkOffset + 4)
             }
-            flows[Int(i)].observeTCP(fromB: fromB, flags: d.tcpFlags, sequence: d.sequenceNumber,
-                                     acknowledgment: d.acknowledgmentNumber, window: window, length: segmentLength,
-                                     identification: identification, time: time, settings: settings)
+            let closed = tracking[slot].observeTCP(&flows[Int(i)], fromB: fromB, flags: d.tcpFlags,
+                                                   sequence: d.sequenceNumber, acknowledgment: d.acknowledgmentNumber,
+                                                   window: window, length: segmentLength,
+                                                   identification: identification, time: time, settings: settings)
+            if closed { scheduleClose(Int(i), slot: slot) }
         } else if d.layers.contains(.embeddedIP) && FlowTable.isUnreachable(d) {
             attributeUnreachable(d, bytes: bytes, segment: segment, time: time)
         }
@@ -206,11 +228,91 @@ public final class FlowTable {
                 return j
             }
         }
+        return startFlow(key, fromB: fromB, time: time)
+    }
+
+    /// A new flow of `key`, its first frame from `fromB` at `time`: its record, a tracking slot
+    /// (a free one when a flow ended), its keys, and its first deadline.
+    private func startFlow(_ key: FlowKey, fromB: Bool, time: Timestamp) -> Int32 {
         let i = Int32(flows.count)
         flows.append(FlowState(key: key, initiatorIsB: fromB, time: time))
+        let slot: Int32
+        if let free = freeSlots.popLast() {
+            slot = free
+            tracking[Int(slot)] = FlowTracking(flow: i)
+        } else {
+            slot = Int32(tracking.count)
+            tracking.append(FlowTracking(flow: i))
+        }
+        slots.append(slot)
         index[key] = i
-        if key.family != .arp { acrossSegments[plain] = i }
+        if key.family != .arp {
+            var plain = key
+            plain.segment = FlowTable.anySegment
+            acrossSegments[plain] = i
+        }
+        if let deadline = tracking[Int(slot)].deadline(flows[Int(i)], settings: settings) {
+            schedule(Int(i), slot: Int(slot), deadline: deadline)
+        }
         return i
+    }
+
+    // MARK: Ends
+
+    /// Queues a deadline for a live flow; its earlier entries become stale.
+    private func schedule(_ flow: Int, slot: Int, deadline: Timestamp) {
+        tracking[slot].queuedDeadline = deadline
+        expiries.insert(FlowExpiry(deadline: deadline, flow: Int32(flow)))
+        if nextDeadline.map({ deadline < $0 }) ?? true { nextDeadline = deadline }
+    }
+
+    /// A TCP connection just closed: its flow's deadline may now come sooner.
+    private func scheduleClose(_ flow: Int, slot: Int) {
+        guard let deadline = tracking[slot].deadline(flows[flow], settings: settings) else { return }
+        if tracking[slot].queuedDeadline.map({ deadline < $0 }) ?? true {
+            schedule(flow, slot: slot, deadline: deadline)
+        }
+    }
+
+    /// Ends the flows whose deadline passed before `now`; a flow that got frames since its
+    /// entry was queued is queued again at its present deadline. Runs only when the clock
+    /// passes the first deadline, and each flow is requeued at most once per timeout of
+    /// activity, so the cost per packet stays constant.
+    private func expire(before now: Timestamp) {
+        while let due = expiries.min, due.deadline < now {
+            expiries.removeMin()
+            let flow = Int(due.flow), slot = Int(slots[flow])
+            guard slot >= 0, tracking[slot].queuedDeadline == due.deadline else { continue }  // ended, or stale
+            guard let deadline = tracking[slot].deadline(flows[flow], settings: settings) else {
+                tracking[slot].queuedDeadline = nil
+                continue
+            }
+            if deadline < now {
+                end(flow, at: deadline)
+            } else {
+                tracking[slot].queuedDeadline = deadline
+                expiries.insert(FlowExpiry(deadline: deadline, flow: due.flow))
+            }
+        }
+        nextDeadline = expiries.min?.deadline
+    }
+
+    /// Ends a live flow at `time`: finalizes its record as at the end of the input, frees its
+    /// tracking slot and forgets its keys, so that its key's next frame starts a new flow.
+    private func end(_ flow: Int, at time: Timestamp) {
+        let slot = Int(slots[flow])
+        tracking[slot].finish(&flows[flow], end: time, settings: settings)
+        tracking[slot] = FlowTracking()
+        freeSlots.append(Int32(slot))
+        slots[flow] = -1
+        var key = flows[flow].key
+        if index[key] == Int32(flow) { index[key] = nil }
+        for segment in flows[flow].otherSegments {
+            key.segment = segment
+            if index[key] == Int32(flow) { index[key] = nil }
+        }
+        key.segment = FlowTable.anySegment
+        if acrossSegments[key] == Int32(flow) { acrossSegments[key] = nil }
     }
 
     /// No segment (not a VLAN nor a VNI value).
@@ -303,13 +405,31 @@ public final class FlowTable {
 
     // MARK: End
 
-    /// Closes open silences and unanswered SYNs/ARP requests at the end of the input. Call once,
-    /// after the last `observe` and before reading `flows`.
+    /// Ends the flows still live at the end of the input (the last packet's time), closing
+    /// their open silences and unanswered SYNs/ARP requests, and frees the tables of live
+    /// flows. Call once, after the last `observe` and before reading `flows`.
     public func finish() {
         guard !finished else { return }
         finished = true
-        guard let end = lastTime else { return }
-        for i in flows.indices { flows[i].finish(end: end, settings: settings) }
+        if let end = lastTime {
+            for flow in slots.indices where slots[flow] >= 0 { self.end(flow, at: end) }
+        }
+        index = [:]
+        acrossSegments = [:]
         fragments = [:]
+        tracking = []
+        freeSlots = []
+        expiries = Heap()
+        nextDeadline = nil
+    }
+}
+
+/// An entry of `FlowTable`'s expiry queue: the earliest a flow may end, unless a frame comes.
+struct FlowExpiry: Comparable {
+    var deadline: Timestamp
+    var flow: Int32
+
+    static func < (x: FlowExpiry, y: FlowExpiry) -> Bool {
+        x.deadline != y.deadline ? x.deadline < y.deadline : x.flow < y.flow
     }
 }

@@ -2,6 +2,19 @@ import CaptureFile
 import Foundation
 import PacketWire
 
+/// One field of a static table's entry (a CSV field, a YAML scalar): its text and where it starts.
+public struct MigrationField: Sendable {
+    public var text: String
+    public var line: Int
+    public var column: Int
+
+    public init(text: String, line: Int, column: Int) {
+        self.text = text
+        self.line = line
+        self.column = column
+    }
+}
+
 /// Reads migration entries from an NCS notification log (NDJSON) or a static table (CSV or YAML).
 public enum MigrationTableLoader {
     /// NDJSON, one notification a line:
@@ -68,58 +81,78 @@ public enum MigrationTableLoader {
         return entries
     }
 
-    /// A CSV table with a header naming its columns: primary, new, and optionally vm, from, until.
+    /// A CSV table (RFC 4180: quoted fields may hold commas, quotes and line breaks; CRLF or LF)
+    /// with a header naming its columns: primary, new, and optionally vm, from, until. Blank
+    /// lines and lines starting with `#` are skipped; blanks around a field are not part of it.
+    /// Errors name the line and column (in bytes) where the field in question starts.
     public static func loadCSV(path: String) throws(MigrationInputError) -> [MigrationEntry] {
         let text = try readText(path)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-            .map { ($0.offset + 1, $0.element.trimmingCharacters(in: CharacterSet(charactersIn: " \r"))) }
-            .filter { !$0.1.isEmpty && !$0.1.hasPrefix("#") }
-        guard !lines.isEmpty else { throw MigrationInputError(file: path, "empty table: expected a header line naming primary,new[,vm,from,until]") }
-        let header = lines.removeFirst()
-        let columns = header.1.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        for (i, c) in columns.enumerated() where !["vm", "primary", "new", "from", "until"].contains(c) {
-            throw MigrationInputError(file: path, line: header.0, column: i + 1,
-                                      "unknown column '\(c)' (expected vm, primary, new, from, until)")
+        var records: [[CSV.Field]]
+        do {
+            records = try CSV.records(text, comments: true)
+        } catch {
+            throw MigrationInputError(file: path, line: error.line, column: error.column, error.message)
+        }
+        records.removeAll { $0.count == 1 && $0[0].text.trimmingCharacters(in: .whitespaces).isEmpty }
+        guard !records.isEmpty else { throw MigrationInputError(file: path, "empty table: expected a header line naming primary,new[,vm,from,until]") }
+        let header = records.removeFirst()
+        let columns = header.map { $0.text.trimmingCharacters(in: .whitespaces).lowercased() }
+        for (i, c) in columns.enumerated() {
+            guard ["vm", "primary", "new", "from", "until"].contains(c) else {
+                throw MigrationInputError(file: path, line: header[i].line, column: header[i].column,
+                                          "unknown column '\(c)' (expected vm, primary, new, from, until)")
+            }
+            guard !columns[..<i].contains(c) else {
+                throw MigrationInputError(file: path, line: header[i].line, column: header[i].column, "column '\(c)' named twice")
+            }
         }
         guard columns.contains("primary"), columns.contains("new") else {
-            throw MigrationInputError(file: path, line: header.0, "the header must name the columns primary and new")
+            throw MigrationInputError(file: path, line: header[0].line, "the header must name the columns primary and new")
         }
         var entries: [MigrationEntry] = []
-        for (lineNumber, line) in lines {
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard cells.count == columns.count else {
-                throw MigrationInputError(file: path, line: lineNumber,
-                                          "expected \(columns.count) fields (\(columns.joined(separator: ","))), found \(cells.count)")
+        for record in records {
+            guard record.count == columns.count else {
+                let extra = record.count > columns.count ? record[columns.count] : nil
+                throw MigrationInputError(file: path, line: extra?.line ?? record[0].line, column: extra?.column,
+                                          "expected \(columns.count) fields (\(columns.joined(separator: ","))), found \(record.count)")
             }
-            var fields: [String: (String, Int)] = [:]
-            for (i, c) in columns.enumerated() { fields[c] = (cells[i], i + 1) }
-            entries.append(try makeEntry(path: path, line: lineNumber, fields: fields))
+            var fields: [String: MigrationField] = [:]
+            for (i, c) in columns.enumerated() {
+                let field = record[i]
+                fields[c] = MigrationField(text: field.text.trimmingCharacters(in: .whitespaces), line: field.line, column: field.column)
+            }
+            entries.append(try makeEntry(path: path, line: record[0].line, fields: fields))
         }
         return entries
     }
 
-    /// Builds an entry from text fields (CSV cells or YAML scalars) with their columns.
-    public static func makeEntry(path: String, line: Int, fields: [String: (String, Int)]) throws(MigrationInputError) -> MigrationEntry {
-        func fail(_ column: Int?, _ message: String) -> MigrationInputError {
-            MigrationInputError(file: path, line: line, column: column, message)
+    /// Builds the entry of a table's record (a CSV record or a YAML item at `line`) from its
+    /// text fields; an error names the line and column of the field in question.
+    public static func makeEntry(path: String, line: Int, fields: [String: MigrationField]) throws(MigrationInputError) -> MigrationEntry {
+        func fail(_ field: MigrationField?, _ message: String) -> MigrationInputError {
+            MigrationInputError(file: path, line: field?.line ?? line, column: field?.column, message)
         }
-        guard let (primaryText, primaryColumn) = fields["primary"], !primaryText.isEmpty else {
+        guard let primaryField = fields["primary"], !primaryField.text.isEmpty else {
             throw fail(nil, "missing primary IP address")
         }
-        guard let primary = IPAddress(primaryText) else { throw fail(primaryColumn, "primary '\(primaryText)' is not an IP address") }
-        guard let (newText, newColumn) = fields["new"], !newText.isEmpty else { throw fail(nil, "missing new IP address") }
-        guard let new = IPAddress(newText) else { throw fail(newColumn, "new '\(newText)' is not an IP address") }
-        guard sameFamily(primary, new) else { throw fail(newColumn, "primary and new must be the same IP version") }
+        guard let primary = IPAddress(primaryField.text) else {
+            throw fail(primaryField, "primary '\(primaryField.text)' is not an IP address")
+        }
+        guard let newField = fields["new"], !newField.text.isEmpty else { throw fail(nil, "missing new IP address") }
+        guard let new = IPAddress(newField.text) else { throw fail(newField, "new '\(newField.text)' is not an IP address") }
+        guard sameFamily(primary, new) else { throw fail(newField, "primary and new must be the same IP version") }
         func time(_ key: String) throws(MigrationInputError) -> TimeBound? {
-            guard let (text, column) = fields[key], !text.isEmpty else { return nil }
-            guard let t = TimeBound(text) else { throw fail(column, "\(key) '\(text)' is neither an RFC 3339 time nor seconds") }
+            guard let field = fields[key], !field.text.isEmpty else { return nil }
+            guard let t = TimeBound(field.text) else {
+                throw fail(field, "\(key) '\(field.text)' is neither an RFC 3339 time nor seconds")
+            }
             return t
         }
-        let vm = fields["vm"].map(\.0).flatMap { $0.isEmpty ? nil : $0 }
+        let vm = fields["vm"].map(\.text).flatMap { $0.isEmpty ? nil : $0 }
         let from = try time("from")
         let until = try time("until")
         if let from, let until, let order = compare(until, from), order <= 0 {
-            throw fail(fields["until"]?.1, "until '\(fields["until"]!.0)' is not after from '\(fields["from"]!.0)'")
+            throw fail(fields["until"], "until '\(fields["until"]!.text)' is not after from '\(fields["from"]!.text)'")
         }
         return MigrationEntry(vm: vm, primary: primary, new: new, from: from, until: until,
                               origin: "\(baseName(path)):\(line)")

@@ -31,7 +31,8 @@ extension MigrationTableLoader {
                 throw MigrationInputError(file: path, line: item.mark?.line, column: item.mark?.column,
                                           "expected an entry { vm?, primary, new, from?, until? }")
             }
-            var fields: [String: (String, Int)] = [:]
+            let line = item.mark?.line ?? 0
+            var fields: [String: MigrationField] = [:]
             for (key, value) in mapping {
                 guard let name = key.string, ["vm", "primary", "new", "from", "until"].contains(name) else {
                     throw MigrationInputError(file: path, line: key.mark?.line, column: key.mark?.column,
@@ -41,9 +42,8 @@ extension MigrationTableLoader {
                     throw MigrationInputError(file: path, line: value.mark?.line, column: value.mark?.column,
                                               "\(name) must be a single value")
                 }
-                fields[name] = (scalar.string, value.mark?.column ?? 0)
+                fields[name] = MigrationField(text: scalar.string, line: value.mark?.line ?? line, column: value.mark?.column ?? 0)
             }
-            let line = item.mark?.line ?? 0
             entries.append(try makeEntry(path: path, line: line, fields: fields))
         }
         return entries

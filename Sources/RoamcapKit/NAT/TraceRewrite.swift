@@ -121,8 +121,8 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                     if selection.isExhausted { break }
                     continue
                 }
-                // One decode per packet, shared by learning, the dry run and the annotation.
-                let needsDecode = learner != nil || options.dryRun || options.annotate
+                // One decode per packet, shared by learning and the dry run (the annotation needs none).
+                let needsDecode = learner != nil || options.dryRun
                 if needsDecode { decoders[packet.interface].decode(packet.data, into: &decoded) }
                 learner?.observe(decoded: decoded, packet: packet)
                 let bytes = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<packet.data.count])
@@ -151,32 +151,32 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
                     if outcome.destinationSpan >= 0 { count(outcome.destinationSpan, outcome.destinationLearned, toVM: true) }
                     if outcome.sourceSpan >= 0 { count(outcome.sourceSpan, outcome.sourceLearned, toVM: false) }
                     // Once per packet and entry, even when one entry changed both addresses.
-                    let sides = [(outcome.destinationSpan, outcome.destinationLearned),
-                                 (outcome.sourceSpan, outcome.sourceLearned)].filter { $0.0 >= 0 }
-                    for (k, (span, learned)) in sides.enumerated() where k == 0 || (span, learned) != sides[0] {
+                    func countPacket(_ span: Int, _ learned: Bool) {
                         if learned { result.learnedCounts[span].packets += 1 } else { result.tableCounts[span].packets += 1 }
                     }
-                    if options.dryRun {
-                        if let source = decoded.sourceAddress, let destination = decoded.destinationAddress {
-                            for (span, learned, direction) in [(outcome.destinationSpan, outcome.destinationLearned, "to-vm"),
-                                                               (outcome.sourceSpan, outcome.sourceLearned, "from-vm")] where span >= 0 {
-                                let key = FlowChange(learned: learned, entry: span, direction: direction,
-                                                     proto: decoded.ipProtocol.rawValue, source: source,
-                                                     sourcePort: decoded.sourcePort, destination: destination,
-                                                     destinationPort: decoded.destinationPort)
-                                if let old = flows[key] {
-                                    flows[key] = (old.0 + 1, min(old.1, packet.timestamp), max(old.2, packet.timestamp))
-                                } else {
-                                    flows[key] = (1, packet.timestamp, packet.timestamp)
-                                }
+                    if outcome.destinationSpan >= 0 { countPacket(outcome.destinationSpan, outcome.destinationLearned) }
+                    if outcome.sourceSpan >= 0 && (outcome.destinationSpan < 0 || outcome.sourceSpan != outcome.destinationSpan
+                                                   || outcome.sourceLearned != outcome.destinationLearned) {
+                        countPacket(outcome.sourceSpan, outcome.sourceLearned)
+                    }
+                    if options.dryRun, let source = decoded.sourceAddress, let destination = decoded.destinationAddress {
+                        func countFlow(_ span: Int, _ learned: Bool, _ direction: String) {
+                            let key = FlowChange(learned: learned, entry: span, direction: direction,
+                                                 proto: decoded.ipProtocol.rawValue, source: source,
+                                                 sourcePort: decoded.sourcePort, destination: destination,
+                                                 destinationPort: decoded.destinationPort)
+                            if let old = flows[key] {
+                                flows[key] = (old.0 + 1, min(old.1, packet.timestamp), max(old.2, packet.timestamp))
+                            } else {
+                                flows[key] = (1, packet.timestamp, packet.timestamp)
                             }
                         }
+                        if outcome.destinationSpan >= 0 { countFlow(outcome.destinationSpan, outcome.destinationLearned, "to-vm") }
+                        if outcome.sourceSpan >= 0 { countFlow(outcome.sourceSpan, outcome.sourceLearned, "from-vm") }
                     }
                     if options.annotate {
                         extra.append(BlockOption(code: BlockOption.commentCode,
-                                                 string: annotation(outcome, before: decoded, after: UnsafeRawBufferPointer(bytes),
-                                                                    decoder: decoders[packet.interface], options: options,
-                                                                    learner: learner)))
+                                                 string: annotation(outcome, options: options, learner: learner)))
                     }
                     packet.data = UnsafeRawBufferPointer(bytes)
                 }
@@ -218,12 +218,9 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
     }
 }
 
-/// `roamcap: dst 10.1.0.7→10.9.0.7 (web-1, moves.ndjson:3)` for a rewritten packet (`before`
-/// its decoded view as read, `after` its bytes as rewritten).
-func annotation(_ outcome: RewriteOutcome, before decodedBefore: DecodedPacket, after: UnsafeRawBufferPointer,
-                decoder: PacketDecoder, options: RewriteOptions, learner: MigrationLearner?) -> String {
-    var decodedAfter = DecodedPacket()
-    decoder.decode(after, into: &decodedAfter)
+/// `roamcap rewrite: dst 10.1.0.7→10.9.0.7 (web-1, moves.ndjson:3)` for a rewritten packet,
+/// from the addresses the rewriter changed (the packet is not decoded again).
+func annotation(_ outcome: RewriteOutcome, options: RewriteOptions, learner: MigrationLearner?) -> String {
     func entryName(_ span: Int, _ learned: Bool) -> String {
         if learned, let learner {
             let e = learner.learned[span]
@@ -232,14 +229,13 @@ func annotation(_ outcome: RewriteOutcome, before decodedBefore: DecodedPacket, 
         let e = options.entries[span]
         return (e.vm.map { "\($0), " } ?? "") + e.origin
     }
+    guard let a = outcome.addresses else { return "roamcap rewrite:" }
     var parts: [String] = []
     if outcome.destinationSpan >= 0 {
-        parts.append("dst \(decodedBefore.destinationAddress?.description ?? "?")→\(decodedAfter.destinationAddress?.description ?? "?") "
-                     + "(\(entryName(outcome.destinationSpan, outcome.destinationLearned)))")
+        parts.append("dst \(a.oldDestination)→\(a.newDestination) (\(entryName(outcome.destinationSpan, outcome.destinationLearned)))")
     }
     if outcome.sourceSpan >= 0 {
-        parts.append("src \(decodedBefore.sourceAddress?.description ?? "?")→\(decodedAfter.sourceAddress?.description ?? "?") "
-                     + "(\(entryName(outcome.sourceSpan, outcome.sourceLearned)))")
+        parts.append("src \(a.oldSource)→\(a.newSource) (\(entryName(outcome.sourceSpan, outcome.sourceLearned)))")
     }
     if outcome.translatedEmbedded { parts.append("quoted header translated") }
     return "roamcap rewrite: " + parts.joined(separator: "; ")

@@ -53,10 +53,7 @@ public struct Report: Sendable {
     }
 
     static func csvField(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
+        CSV.field(s)
     }
 }
 

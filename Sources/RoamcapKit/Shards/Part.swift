@@ -20,6 +20,7 @@ public struct Part: Codable, Sendable {
     /// What must be equal in every part of one run: the command's options that change its result.
     public var options: String
     public var simulate: SimulatePart?
+    public var tables: TablesPart?
 
     /// Reads a part written by a shard.
     public static func load(path: String) throws(TimelineError) -> Part {
@@ -43,6 +44,11 @@ public struct Part: Codable, Sendable {
         encoder.outputFormatting = [.sortedKeys]
         return [UInt8](try! encoder.encode(self))
     }
+}
+
+/// `tables`' share of a shard: the events it reports (SPEC §5 JSON, one line each).
+public struct TablesPart: Codable, Sendable {
+    var events: [String]
 }
 
 /// `simulate`'s share of a shard: `FabricReport`'s counts over the shard's frames, with what
@@ -105,9 +111,11 @@ extension SimulatePart {
     }
 }
 
-/// Writes a timeline or part to `path` at once (nothing is left behind if it fails).
-public func writeShardFile(_ bytes: [UInt8], to path: String, force: Bool, inputs: [String]) throws(CaptureError) {
-    let out = try OutputFile(path: path, compressed: false, force: force, inputs: inputs)
+/// Writes a timeline or part to `path` at once (nothing is left behind if it fails); `-` is
+/// standard output, whose closing is `brokenPipe`'s to handle.
+public func writeShardFile(_ bytes: [UInt8], to path: String, force: Bool, inputs: [String],
+                           brokenPipe: OutputFile.BrokenPipe = .throwsError) throws(CaptureError) {
+    let out = try OutputFile(path: path, compressed: false, force: force, inputs: inputs, brokenPipe: brokenPipe)
     try out.write(bytes + [0x0A])
     try out.commit()
 }

@@ -86,7 +86,58 @@ public func simulateShard(inputs: [String], topology: Topology?, topologyDigest:
     report.endedByError = !options.reading.keepGoing && !report.skippedErrors.isEmpty
     return Part(command: "simulate", timeline: timeline.id, shard: request.shard, shards: request.shards,
                 options: simulateOptionsText(options, selection: selection),
-                simulate: SimulatePart(report, sites: timeline.sites))
+                simulate: SimulatePart(report, sites: timeline.sites), tables: nil)
+}
+
+/// `roamcap tables --timeline TL --shard K/N`: the table events reported while processing the
+/// shard's frames. The table engine's events are in the timeline (they are the control-plane
+/// facts of pass 1); with a display filter or time window the shard reads its frames (entering
+/// the inputs at its offsets) to select them, as a single run selects what it reports.
+public func tablesShard(inputs: [String], topology: Topology?, topologyDigest: String?, settings: TableSettings,
+                        controlPlane: ControlPlaneSettings, reading: ReadOptions, selection: PacketSelection?,
+                        request: ShardRequest) throws -> Part {
+    if selection?.count != nil {
+        throw TimelineError("-c/--count counts over the whole input and cannot be sharded")
+    }
+    let timeline = request.timeline
+    try timeline.check(inputs: inputs, topologyDigest: topologyDigest, readFilter: selection?.readFilter?.expression,
+                       settings: nil, shard: request.shard, of: request.shards)
+    guard timeline.tables.settings == Timeline.Tables.settingsText(settings, controlPlane) else {
+        throw TimelineError("the table settings (--aging, --duplicate-moves, --duplicate-window, --duplicate-ip-window, "
+                            + "--bgp-port, --bmp-port) are not the timeline's (\(timeline.tables.settings))")
+    }
+    let shard = timeline.shards[request.shard - 1]
+    let range = shard.firstFrame..<(shard.firstFrame + shard.frames)
+    let frames = timeline.tables.frames
+    // `frames` is in order: the shard's events are one stretch of it.
+    let first = frames.firstIndex { $0 >= range.lowerBound } ?? frames.count
+    let end = frames[first...].firstIndex { $0 >= range.upperBound } ?? frames.count
+    var kept = Array(first..<end)
+    var selection = selection
+    if var chosen = selection, !chosen.selectsEverything {
+        // Which of the shard's frames the selection admits (only the frames that reported events matter).
+        if let earliest = timeline.earliest { chosen.resolve(reference: earliest) }
+        let wanted = Set(frames[first..<end])
+        var admitted: Set<Int> = []
+        let stream = try MergedCaptureStream(inputs: inputs, topology: topology, reading: reading, resuming: shard.position)
+        while stream.number < range.upperBound - 1, let (packet, file) = try stream.next() {
+            if chosen.isExhausted { break }
+            let linkType = stream.readers[file].linkType(ofInterface: packet.interface)
+            guard try chosen.reads(packet, linkType: linkType) else { continue }
+            if try chosen.admits(packet, linkType: linkType), wanted.contains(stream.number) { admitted.insert(stream.number) }
+        }
+        kept = kept.filter { admitted.contains(frames[$0]) }
+        selection = chosen
+    }
+    let events = kept.map { timeline.tables.events[$0] }
+    var options = "tables " + timeline.tables.settings
+    if let s = selection {
+        if let f = s.filter { options += " filter=\(f.expression)" }
+        if let from = s.from { options += " from=\(from)" }
+        if let until = s.until { options += " until=\(until)" }
+    }
+    return Part(command: "tables", timeline: timeline.id, shard: request.shard, shards: request.shards, options: options,
+                simulate: nil, tables: TablesPart(events: events))
 }
 
 /// The options that change a simulation's result, as one line (parts of one run must agree).
@@ -101,9 +152,9 @@ func simulateOptionsText(_ options: FabricOptions, selection: PacketSelection?) 
     return text
 }
 
-/// `roamcap combine`: the parts of one sharded run, checked (one timeline, one command with the
-/// same options, every shard once) and added up into what a single run reports.
-public func combineSimulateParts(_ parts: [(path: String, part: Part)]) throws(TimelineError) -> FabricReport {
+/// Checks that `parts` are one sharded run: one timeline, one command with the same options,
+/// every shard once; returns them in shard order.
+func checkedParts(_ parts: [(path: String, part: Part)]) throws(TimelineError) -> [(path: String, part: Part)] {
     guard let first = parts.first else { throw TimelineError("combine needs the parts of a sharded run") }
     for (path, part) in parts {
         guard part.timeline == first.part.timeline else {
@@ -125,7 +176,12 @@ public func combineSimulateParts(_ parts: [(path: String, part: Part)]) throws(T
         throw TimelineError("missing shard\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) of \(n): "
                             + "nothing is combined from a partial run")
     }
-    let ordered = parts.sorted { $0.part.shard < $1.part.shard }
+    return parts.sorted { $0.part.shard < $1.part.shard }
+}
+
+/// `roamcap combine` for `simulate`: the parts added up into what a single run reports.
+public func combineSimulateParts(_ parts: [(path: String, part: Part)]) throws(TimelineError) -> FabricReport {
+    let ordered = try checkedParts(parts)
     let simulates = try ordered.map { (path, part) throws(TimelineError) -> SimulatePart in
         guard part.command == "simulate", let s = part.simulate else { throw TimelineError("\(path): not a simulate part") }
         return s
@@ -197,7 +253,11 @@ public func combineSimulateParts(_ parts: [(path: String, part: Part)]) throws(T
 
 /// What `combine` made of its parts.
 public struct CombinedParts {
-    public var simulate: FabricReport
+    /// What was combined: `simulate` or `tables`.
+    public var command: String
+    public var simulate: FabricReport?
+    /// `tables`: the events, in time order (SPEC §5 JSON).
+    public var events: [JSONValue]
     /// The unreadable records the parts met, in shard order (for warnings).
     public var skippedErrors: [String]
 }
@@ -206,7 +266,20 @@ public struct CombinedParts {
 public func combineParts(paths: [String]) throws(TimelineError) -> CombinedParts {
     var pairs: [(path: String, part: Part)] = []
     for path in paths { pairs.append((path, try Part.load(path: path))) }
-    let report = try combineSimulateParts(pairs)
-    let errors = pairs.map(\.part).sorted { $0.shard < $1.shard }.flatMap { $0.simulate?.skippedErrors ?? [] }
-    return CombinedParts(simulate: report, skippedErrors: errors)
+    let ordered = try checkedParts(pairs)
+    if ordered[0].part.command == "tables" {
+        var events: [JSONValue] = []
+        for (path, part) in ordered {
+            guard let tables = part.tables else { throw TimelineError("\(path): not a tables part") }
+            for text in tables.events {
+                do { events.append(try JSONValue.parse(text)) } catch {
+                    throw TimelineError("\(path): an event is not JSON (\(error))")
+                }
+            }
+        }
+        return CombinedParts(command: "tables", simulate: nil, events: events, skippedErrors: [])
+    }
+    let report = try combineSimulateParts(ordered)
+    let errors = ordered.map(\.part).flatMap { $0.simulate?.skippedErrors ?? [] }
+    return CombinedParts(command: "simulate", simulate: report, events: [], skippedErrors: errors)
 }

@@ -42,9 +42,26 @@ public struct Timeline: Codable, Sendable {
     public var firstTime: Timestamp?
     public var earliest: Timestamp?
     var truth: GroundTruthState
+    /// The table engine's events (`tables`), for `tables --shard`.
+    var tables: Tables
     /// The control plane captured in the inputs (SPEC §8), when the timeline was made with it.
     var captured: Captured?
     public var shards: [Shard]
+
+    /// The events `tables` reports with no filter (SPEC §5 JSON, one line each), and per event
+    /// the number of the frame whose processing reported it.
+    struct Tables: Codable, Sendable {
+        /// The table engine's settings and BGP/BMP ports (a shard must ask for the same).
+        var settings: String
+        var events: [String]
+        var frames: [Int]
+
+        static func settingsText(_ s: TableSettings, _ ports: ControlPlaneSettings) -> String {
+            "aging=\(s.aging.map(String.init) ?? "topology") duplicate-moves=\(s.duplicateMoves) "
+                + "duplicate-window=\(s.duplicateWindow) duplicate-ip-window=\(s.duplicateIPWindow) "
+                + Captured.portsText(ports)
+        }
+    }
 
     /// The advertisements of the captured control plane, in the order applied.
     struct Captured: Codable, Sendable {
@@ -152,7 +169,7 @@ public struct Timeline: Codable, Sendable {
 
     /// Throws unless `inputs` are the timeline's (same number, same sizes) and `shard` is one of its.
     func check(inputs paths: [String], topologyDigest digest: String?, readFilter filter: String?,
-               settings: FabricSettings, shard: Int, of count: Int) throws(TimelineError) {
+               settings: FabricSettings?, shard: Int, of count: Int) throws(TimelineError) {
         guard count == shards.count else {
             throw TimelineError("--shard \(shard)/\(count): the timeline has \(shards.count) shards")
         }
@@ -176,7 +193,7 @@ public struct Timeline: Codable, Sendable {
             throw TimelineError("the timeline was made with --read-filter \(readFilter.map { "'\($0)'" } ?? "(none)"); "
                                 + "this run has \(filter.map { "'\($0)'" } ?? "none")")
         }
-        guard Settings(settings) == self.settings else {
+        if let settings, Settings(settings) != self.settings {
             throw TimelineError("the fabric settings (--advertise-delay, --aging, --unknown-unicast) are not the timeline's; "
                                 + "make the timeline with the same options")
         }

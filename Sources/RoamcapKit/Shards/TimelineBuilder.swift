@@ -19,6 +19,9 @@ public struct TimelineRequest {
     /// With the control plane captured (SPEC §8, `--control-plane captured`): its ports. The
     /// advertisements are then part of the timeline and the `captured` run's tables too.
     public var controlPlane: ControlPlaneSettings?
+    /// The table engine's settings and the BGP/BMP ports it reads (for `tables --shard`).
+    public var tableSettings = TableSettings()
+    public var tablePorts = ControlPlaneSettings()
     /// For tests: the frame numbers before which shards 2… start (instead of equal shares).
     var boundaries: [Int]?
 
@@ -83,20 +86,54 @@ public func makeTimeline(_ request: TimelineRequest,
     var statistics = FabricPassStatistics()
     var clock = Int64.min
     var shards: [Timeline.Shard] = []
+    // The table engine (`tables`) on the same frames: its events, each with the frame whose
+    // processing reported it (a shard reports the events of its frames that it selects).
+    let tracker = TableTracker(topology: stream.portMap.topology, settings: request.tableSettings)
+    var interfacesSeen = stream.interfaceCount
+    var eventFrames: [Int] = []
+    let bgp = BGPSessionReader(settings: request.tablePorts) { message in
+        for route in BGPUpdateDecoder.routes(of: message).routes { tracker.observe(route: route) }
+    }
+    var lastTime: Timestamp?
+    let tables: (FabricPassFrame) -> Void = { frame in
+        if stream.interfaceCount != interfacesSeen {
+            interfacesSeen = stream.interfaceCount
+            tracker.update(topology: stream.portMap.topology)
+        }
+        lastTime = frame.packet.timestamp
+        bgp.observe(frame.decoded, bytes: frame.packet.data, time: frame.packet.timestamp, packet: frame.number)
+        if let port = frame.port {
+            tracker.observe(frame.decoded, bytes: frame.packet.data, port: port, time: frame.packet.timestamp,
+                            packet: frame.number)
+        }
+        while eventFrames.count < tracker.events.count { eventFrames.append(frame.number) }
+    }
     for (k, start) in starts.enumerated() {
         try runFabricPass(stream, fabrics: fabrics, truth: pass1.truth, base: pass1.base, clock: &clock, endFrame: start,
                           selection: selection, statistics: &statistics, progress: progress, traceWriter: nil,
-                          tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: nil)
+                          tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: tables)
         let end = k + 1 < starts.count ? starts[k + 1] : frames
         let from = try stream.nextTime()
         shards.append(Timeline.Shard(shard: k + 1, firstFrame: start + 1, frames: end - start, from: from,
                                      position: stream.position(), clock: clock, fabrics: fabrics.map(\.state)))
     }
+    try runFabricPass(stream, fabrics: fabrics, truth: pass1.truth, base: pass1.base, clock: &clock,
+                      selection: selection, statistics: &statistics, progress: progress, traceWriter: nil,
+                      tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: tables)
+    if let lastTime { bgp.finish(time: lastTime, packet: stream.number) }
+    while eventFrames.count < tracker.events.count { eventFrames.append(stream.number) }
+    var events = tracker.events
+    tracker.attachAdvertisements(to: &events)
+    let finalTopology = stream.portMap.topology
     var timeline = Timeline(inputs: inputs, topologyDigest: request.topologyDigest,
                             sites: topology.sites.map(Timeline.Site.init), readFilter: request.readFilter?.expression,
                             keepGoing: request.reading.keepGoing, settings: Timeline.Settings(request.settings), frames: frames,
                             base: pass1.base, firstTime: pass1.firstTime, earliest: pass1.earliest,
-                            truth: pass1.truth.state, shards: shards)
+                            truth: pass1.truth.state,
+                            tables: Timeline.Tables(settings: Timeline.Tables.settingsText(request.tableSettings, request.tablePorts),
+                                                    events: events.map { $0.json(finalTopology).rendered() },
+                                                    frames: eventFrames),
+                            shards: shards)
     if let capture = pass1.capture, let settings = request.controlPlane {
         timeline.captured = Timeline.Captured(
             ports: Timeline.Captured.portsText(settings),

@@ -323,8 +323,8 @@ struct FrameBuilder {
     func fillChecksum(_ transport: inout [UInt8], at offset: Int, pseudoHeaderSum: UInt16, udp: Bool) {
         transport[offset] = 0
         transport[offset + 1] = 0
-        var sum = transport.withUnsafeBytes { Checksum.compute($0, pseudoHeaderSum: pseudoHeaderSum) }
-        if udp && sum == 0 { sum = 0xFFFF }
+        let computed = transport.withUnsafeBytes { Checksum.compute($0, pseudoHeaderSum: pseudoHeaderSum) }
+        let sum = udp ? Checksum.udpField(computed) : computed
         transport[offset] = UInt8(sum >> 8)
         transport[offset + 1] = UInt8(sum & 0xFF)
     }

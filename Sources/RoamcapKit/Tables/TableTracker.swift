@@ -113,8 +113,6 @@ public final class TableTracker {
     /// The captured control plane (SPEC §8): `EVPNTables.swift`.
     var evpnState = EVPNTableState()
     private var agingQueue = AgingQueue()
-    private var inner = DecodedPacket()
-    private let innerDecoder = PacketDecoder(linkType: .ethernet)
 
     public init(topology: Topology, settings: TableSettings = TableSettings()) {
         self.topology = topology
@@ -144,15 +142,11 @@ public final class TableTracker {
         advance(to: time)
         frames += 1
         learn(decoded, bytes: bytes, port: port, time: time, packet: packet, segment: Segment(vlan: decoded.outerVLANIdentifier))
-        if decoded.layers.contains(.vxlan), decoded.innerFrameOffset < bytes.count {
+        // The VXLAN inner frame, decoded by the decoder (SPEC §4), is a station of the VNI's segment.
+        if let inner = decoded.inner {
             let innerBytes = UnsafeRawBufferPointer(rebasing: bytes[decoded.innerFrameOffset...])
-            innerDecoder.decode(innerBytes, into: &inner)
-            if inner.layers.contains(.ethernet) {
-                let vni = decoded.vxlanNetworkIdentifier
-                // `inner` is a stored property: copy it out so `learn` can decode again (nested VXLAN is not followed).
-                let frame = inner
-                learn(frame, bytes: innerBytes, port: port, time: time, packet: packet, segment: Segment(vni: vni))
-            }
+            learn(inner, bytes: innerBytes, port: port, time: time, packet: packet,
+                  segment: Segment(vni: decoded.vxlanNetworkIdentifier))
         }
     }
 
