@@ -36,7 +36,7 @@ def sharding_roamcap(real_roamcap):
 
 # The commands whose pass 2 has landed: the others are skipped, saying so, until
 # `roamcap COMMAND --help` offers --timeline (issue #12, item 2, comes in steps).
-REQUIRED = {"simulate"}
+REQUIRED = {"simulate", "tables"}
 
 
 def require_pass2(roamcap, command):
