@@ -580,6 +580,7 @@ _roamcap_simulate() {
         return
         ;;
     '--control-plane')
+        __roamcap_add_completions -W 'assumed'$'\n''captured'
         return
         ;;
     '--bgp-port')
@@ -768,6 +769,7 @@ _roamcap_timeline() {
         return
         ;;
     '--control-plane')
+        __roamcap_add_completions -W 'assumed'$'\n''captured'
         return
         ;;
     '--bgp-port')

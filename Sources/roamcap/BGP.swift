@@ -137,10 +137,7 @@ extension Roamcap {
                 let first = result.firstProblem.map { " (first: packet \($0.packet), \($0.error))" } ?? ""
                 warn("\(result.malformed) messages could not be decoded in full\(first)")
             }
-            if result.skippedRecords > 0 {
-                let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
-                warn("skipped \(result.skippedRecords) unreadable records\(first)")
-            }
+            warn(result.pass.warnings())
             var columns = BGPRouteRecord.columns
             if let evpnTopology {
                 if onRoute == nil { result.routes.forEach(count) }

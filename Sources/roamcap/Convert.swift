@@ -43,7 +43,7 @@ extension Roamcap {
                 progress.update(read: reader.progress.read, total: reader.progress.total, packets: packets)
             }
             progress.finish()
-            reportSkipped(result)
+            warn(result.pass.warnings())
         }
     }
 }

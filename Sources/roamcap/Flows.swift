@@ -106,7 +106,7 @@ extension Roamcap {
 
         @Option(name: .long, help: ArgumentHelp(
             "A side silent for longer than this while the other keeps sending is an outage.", valueName: "duration"))
-        var silence: String = "1s"
+        var silence = DurationValue("1s")!
 
         @Flag(inversion: .prefixedNo, help: ArgumentHelp(
             "Also find shorter silences in flows whose sides take turns (see the description)."))
@@ -114,12 +114,12 @@ extension Roamcap {
 
         @Option(name: .long, help: ArgumentHelp(
             "Tie an outage to a migration of an endpoint at most this far from it.", valueName: "duration"))
-        var migrationWindow: String = "5s"
+        var migrationWindow = DurationValue("5s")!
 
         @Option(name: .long, help: ArgumentHelp(
             "End a flow idle for longer than this (default: 5m for TCP, 1m for the others, as Zeek; 0: never).",
             valueName: "duration"))
-        var idleTimeout: String?
+        var idleTimeout: DurationValue?
 
         @Option(name: .long, help: ArgumentHelp("Report only the flow with this uid (see the uid field).", valueName: "uid"))
         var uid: String?
@@ -152,104 +152,47 @@ extension Roamcap {
                 throw ValidationError("-o reads the inputs a second time and cannot read standard input")
             }
             if let top, top < 0 { throw ValidationError("--top must be 0 or more, not \(top)") }
-            _ = try settings()
             warnAboutUndecodedLinkTypes(inputs)
         }
 
-        func settings() throws -> FlowSettings {
-            let duration = durationOption
-            var settings = FlowSettings(silenceThreshold: try duration(silence, "--silence"),
-                                        migrationWindow: try duration(migrationWindow, "--migration-window"),
+        var settings: FlowSettings {
+            var settings = FlowSettings(silenceThreshold: silence.nanoseconds, migrationWindow: migrationWindow.nanoseconds,
                                         silenceRuns: silenceRuns)
             if let idleTimeout {
-                settings.tcpIdleTimeout = try duration(idleTimeout, "--idle-timeout")
-                settings.idleTimeout = settings.tcpIdleTimeout
+                settings.tcpIdleTimeout = idleTimeout.nanoseconds
+                settings.idleTimeout = idleTimeout.nanoseconds
             }
             return settings
         }
 
+        func request() -> FlowsRequest {
+            var request = FlowsRequest(inputs: inputs, topology: topology)
+            request.settings = settings
+            request.policies = fabric.policies
+            request.fabricSettings = fabric.settings
+            request.nat = nat.request
+            request.uid = uid
+            request.output = output
+            request.force = force
+            request.top = top
+            request.outagesOnly = outagesOnly
+            request.selection = selection.request(readFilter: reading.readFilter, decoding: decoding)
+            return request
+        }
+
         func run() throws {
-            var topo: Topology?
-            if let topology {
-                do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
-            }
-            let (policies, fabricSettings) = try fabric.parsed()
-            if policies.count > 1 {
-                throw RoamcapFailure(message: "--policy: flows replays one policy at a time (use 'roamcap simulate' to compare)")
-            }
-            try fabric.checkSites(in: topo, file: topology)
-            let replay = policies.first.map { FlowPolicyReplay(policy: $0, settings: fabricSettings) }
-            // Report what was read before a fatal read error, then the error (exit 2), as
-            // tshark prints the frames before it; --keep-going skips the record instead.
-            let readOptions = selection.readOptions(decoding, endsAtFirstError: true)
             let progress = ProgressLine(label: "flows")
-            let result = try analyzeFlows(inputs: inputs, topology: topo, settings: try settings(),
-                                          selection: try selection.makeSelection(readFilter: reading.readFilter),
-                                          reading: readOptions, policy: replay,
-                                          nat: try nat.flowNAT()) { read, total, packets in
-                progress.update(read: read, total: total, packets: packets)
-            }
+            let outcome = try runFlows(request(), progress: progress.advance)
             progress.finish()
             reading.note(command: "the flows")
-            for name in result.unclaimed {
-                warn("capture interface \(name) is claimed by no port of the topology; its packets count in flows but not in migrations")
+            warn(outcome.warnings)
+            // An input ended by a read error: the report covers the packets before it, then the error.
+            defer { if let error = outcome.endingError { Roamcap.fail(error.description) } }
+            if let written = outcome.packetsWritten, let uid, let output, output != "-" {
+                writeStandardError("wrote \(written) packets of flow \(uid) to \(output)\n")
             }
-            if result.outOfOrder > 0 {
-                warn("\(result.outOfOrder) packets are earlier than a packet before them in their file; they were processed in file order")
-            }
-            if result.skippedRecords > 0 {
-                let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
-                warn("skipped \(result.skippedRecords) unreadable records\(first)")
-            }
-            // An input ended by a read error: the report below covers the packets before it.
-            defer { if !selection.keepGoing, let error = result.skippedErrors.first { Roamcap.fail(error.description) } }
-            var flows = result.flows
-            if let uid {
-                flows = flows.filter { $0.flow.uid == uid }
-                guard let flow = flows.first else { throw RoamcapFailure(message: "--uid \(uid): no flow has this uid") }
-                if let output {
-                    let file = try OutputFile(path: output, compressed: output.hasSuffix(".zst"), force: force,
-                                              inputs: inputs + [topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
-                    let written = try writeFlowPackets(of: flow.flow, inputs: inputs, topology: topo, settings: try settings(),
-                                                       nat: try nat.flowNAT(), reading: readOptions, output: file)
-                    if output != "-" { writeStandardError("wrote \(written) packets of flow \(uid) to \(output)\n") }
-                }
-            }
-            if outagesOnly { flows = flows.filter { !$0.flow.outages.isEmpty } }
-            if let top { flows = Array(flows.prefix(top)) }
-            let destination = ReportDestination(streams: [output])
-            let topology = result.topology
-            switch report.format {
-            case .json:
-                destination.write(JSONValue.array(flows.map { $0.json(topology) }).pretty() + "\n")
-            case .ndjson:
-                destination.write(flows.map { $0.json(topology).rendered() + "\n" }.joined())
-            case .csv:
-                destination.write(Report(columns: FlowRecord.flatColumns, rows: flows.map { $0.flatJSON(topology) })
-                    .rendered(.csv))
-            case .table:
-                let layout = tableLayout.layout(first: result.firstTime)
-                var out = Report(columns: FlowRecord.humanColumns, rows: flows.map { $0.humanJSON(topology) })
-                    .rendered(.table, layout: layout, importance: FlowRecord.importance)
-                let outageRows = flows.flatMap { flow in
-                    flow.flow.outages.map { outage -> [String] in
-                        let migration = outage.migration.map { event in
-                            "\(event.mac) \(event.from.map { placeText($0, topology) } ?? "?")>"
-                                + "\(event.to.map { placeText($0, topology) } ?? "?") \(event.time.rfc3339)"
-                        } ?? ""
-                        return [flow.conversationText,
-                                outage.cause.rawValue, flow.direction(outage), outage.start.rfc3339, outage.end.rfc3339,
-                                String(outage.frames), migration]
-                    }
-                }
-                if !outageRows.isEmpty {
-                    out += "\nOutages\n"
-                    out += TextTable(header: ["flow", "cause", "direction", "start", "end", "frames", "migration"],
-                                     rows: outageRows)
-                        .rendered(layout: layout, importance: ["flow", "cause", "frames", "start", "end", "direction"])
-                }
-                destination.write(out)
-            }
+            let layout = tableLayout.layout(first: outcome.analysis.firstTime)
+            ReportDestination(streams: [output]).write(outcome.rendered(report.format, layout: layout))
         }
     }
 }

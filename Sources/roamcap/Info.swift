@@ -21,51 +21,22 @@ extension Roamcap {
         @Flag(name: .long, help: "Skip unreadable records (counted and reported) instead of stopping with an error.")
         var keepGoing = false
 
+        func request() -> InfoRequest { InfoRequest(files: files, keepGoing: keepGoing) }
+
         func run() throws {
-            var summaries: [CaptureSummary] = []
+            let lines = files.map { ProgressLine(label: $0) }
+            let outcome = runInfo(request(), progress: { i, reader in
+                lines[i].update(read: reader.progress.read, total: reader.progress.total, packets: reader.packetCount)
+            }, finished: { lines[$0].finish() })
+            warn(outcome.warnings)
             // A file that cannot be read: the files before it (all the others with --keep-going)
             // are still reported, then the error, exit 2.
-            var failures: [String] = []
-            for file in files {
-                let progress = ProgressLine(label: file)
-                let summary: CaptureSummary
-                do {
-                    summary = try CaptureSummary.read(path: file, reading: ReadOptions(keepGoing: keepGoing)) { reader in
-                        progress.update(read: reader.progress.read, total: reader.progress.total, packets: reader.packetCount)
-                    }
-                } catch {
-                    progress.finish()
-                    failures.append("\(error)")
-                    if keepGoing { continue } else { break }
-                }
-                progress.finish()
-                if summary.skippedRecords > 0 {
-                    let first = summary.firstSkippedError.map { " (first: \($0))" } ?? ""
-                    warn("skipped \(summary.skippedRecords) unreadable records\(first)")
-                }
-                summaries.append(summary)
-            }
             defer {
-                if !failures.isEmpty {
-                    for failure in failures.dropLast() { writeStandardError("roamcap: error: \(failure)\n") }
-                    Roamcap.fail(failures.last!)
-                }
+                for failure in outcome.failures.dropLast() { writeStandardError("roamcap: error: \(failure)\n") }
+                if let last = outcome.failures.last { Roamcap.fail(last) }
             }
-            if summaries.isEmpty && !failures.isEmpty { return }
-            switch report.format {
-            case .json:
-                writeStandardOutput(JSONValue.array(summaries.map(\.json)).pretty() + "\n")
-            case .ndjson:
-                writeStandardOutput(summaries.map { $0.json.rendered() + "\n" }.joined())
-            case .csv, .table:
-                if report.format == .table && summaries.count == 1 {
-                    writeStandardOutput(summaries[0].text)
-                    return
-                }
-                let columns = ["file", "format", "compression", "packets", "bytes", "first", "last",
-                               "durationSeconds", "ordered"]
-                writeStandardOutput(Report(columns: columns, rows: summaries.map(\.json)).rendered(report.format))
-            }
+            if outcome.summaries.isEmpty && !outcome.failures.isEmpty { return }
+            writeStandardOutput(outcome.rendered(report.format))
         }
     }
 }

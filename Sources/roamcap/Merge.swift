@@ -59,7 +59,7 @@ extension Roamcap {
                 progress.update(read: read, total: total, packets: packets)
             }
             progress.finish()
-            reportSkipped(result)
+            warn(result.pass.warnings())
         }
     }
 }

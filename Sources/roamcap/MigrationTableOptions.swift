@@ -16,25 +16,14 @@ struct MigrationTableOptions: ParsableArguments {
     /// Whether no entry source was given.
     var isEmpty: Bool { notifications.isEmpty && table.isEmpty && !learn }
 
-    /// The entries of every notification log and table, in the order given.
-    func loadEntries() throws -> [MigrationEntry] {
-        var entries: [MigrationEntry] = []
-        do throws(MigrationInputError) {
-            for file in notifications { entries += try MigrationTableLoader.loadNotifications(path: file) }
-            for file in table {
-                let lower = file.lowercased()
-                entries += lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
-                    ? try MigrationTableLoader.loadYAML(path: file) : try MigrationTableLoader.loadCSV(path: file)
-            }
-            try MigrationTableLoader.checkConflicts(entries)
-        } catch {
-            throw RoamcapFailure(message: error.description)
-        }
-        return entries
+    /// The table as a request value.
+    var request: MigrationTableRequest {
+        MigrationTableRequest(notifications: notifications, tables: table, learn: learn)
     }
 
+    /// The entries of every notification log and table, in the order given.
+    func loadEntries() throws -> [MigrationEntry] { try request.loadEntries() }
+
     /// The table for `analyzeFlows`, nil when none was given.
-    func flowNAT() throws -> FlowMigrationNAT? {
-        isEmpty ? nil : FlowMigrationNAT(entries: try loadEntries(), learn: learn)
-    }
+    func flowNAT() throws -> FlowMigrationNAT? { try request.flowNAT() }
 }

@@ -38,11 +38,11 @@ struct SelectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Keep packets at or after this time: RFC 3339 (2026-11-20T10:00:00Z) or seconds after the first packet (12.5).",
         valueName: "time"))
-    var from: String?
+    var from: TimeBound?
 
     @Option(name: .long, help: ArgumentHelp(
         "Keep packets before this time: RFC 3339 or seconds after the first packet.", valueName: "time"))
-    var until: String?
+    var until: TimeBound?
 
     @Option(name: [.customShort("c"), .long], help: ArgumentHelp("Stop after this many packets.", valueName: "n"))
     var count: Int?
@@ -51,38 +51,37 @@ struct SelectionOptions: ParsableArguments {
     var keepGoing = false
 
     func validate() throws {
-        if let from, TimeBound(from) == nil {
-            throw ValidationError("--from '\(from)' is neither an RFC 3339 time nor a number of seconds")
-        }
-        if let until, TimeBound(until) == nil {
-            throw ValidationError("--until '\(until)' is neither an RFC 3339 time nor a number of seconds")
-        }
         if let count, count < 1 { throw ValidationError("--count must be 1 or more, not \(count)") }
-        if let from, let until, let a = TimeBound(from), let b = TimeBound(until) {
-            var empty = false
-            switch (a, b) {
-            case (.absolute(let x), .absolute(let y)): empty = !(x < y)
-            case (.relative(let x), .relative(let y)): empty = !(x < y)
-            default: break
-            }
-            if empty { throw ValidationError("--from \(from) is not before --until \(until): nothing would be kept") }
+        guard let from, let until else { return }
+        var empty = false
+        switch (from, until) {
+        case (.absolute(let x), .absolute(let y)): empty = !(x < y)
+        case (.relative(let x), .relative(let y)): empty = !(x < y)
+        default: break
         }
+        if empty {
+            throw ValidationError("--from \(from.argumentText) is not before --until \(until.argumentText): nothing would be kept")
+        }
+    }
+
+    /// The selection of a request; `readFilter` from `--read-filter` and the VXLAN ports from
+    /// `--vxlan-port` where the command has them.
+    func request(readFilter: String? = nil, decoding: DecodingOptions? = nil) -> SelectionRequest {
+        var request = SelectionRequest(filter: filter, strictVLAN: strictVlan, from: from, until: until, count: count,
+                                       readFilter: readFilter, keepGoing: keepGoing)
+        if let ports = decoding?.vxlanPorts, !ports.isEmpty { request.vxlanPorts = ports }
+        return request
     }
 
     /// How the inputs are read: `--keep-going`, the VXLAN ports of `decoding` (else 4789), and
     /// whether an unreadable record ends its input (the commands that report what was read
     /// before it, then the error) rather than failing at once.
     func readOptions(_ decoding: DecodingOptions? = nil, endsAtFirstError: Bool = false) -> ReadOptions {
-        var options = ReadOptions(keepGoing: keepGoing, endsAtFirstError: endsAtFirstError)
-        if let ports = decoding?.vxlanPorts, !ports.isEmpty { options.vxlanPorts = ports }
-        return options
+        request(decoding: decoding).reading(endsAtFirstError: endsAtFirstError)
     }
 
     func makeSelection(readFilter: String? = nil) throws -> PacketSelection {
-        do {
-            return try PacketSelection(filter: filter, strictVLAN: strictVlan, from: from.flatMap(TimeBound.init),
-                                       until: until.flatMap(TimeBound.init), count: count, readFilter: readFilter)
-        } catch {
+        do throws(RequestError) { return try request(readFilter: readFilter).make() } catch {
             throw RoamcapFailure(message: error.description)
         }
     }
@@ -150,20 +149,13 @@ struct TraceWritingOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp(
         "Compress the output: zstd or none (default: zstd when the name ends in .zst).", valueName: "method"), completion: .list(["zstd", "none"]))
-    var compress: String?
+    var compress: OutputCompression?
 
     @Flag(name: .long, help: "Replace an existing output file (an input is never replaced).")
     var force = false
 
-    func validate() throws {
-        if let compress, compress != "zstd" && compress != "none" {
-            throw ValidationError("--compress must be zstd or none, not '\(compress)'")
-        }
-    }
-
     func open(_ path: String, inputs: [String]) throws -> OutputFile {
-        let compressed: Bool? = compress.map { $0 == "zstd" }
-        return try OutputFile(path: path, compressed: compressed, force: force, inputs: inputs, brokenPipe: .endsRunQuietly)
+        try OutputFile(path: path, compressed: OutputCompression.compressed(compress), force: force, inputs: inputs, brokenPipe: .endsRunQuietly)
     }
 }
 
@@ -202,6 +194,10 @@ final class ProgressLine: @unchecked Sendable {  // updated from one thread at a
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
+    func advance(_ read: UInt64, _ total: UInt64?, _ packets: Int) {
+        update(read: read, total: total, packets: packets)
+    }
+
     func update(read: UInt64, total: UInt64?, packets: Int) {
         guard enabled else { return }
         let t = ProgressLine.now()
@@ -217,22 +213,6 @@ final class ProgressLine: @unchecked Sendable {  // updated from one thread at a
     func finish() {
         if printed { writeStandardError("\r\u{1B}[K") }
     }
-}
-
-func reportSkipped(_ result: ConversionResult) {
-    if result.skippedRecords > 0 {
-        let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
-        warn("skipped \(result.skippedRecords) unreadable records\(first)")
-    }
-}
-
-/// A duration option's value (`2s`, `3.5s`, `250ms`, `1m`), in nanoseconds; a mistake is one
-/// line naming the option.
-func durationOption(_ text: String, _ name: String) throws -> Int64 {
-    guard let ns = parseDuration(text), ns >= 0 else {
-        throw ValidationError("\(name) '\(text)' is not a duration (e.g. 2s, 3.5s, 500ms, 1m)")
-    }
-    return ns
 }
 
 /// Warns about inputs whose link types roamcap does not decode (ARCnet, 802.11…): their

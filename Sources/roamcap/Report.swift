@@ -73,7 +73,7 @@ extension Roamcap {
             if let topology {
                 do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
             }
-            let (policies, settings) = try fabric.parsed()
+            let (policies, settings) = (fabric.policies, fabric.settings)
             if topo == nil && !fabric.policy.isEmpty {
                 throw RoamcapFailure(message: "--policy needs --topology (the fabric is simulated on its sites)")
             }

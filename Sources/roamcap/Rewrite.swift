@@ -1,6 +1,4 @@
 import ArgumentParser
-import Dispatch
-import Foundation
 import RoamcapKit
 
 extension Roamcap {
@@ -94,89 +92,40 @@ extension Roamcap {
             if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
         }
 
-        /// Every --vm-side name (and the topology's nat.vm-side) must name a capture interface
-        /// (if_name) or an input file: a name that matches nothing silently changed what was
-        /// rewritten (3540 → 2321 packets, exit 0).
-        func checkVMSide(_ names: Set<String>) throws {
-            let (unmatched, seen) = try unmatchedInterfaceNames(names, inputs: inputs)
-            if let name = unmatched.first {
-                let known = seen.prefix(8).joined(separator: ", ")
-                throw RoamcapFailure(message: "vm-side interface '\(name)' matches no capture interface or input file"
-                                     + (known.isEmpty ? "" : " (interfaces: \(known))"))
-            }
+        func request() -> RewriteRequest {
+            var request = RewriteRequest(inputs: inputs)
+            request.nat = nat.request
+            request.output = output
+            request.outputDirectory = outputDirectory
+            request.outputFormat = writing.outputFormat
+            request.compression = writing.compress
+            request.force = writing.force
+            request.vmSide = Set(vmSide)
+            request.topology = topology
+            request.annotate = annotate
+            request.dryRun = dryRun
+            request.jobs = jobs
+            request.selection = selection.request()
+            return request
         }
 
         func run() throws {
-            var options = RewriteOptions()
-            options.entries = try nat.loadEntries()
-            options.learn = nat.learn
-            options.vmSideInterfaces = Set(vmSide)
-            if let topology {
-                do throws(TopologyError) {
-                    options.vmSideInterfaces.formUnion(try Topology.load(path: topology).vmSide)
-                } catch {
-                    throw RoamcapFailure(message: error.description)
-                }
-            }
-            try checkVMSide(options.vmSideInterfaces)
-            options.annotate = annotate
-            options.dryRun = dryRun
-            options.format = writing.outputFormat
-            options.reading = selection.readOptions()
-            let frozen = options
-            let outputs: [String?] = inputs.map { input in
-                if dryRun { return nil }
-                if let output { return output }
-                return outputDirectory! + "/" + baseName(input)
-            }
-            if let outputDirectory, !dryRun {
-                var isDirectory: ObjCBool = false
-                if !FileManager.default.fileExists(atPath: outputDirectory, isDirectory: &isDirectory) {
-                    // -O DIR creates DIR (and its parents) when missing.
-                    do {
-                        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-                    } catch {
-                        throw RoamcapFailure(message: "\(outputDirectory): cannot create the directory: \(error.localizedDescription)")
-                    }
-                } else if !isDirectory.boolValue {
-                    throw RoamcapFailure(message: "\(outputDirectory): not a directory")
-                }
-            }
             // Progress only when one job runs at a time (one line each, the next overwriting it).
             let lines = inputs.map { ProgressLine(label: $0) }
-            let prepare: @Sendable (Int) throws -> (output: OutputFile?, selection: PacketSelection) = { [inputs, writing, selection] i in
-                let output = try outputs[i].map { try writing.open($0, inputs: inputs) }
-                return (output, try selection.makeSelection())
-            }
             var progress: (@Sendable (Int, UInt64, UInt64?, Int) -> Void)?
             if jobs == 1 || inputs.count == 1 {
                 progress = { [lines] i, read, total, packets in lines[i].update(read: read, total: total, packets: packets) }
             }
-            let outcomes = rewriteTraces(inputs: inputs, options: frozen, parallelism: jobs, prepare: prepare, progress: progress)
+            let outcome = try runRewrite(request(), progress: progress)
             for line in lines { line.finish() }
             // The summary covers the inputs that were rewritten; the others are errors after it (exit 2).
-            var results: [RewriteResult] = []
-            var failures: [any Error] = []
-            for outcome in outcomes {
-                switch outcome {
-                case .success(let r): results.append(r)
-                case .failure(let e): failures.append(e)
-                }
-            }
-            if results.isEmpty, let first = failures.first { throw first }
             defer {
-                if !failures.isEmpty {
-                    let texts = failures.map { ($0 as? RoamcapFailure)?.message ?? "\($0)" }
-                    for text in texts.dropLast() { writeStandardError("roamcap: error: \(text)\n") }
-                    Roamcap.fail(texts.last!)
-                }
+                for text in outcome.failures.dropLast() { writeStandardError("roamcap: error: \(text)\n") }
+                if let last = outcome.failures.last { Roamcap.fail(last) }
             }
-            for r in results where r.skippedRecords > 0 {
-                warn("\(r.input): skipped \(r.skippedRecords) unreadable records" + (r.skippedError.map { " (first: \($0))" } ?? ""))
-            }
+            warn(outcome.warnings)
             // With the trace on standard output, the summary goes to standard error.
-            let summary = RewriteReport.render(results, format: report.format, dryRun: dryRun)
-            if output == "-" { writeStandardError(summary) } else { writeStandardOutput(summary) }
+            ReportDestination(streams: [output]).write(outcome.rendered(report.format))
         }
     }
 }

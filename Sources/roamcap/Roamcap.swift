@@ -36,6 +36,8 @@ struct Roamcap: ParsableCommand {
             Glibc.exit(code.rawValue)
         } catch let error as RoamcapFailure {
             fail(error.message)
+        } catch let error as RequestError {
+            fail(error.message)
         } catch let error as CaptureError {
             fail(error.description)
         } catch let error as ConversionError {
@@ -50,7 +52,8 @@ struct Roamcap: ParsableCommand {
             let firstLine = message.split(separator: "\n").first.map(String.init) ?? message
             let text = firstLine.hasPrefix("Error: ") ? String(firstLine.dropFirst(7)) : firstLine
             writeStandardError("roamcap: error: \(text)\n")
-            if message.contains("Usage:") || message.contains("Help:") {
+            // A bad value is one line (it names the option and, for a list, the values it takes).
+            if (message.contains("Usage:") || message.contains("Help:")) && !text.contains("is invalid for") {
                 writeStandardError("Run 'roamcap help' or 'roamcap SUBCOMMAND --help' for usage.\n")
             }
             Glibc.exit(2)
@@ -82,6 +85,11 @@ func writeStandardError(_ text: String) {
 
 func warn(_ text: String) {
     writeStandardError("roamcap: warning: \(text)\n")
+}
+
+/// Warns once per line (a result's `PassStatistics.warnings`).
+func warn(_ lines: [String]) {
+    for line in lines { warn(line) }
 }
 
 /// Prints to standard output without Swift's per-call overhead mattering for reports.

@@ -70,7 +70,7 @@ extension Roamcap {
         @Option(name: .long, help: ArgumentHelp(
             "assumed (advertisements after --advertise-delay) or captured (also replay the BGP EVPN of the capture).",
             valueName: "source"))
-        var controlPlane: String = "assumed"
+        var controlPlane: ControlPlaneSource = .assumed
 
         @OptionGroup var controlPlanePorts: ControlPlaneOptions
 
@@ -98,109 +98,35 @@ extension Roamcap {
                 throw ValidationError("--trace-policy chooses the policy whose forwarded trace -o writes; give -o FILE")
             }
             warnAboutUndecodedLinkTypes(inputs)
-            if controlPlane != "assumed" && controlPlane != "captured" {
-                throw ValidationError("--control-plane must be assumed or captured, not '\(controlPlane)'")
-            }
         }
 
-        /// Parses the policy list and settings; every mistake is one line and exit 2.
-        func parsed() throws -> (policies: [FabricPolicy], settings: FabricSettings, tracePolicy: Int) {
-            var (policies, settings) = try fabric.parsed()
-            if policies.isEmpty { policies = FabricPolicy.allCases }
-            var traceIndex = 0
-            if let tracePolicy, tracePolicy == FabricPolicy.captured.rawValue, controlPlane == "captured" {
-                traceIndex = policies.count  // the captured run comes after the policies
-            } else if let tracePolicy {
-                guard let p = FabricPolicy(rawValue: tracePolicy), p != .captured else {
-                    throw RoamcapFailure(message: "--trace-policy: \(PolicyListError(name: tracePolicy))")
-                }
-                guard let i = policies.firstIndex(of: p) else {
-                    throw RoamcapFailure(message: "--trace-policy \(tracePolicy) is not among the policies simulated")
-                }
-                traceIndex = i
-            }
-            return (policies, settings, traceIndex)
+        func request() -> SimulateRequest {
+            var request = SimulateRequest(inputs: inputs, topology: topology)
+            request.policies = fabric.policies
+            request.settings = fabric.settings
+            request.controlPlane = controlPlane
+            request.controlPlanePorts = controlPlanePorts.settings
+            request.output = output
+            request.tracePolicy = tracePolicy
+            request.decisions = decisions
+            request.compression = writing.compress
+            request.outputFormat = writing.outputFormat
+            request.force = writing.force
+            request.selection = selection.request(readFilter: reading.readFilter, decoding: decoding)
+            return request
         }
 
         func run() throws {
-            let (policies, settings, traceIndex) = try parsed()
-            if let shard = try sharding.request() { return try runShard(shard, policies: policies, settings: settings) }
-            if output == "-" && decisions == "-" {
-                throw RoamcapFailure(message: "-o - and --decisions - cannot both write to standard output")
-            }
-            if inputs.contains("-") {
-                throw RoamcapFailure(message: "simulate reads its inputs twice and cannot read standard input; save it to a file first")
-            }
-            if writing.outputFormat == .pcap {
-                throw RoamcapFailure(message: "the forwarded trace is pcapng (one interface per egress, annotations)")
-            }
-            var topo: Topology?
-            if let topology {
-                do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
-            }
-            try fabric.checkSites(in: topo, file: topology)
-            let others = inputs + [topology].compactMap { $0 }
-            let trace = try output.map { try writing.open($0, inputs: others) }
-            let log = try decisions.map { try OutputFile(path: $0, compressed: writing.compress.map { $0 == "zstd" },
-                                                         force: writing.force, inputs: others, brokenPipe: .endsRunQuietly) }
-            // Report what was read before a fatal read error, then the error (exit 2), as
-            // tshark prints the frames before it; --keep-going skips the record instead.
-            let options = FabricOptions(policies: policies, settings: settings,
-                                        reading: selection.readOptions(decoding, endsAtFirstError: true), trace: trace,
-                                        tracePolicy: traceIndex, decisions: log,
-                                        controlPlane: controlPlane == "captured" ? controlPlanePorts.settings : nil)
+            if let shard = try sharding.request() { return try runShard(shard) }
             let progress = ProgressLine(label: "simulate")
-            let result = try simulateFabric(inputs: inputs, topology: topo, options: options,
-                                            selection: try selection.makeSelection(readFilter: reading.readFilter),
-                                            progress: { read, total, packets in
-                progress.update(read: read, total: total, packets: packets)
-            })
+            let outcome = try runSimulation(request(), progress: progress.advance)
             progress.finish()
             reading.note(command: "the fabric")
-            for name in result.unclaimed {
-                warn("capture interface \(name) is claimed by no port of the topology; its packets are ignored"
-                     + (controlPlane == "captured" ? " (but for BGP/BMP)" : ""))
-            }
-            if controlPlane == "captured" {
-                if result.capturedRoutes == 0 {
-                    warn("--control-plane captured: no EVPN MAC/IP route attributed to a site was captured")
-                }
-                if result.capturedUnattributed > 0 {
-                    warn("--control-plane captured: \(result.capturedUnattributed) EVPN MAC/IP routes match no site of the "
-                         + "topology and were not applied")
-                }
-                let unadvertised = result.unadvertised.filter { $0 }.count
-                if unadvertised > 0 {
-                    warn("--control-plane captured: \(unadvertised) migrations have no captured advertisement from their new site")
-                }
-            }
-            if result.notEthernet > 0 {
-                warn("\(result.notEthernet) packets are not Ethernet frames (no MAC addresses); they were not simulated")
-            }
-            if result.outOfOrder > 0 {
-                warn("\(result.outOfOrder) packets are earlier than a packet before them in their file; they were processed in file order")
-            }
-            if result.skippedRecords > 0 {
-                let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
-                warn("skipped \(result.skippedRecords) unreadable records\(first)")
-            }
+            warn(outcome.warnings)
             // What was read before an unreadable record is reported, then the error (exit 2).
-            defer { if result.endedByError, let error = result.skippedErrors.first { Roamcap.fail(error.description) } }
-            let destination = ReportDestination(streams: [output, decisions])
-            switch report.format {
-            case .json:
-                destination.write(result.json.pretty() + "\n")
-            case .ndjson:
-                destination.write(result.policies.indices.map { result.json(policy: $0).rendered() + "\n" }.joined())
-            case .csv:
-                destination.write(Report(columns: FabricReport.flatColumns, rows: result.flatRows).rendered(.csv))
-            case .table:
-                destination.write(result.text(layout: tableLayout.layout(first: result.firstTime)))
-                if let output, !result.endedByError {
-                    destination.write("\nforwarded trace (\(result.policies[traceIndex].rawValue)): \(output), "
-                                        + "\(result.traceRecords) records\n")
-                }
-            }
+            defer { if let error = outcome.endingError { Roamcap.fail(error.description) } }
+            let layout = tableLayout.layout(first: outcome.report.firstTime)
+            ReportDestination(streams: [output, decisions]).write(outcome.rendered(report.format, layout: layout, trace: output))
         }
     }
 }

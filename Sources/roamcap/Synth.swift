@@ -89,7 +89,7 @@ extension Roamcap {
 
         @Option(name: .long, help: ArgumentHelp(
             "Compress the output: zstd or none (default: zstd when the name ends in .zst).", valueName: "method"), completion: .list(["zstd", "none"]))
-        var compress: String?
+        var compress: OutputCompression?
 
         @Flag(name: .long, help: "Replace existing output files.")
         var force = false
@@ -103,17 +103,10 @@ extension Roamcap {
             return String(cString: cwd) + "/" + path
         }
 
-        func validate() throws {
-            if let compress, compress != "zstd" && compress != "none" {
-                throw ValidationError("--compress must be zstd or none, not '\(compress)'")
-            }
-        }
-
         func run() throws {
             let parsed: Scenario
             do { parsed = try Scenario.load(path: scenario) } catch { throw RoamcapFailure(message: error.description) }
-            let out = try OutputFile(path: output, compressed: compress.map { $0 == "zstd" }, force: force, inputs: [scenario],
-                                     brokenPipe: .endsRunQuietly)
+            let out = try OutputFile(path: output, compressed: OutputCompression.compressed(compress), force: force, inputs: [scenario], brokenPipe: .endsRunQuietly)
             let result = try synthesize(parsed, output: out, comment: "synthesized by roamcap synth from \(baseName(scenario))")
             var topologyPath = topologyOutput
             if topologyPath == nil && output != "-" {

@@ -60,7 +60,7 @@ extension Roamcap {
         @Option(name: .long, help: ArgumentHelp(
             "Print the tables as they stood at this time: RFC 3339 or seconds after the first packet.",
             valueName: "time"))
-        var at: String?
+        var at: TimeBound?
 
         @Option(name: .long, help: ArgumentHelp("Follow one MAC address.", valueName: "mac"))
         var mac: String?
@@ -73,17 +73,17 @@ extension Roamcap {
 
         @Option(name: .long, help: ArgumentHelp(
             "MAC aging time at every site (default: the topology's, else 300s).", valueName: "duration"))
-        var aging: String?
+        var aging: DurationValue?
 
         @Option(name: .long, help: ArgumentHelp("duplicate-mac after this many moves (RFC 7432's N).", valueName: "n"))
         var duplicateMoves: Int = 5
 
         @Option(name: .long, help: ArgumentHelp("…within this window (RFC 7432's M).", valueName: "duration"))
-        var duplicateWindow: String = "180s"
+        var duplicateWindow = DurationValue("180s")!
 
         @Option(name: .long, help: ArgumentHelp(
             "duplicate-ip when an IP flips back to its previous MAC within this window.", valueName: "duration"))
-        var duplicateIpWindow: String = "180s"
+        var duplicateIpWindow = DurationValue("180s")!
 
         @OptionGroup var controlPlane: ControlPlaneOptions
         @OptionGroup var report: ReportOptions
@@ -99,124 +99,37 @@ extension Roamcap {
             if inputs.filter({ $0 == "-" }).count > 1 {
                 throw ValidationError("standard input ('-') can be read only once")
             }
-            if let at, TimeBound(at) == nil {
-                throw ValidationError("--at '\(at)' is neither an RFC 3339 time nor a number of seconds")
-            }
             if let mac, MACAddress(mac) == nil { throw ValidationError("--mac '\(mac)' is not a MAC address") }
             if let ip, IPAddress(ip) == nil { throw ValidationError("--ip '\(ip)' is not an IP address") }
             if duplicateMoves < 1 { throw ValidationError("--duplicate-moves must be 1 or more") }
-            _ = try settings()
             warnAboutUndecodedLinkTypes(inputs)
         }
 
-        func settings() throws -> TableSettings {
-            let duration = durationOption
-            return TableSettings(aging: try aging.map { try duration($0, "--aging") }, duplicateMoves: duplicateMoves,
-                                 duplicateWindow: try duration(duplicateWindow, "--duplicate-window"),
-                                 duplicateIPWindow: try duration(duplicateIpWindow, "--duplicate-ip-window"))
+        var settings: TableSettings {
+            TableSettings(aging: aging?.nanoseconds, duplicateMoves: duplicateMoves,
+                          duplicateWindow: duplicateWindow.nanoseconds, duplicateIPWindow: duplicateIpWindow.nanoseconds)
+        }
+
+        func request() -> TablesRequest {
+            var request = TablesRequest(inputs: inputs, topology: topology)
+            request.settings = settings
+            request.controlPlane = controlPlane.settings
+            request.selection = selection.request(readFilter: reading.readFilter, decoding: decoding)
+            request.at = at
+            request.station = StationFilter(mac: mac.flatMap(MACAddress.init), ip: ip.flatMap(IPAddress.init), vlan: vlan)
+            return request
         }
 
         func run() throws {
             if let shard = try sharding.request() { return try runShard(shard) }
-            var topo: Topology?
-            if let topology {
-                do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
-            }
-            // Report what was read before a fatal read error, then the error (exit 2), as
-            // tshark prints the frames before it; --keep-going skips the record instead.
-            let readOptions = selection.readOptions(decoding, endsAtFirstError: true)
             let progress = ProgressLine(label: "tables")
-            let result = try rebuildTables(inputs: inputs, topology: topo, settings: try settings(),
-                                           controlPlane: controlPlane.settings,
-                                           selection: try selection.makeSelection(readFilter: reading.readFilter),
-                                           at: at.flatMap(TimeBound.init),
-                                           reading: readOptions) { read, total, packets in
-                progress.update(read: read, total: total, packets: packets)
-            }
+            let outcome = try runTables(request(), progress: progress.advance)
             progress.finish()
             reading.note(command: "the tables")
-            for name in result.unclaimed {
-                warn("capture interface \(name) is claimed by no port of the topology; its packets are read for BGP/BMP only")
-            }
-            if result.outOfOrder > 0 {
-                warn("\(result.outOfOrder) packets are earlier than a packet before them in their file; they were processed in file order")
-            }
-            if result.unattributedRoutes > 0 {
-                warn("\(result.unattributedRoutes) of \(result.evpnRoutes) EVPN MAC/IP route events match no site of the topology "
-                     + "(see 'roamcap topology check'); their events have site null")
-            }
-            for gap in result.controlPlaneGaps.prefix(5) {
-                warn("\(gap.via.rawValue) session \(gap.session): \(gap.length) bytes lost at packet \(gap.packet); "
-                     + "reading resumed at the next marker")
-            }
-            if result.skippedRecords > 0 {
-                let first = result.skippedErrors.first.map { " (first: \($0))" } ?? ""
-                warn("skipped \(result.skippedRecords) unreadable records\(first)")
-            }
-            // An input ended by a read error: the report below covers the packets before it.
-            defer { if !selection.keepGoing, let error = result.skippedErrors.first { Roamcap.fail(error.description) } }
-            let filter = StationFilter(mac: mac.flatMap(MACAddress.init), ip: ip.flatMap(IPAddress.init), vlan: vlan)
-            if at != nil {
-                guard let snapshot = result.snapshot else {
-                    throw RoamcapFailure(message: "--at needs at least one packet to count from")
-                }
-                writeStandardOutput(render(filter.apply(snapshot), result.topology, tableLayout.layout(first: result.firstTime)))
-                return
-            }
-            let events = filter.apply(result.events)
-            switch report.format {
-            case .json:
-                writeStandardOutput(JSONValue.array(events.map { $0.json(result.topology) }).pretty() + "\n")
-            case .ndjson:
-                writeStandardOutput(events.map { $0.json(result.topology).rendered() + "\n" }.joined())
-            case .csv:
-                writeStandardOutput(Report(columns: TableEvent.flatColumns, rows: events.map { $0.flatJSON(result.topology) })
-                    .rendered(.csv))
-            case .table:
-                writeStandardOutput(Report(columns: TableEvent.flatColumns, rows: TableEvent.flatRows(events, result.topology))
-                    .rendered(.table, layout: tableLayout.layout(first: result.firstTime), importance: TableEvent.importance))
-            }
-        }
-
-        func render(_ snapshot: TableSnapshot, _ topology: Topology, _ layout: TableLayout) -> String {
-            switch report.format {
-            case .json:
-                return snapshot.json(topology).pretty() + "\n"
-            case .ndjson:
-                return snapshot.rows(topology).map { $0.rendered() + "\n" }.joined()
-            case .csv:
-                let columns = ["table", "site", "port", "vlan", "segment", "ip", "mac", "via", "learned", "since", "lastSeen",
-                               "vni", "rd", "nextHop", "seq", "sticky", "advertised"]
-                return Report(columns: columns, rows: snapshot.rows(topology)).rendered(.csv)
-            case .table:
-                var out = "MAC tables at \(snapshot.time.rfc3339)\n"
-                let macRows = snapshot.mac.map { row -> [String] in
-                    let names = topology.names(of: Topology.PortID(site: row.site, port: row.port))
-                    return [names.site, names.port, row.station.segment.description, row.station.mac.description,
-                            row.learned.rfc3339, row.lastSeen.rfc3339]
-                }
-                out += TextTable(header: ["site", "port", "vlan", "mac", "learned", "lastSeen"], rows: macRows)
-                    .rendered(layout: layout, importance: ["site", "port", "mac", "vlan", "lastSeen", "learned"])
-                out += "\nARP/ND bindings at \(snapshot.time.rfc3339)\n"
-                let bindingRows = snapshot.bindings.map { row -> [String] in
-                    [row.key.segment.description, row.key.ip.description, row.mac.description, row.via.rawValue,
-                     row.place.map { placeText($0, topology) } ?? "-", row.since.rfc3339]
-                }
-                out += TextTable(header: ["vlan", "ip", "mac", "via", "where", "since"], rows: bindingRows)
-                    .rendered(layout: layout, importance: ["ip", "mac", "where", "vlan", "since", "via"])
-                if !snapshot.evpn.isEmpty {
-                    out += "\nEVPN MAC/IP routes at \(snapshot.time.rfc3339)\n"
-                    let routeRows = snapshot.evpn.map { row -> [String] in
-                        [row.facts.site ?? "-", row.station.segment.description, row.station.mac.description,
-                         row.ip?.description ?? "", row.facts.routeDistinguisher.description,
-                         row.facts.nextHop?.description ?? "-", row.facts.sequence.map(String.init) ?? "-",
-                         row.facts.sticky ? "yes" : "", row.advertised.rfc3339]
-                    }
-                    out += TextTable(header: ["site", "vlan", "mac", "ip", "rd", "nextHop", "seq", "sticky", "advertised"],
-                                     rows: routeRows).rendered()
-                }
-                return out
-            }
+            warn(outcome.warnings)
+            // An input ended by a read error: the report covers the packets before it, then the error.
+            defer { if let error = outcome.endingError { Roamcap.fail(error.description) } }
+            writeStandardOutput(outcome.rendered(report.format, layout: tableLayout.layout(first: outcome.result.firstTime)))
         }
     }
 }

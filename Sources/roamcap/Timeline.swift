@@ -53,7 +53,7 @@ extension Roamcap {
         @Option(name: .long, help: ArgumentHelp(
             "assumed, or captured: keep the BGP EVPN advertisements of the capture for 'simulate --control-plane captured'.",
             valueName: "source"))
-        var controlPlane: String = "assumed"
+        var controlPlane: ControlPlaneSource = .assumed
 
         @OptionGroup var controlPlanePorts: ControlPlaneOptions
         @OptionGroup var tableOptions: TableDuplicateOptions
@@ -74,9 +74,6 @@ extension Roamcap {
             if let shards, shards < 1 || shards > 1_000_000 {
                 throw ValidationError("--shards must be from 1 to 1000000, not \(shards)")
             }
-            if controlPlane != "assumed" && controlPlane != "captured" {
-                throw ValidationError("--control-plane must be assumed or captured, not '\(controlPlane)'")
-            }
             if !fabric.policy.isEmpty {
                 throw ValidationError("the timeline keeps every policy's tables; choose --policy when running the shards")
             }
@@ -87,7 +84,7 @@ extension Roamcap {
         }
 
         func run() throws {
-            let (_, settings) = try fabric.parsed()
+            let settings = fabric.settings
             var topo: Topology?
             if let topology {
                 do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
@@ -102,15 +99,13 @@ extension Roamcap {
             var request = TimelineRequest(inputs: inputs, topology: topo, topologyDigest: topology.flatMap(fileDigest(path:)),
                                           shards: shards, settings: settings, readFilter: readFilter,
                                           reading: ReadOptions(keepGoing: keepGoing, endsAtFirstError: true))
-            if controlPlane == "captured" { request.controlPlane = controlPlanePorts.settings }
-            request.tableSettings = try tableOptions.settings(aging: settings.aging)
+            if controlPlane == .captured { request.controlPlane = controlPlanePorts.settings }
+            request.tableSettings = tableOptions.settings(aging: settings.aging)
             request.tablePorts = controlPlanePorts.settings
             let progress = ProgressLine(label: "timeline")
             let timeline: RoamcapKit.Timeline
             do {
-                timeline = try makeTimeline(request, progress: { read, total, packets in
-                    progress.update(read: read, total: total, packets: packets)
-                })
+                timeline = try makeTimeline(request, progress: progress.advance)
             } catch let error as TimelineError {
                 throw RoamcapFailure(message: error.description)
             }
@@ -176,13 +171,14 @@ extension Roamcap {
                 }
                 return
             }
-            if result.outOfOrder > 0 {
-                warn("\(result.outOfOrder) packets are earlier than a packet before them in their file; they were processed in file order")
-            }
+            var statistics = result.pass
+            statistics.unclaimed = []  // said by each shard
             let skipped = combined.skippedErrors
-            if result.skippedRecords > 0 {
-                warn("skipped \(result.skippedRecords) unreadable records" + (skipped.first.map { " (first: \($0))" } ?? ""))
+            if statistics.skippedRecords > 0, let first = skipped.first {
+                statistics.skippedRecords = 0
+                warn("skipped \(result.pass.skippedRecords) unreadable records (first: \(first))")
             }
+            warn(statistics.warnings())
             let text: String
             switch report.format {
             case .json: text = result.json.pretty() + "\n"
@@ -232,25 +228,25 @@ struct ShardOptions: ParsableArguments {
 
 extension Roamcap.Simulate {
     /// `simulate --timeline TL --shard K/N -o PART`.
-    func runShard(_ request: ShardRequest, policies: [FabricPolicy], settings: FabricSettings) throws {
+    func runShard(_ request: ShardRequest) throws {
         guard let output else { throw RoamcapFailure(message: "--shard: give -o PART, the file roamcap combine reads") }
         if decisions != nil { throw RoamcapFailure(message: "--decisions is for single runs, not shards") }
+        let asked = self.request()
+        let (policies, settings) = (asked.policies.isEmpty ? FabricPolicy.allCases : asked.policies, asked.settings)
         var topo: Topology?
         if let topology {
             do { topo = try Topology.load(path: topology) } catch { throw RoamcapFailure(message: error.description) }
         }
         try fabric.checkSites(in: topo, file: topology)
         let options = FabricOptions(policies: policies, settings: settings,
-                                    reading: selection.readOptions(decoding, endsAtFirstError: true),
-                                    controlPlane: controlPlane == "captured" ? controlPlanePorts.settings : nil)
+                                    reading: asked.selection.reading(endsAtFirstError: true),
+                                    controlPlane: controlPlane == .captured ? controlPlanePorts.settings : nil)
         let progress = ProgressLine(label: "simulate \(request.shard)/\(request.shards)")
         let part: Part
         do {
             part = try simulateShard(inputs: inputs, topology: topo, topologyDigest: topology.flatMap(fileDigest(path:)),
                                      options: options, selection: try selection.makeSelection(readFilter: reading.readFilter),
-                                     request: request, progress: { read, total, packets in
-                progress.update(read: read, total: total, packets: packets)
-            })
+                                     request: request, progress: progress.advance)
         } catch let error as TimelineError {
             throw RoamcapFailure(message: error.description)
         }
@@ -276,21 +272,19 @@ struct TableDuplicateOptions: ParsableArguments {
     var duplicateMoves: Int = 5
 
     @Option(name: .long, help: ArgumentHelp("For tables shards: …within this window (RFC 7432's M).", valueName: "duration"))
-    var duplicateWindow: String = "180s"
+    var duplicateWindow = DurationValue("180s")!
 
     @Option(name: .long, help: ArgumentHelp(
         "For tables shards: duplicate-ip when an IP flips back to its previous MAC within this window.", valueName: "duration"))
-    var duplicateIpWindow: String = "180s"
+    var duplicateIpWindow = DurationValue("180s")!
 
     func validate() throws {
         if duplicateMoves < 1 { throw ValidationError("--duplicate-moves must be 1 or more") }
     }
 
-    func settings(aging: Int64?) throws -> TableSettings {
-        let duration = durationOption
-        return TableSettings(aging: aging, duplicateMoves: duplicateMoves,
-                             duplicateWindow: try duration(duplicateWindow, "--duplicate-window"),
-                             duplicateIPWindow: try duration(duplicateIpWindow, "--duplicate-ip-window"))
+    func settings(aging: Int64?) -> TableSettings {
+        TableSettings(aging: aging, duplicateMoves: duplicateMoves, duplicateWindow: duplicateWindow.nanoseconds,
+                      duplicateIPWindow: duplicateIpWindow.nanoseconds)
     }
 }
 
@@ -311,7 +305,7 @@ extension Roamcap.Tables {
         let part: Part
         do {
             part = try tablesShard(inputs: inputs, topology: topo, topologyDigest: topology.flatMap(fileDigest(path:)),
-                                   settings: try settings(), controlPlane: controlPlane.settings,
+                                   settings: settings, controlPlane: controlPlane.settings,
                                    reading: selection.readOptions(decoding, endsAtFirstError: true),
                                    selection: try selection.makeSelection(readFilter: reading.readFilter), request: request)
         } catch let error as TimelineError {

@@ -47,10 +47,15 @@ extension Roamcap {
             selected, unless count or exists is given too. A failure names the check, the \
             path, the expectation and the first ten values found.
 
-            Checks with the same run and with share one run; the distinct runs are roamcap \
-            itself as child processes, two at a time (-j), so each reads the traces as often as \
-            that command alone does (--verbose counts the runs and the passes). A check's time \
-            in the JUnit report is its share of its run. Before any runs, every check's \
+            Checks with the same run and with share one run, and the runs share passes over \
+            the traces: tables, simulate and flows over the same traces and topology read them \
+            twice in all (the simulation's first pass also feeds the tables, its second the \
+            flows; simulations differing only in their policies are one), tables and flows \
+            without simulate once; runs with a read filter, a count, \
+            --at, --vxlan-port, an output or a flows policy read them on their own (--verbose \
+            counts the runs and the passes); two runs or groups run at a time (-j). A check's \
+            time in \
+            the JUnit report is its share of its run. Before any runs, every check's \
             options are parsed by the command's own parser: an unknown run or option, a bad \
             value, a JSONPath that does not parse, a missing trace are exit 2 with the file, \
             line and column.
@@ -83,17 +88,17 @@ extension Roamcap {
         @Flag(name: .long, help: "Print the results as TAP (version 14) instead of a table.")
         var tap = false
 
-        @Option(name: .customShort("j"), help: ArgumentHelp("Child runs at a time.", valueName: "n"))
+        @Option(name: .customShort("j"), help: ArgumentHelp("Runs (or groups of runs sharing passes) at a time.", valueName: "n"))
         var jobs: Int = 2
 
         @Flag(name: .long, help: "Show every table cell in full (by default the table fits the terminal, or 80 columns).")
         var wide = false
 
-        @Flag(name: .long, help: "Say which runs were made, how long each took and how many passes over the traces.")
+        @Flag(name: .long, help: "Say which runs were made, how long each took and how many passes over the traces each made.")
         var verbose = false
 
         func validate() throws {
-            if inputs.contains("-") { throw ValidationError("verify reads its inputs in child runs and cannot read standard input") }
+            if inputs.contains("-") { throw ValidationError("verify reads its inputs once per run or group of runs and cannot read standard input") }
             if jobs < 1 || jobs > 64 { throw ValidationError("-j must be between 1 and 64, not \(jobs)") }
             if tap && report.format != .table { throw ValidationError("--tap and --format cannot be used together") }
             if tap && junit == "-" { throw ValidationError("--tap and --junit - both want standard output") }
@@ -113,8 +118,9 @@ extension Roamcap {
             let runner = ChildRunner(executable: Self.executable(), directory: plan.expectations.directory, parallel: jobs)
             let start = Self.timestamp()
             let outcome: VerifyOutcome
+            // Reads end at an unreadable record, reported after what was read, as the commands do.
             do {
-                outcome = try verifyExpectations(plan, runner: runner) { arguments in
+                outcome = try verifyExpectations(plan, requests: Self.requests(for: plan), runner: runner) { arguments in
                     do {
                         _ = try Roamcap.parseAsRoot(arguments)
                         return nil
@@ -128,13 +134,15 @@ extension Roamcap {
             }
             for warning in outcome.runWarnings where !warning.isEmpty { writeStandardError(warning) }
             if verbose {
-                let passes = plan.runs.map(\.passes)
+                let passes = outcome.runPasses ?? plan.runs.map(\.passes)
                 writeStandardError("verify: \(plan.expectations.checks.count) checks in \(plan.runs.count) runs, "
                                    + "\(passes.reduce(0, +)) passes over the traces (the most demanding command alone: "
-                                   + "\(passes.max() ?? 0)), \(String(format1: outcome.seconds)) s\n")
-                for (run, seconds) in zip(plan.runs, outcome.runSeconds) {
+                                   + "\(plan.runs.map(\.passes).max() ?? 0)), \(String(format1: outcome.seconds)) s\n")
+                for (i, (run, seconds)) in zip(plan.runs, outcome.runSeconds).enumerated() {
+                    let n = passes[i]
+                    let reads = n == 0 ? "passes shared with another run" : "\(n) pass\(n == 1 ? "" : "es")"
                     writeStandardError("verify:   \(run.commandLine): \(run.checks.count) check\(run.checks.count == 1 ? "" : "s"), "
-                                       + "\(run.passes) pass\(run.passes == 1 ? "" : "es"), \(String(format1: seconds)) s\n")
+                                       + "\(reads), \(String(format1: seconds)) s\n")
                 }
             }
             let text = tap ? TAPReport.render(outcome) : VerifyReport.rendered(outcome, format: report.format, width: wide ? nil : Self.terminalWidth())
@@ -148,6 +156,24 @@ extension Roamcap {
             // With the XML on standard output, the report goes to standard error.
             if junit == "-" { writeStandardError(text) } else { writeStandardOutput(text) }
             if !outcome.passed { throw ExitCode(1) }
+        }
+
+        /// The runs as requests, run in this process; nil when a run is of a command that has
+        /// no request (every run is then a child process of roamcap).
+        static func requests(for plan: VerifyPlan) -> [RunRequest]? {
+            var requests: [RunRequest] = []
+            for run in plan.runs {
+                guard let command = try? Roamcap.parseAsRoot(run.arguments) else { return nil }
+                switch command {
+                case let c as Info: requests.append(.info(c.request()))
+                case let c as Tables: requests.append(.tables(c.request()))
+                case let c as Simulate: requests.append(.simulate(c.request()))
+                case let c as Flows: requests.append(.flows(c.request()))
+                case let c as Rewrite: requests.append(.rewrite(c.request()))
+                default: return nil
+                }
+            }
+            return requests
         }
 
         func absolutePath(_ path: String) -> String {

@@ -184,7 +184,7 @@ enum HandScenario {
     @Test func handScenarioCountsPerPolicy() throws {
         let report = try Self.simulate()
         #expect(report.policies == FabricPolicy.allCases)
-        #expect(report.packetsRead == 15 && report.packetsSimulated == 15 && report.broadcasts == 5)
+        #expect(report.pass.packetsRead == 15 && report.packetsSimulated == 15 && report.broadcasts == 5)
         // The one migration: M's first frame at C (#9).
         #expect(report.migrations.count == 1)
         let move = try #require(report.migrations.first)

@@ -43,11 +43,11 @@ import Glibc
         TestSupport.writeFile(dir + "/cut.pcapng", Array(bytes.dropLast(10)))
         let path = dir + "/cut.pcapng"
         let ended = try rebuildTables(inputs: [path], topology: nil, reading: ReadOptions(endsAtFirstError: true))
-        #expect(ended.packetsRead == 1)
-        #expect(ended.skippedRecords == 0 && ended.skippedErrors.count == 1)
+        #expect(ended.pass.packetsRead == 1)
+        #expect(ended.pass.skippedRecords == 0 && ended.pass.skippedErrors.count == 1)
         #expect(throws: ConversionError.self) { try rebuildTables(inputs: [path], topology: nil, reading: ReadOptions()) }
         let skipped = try rebuildTables(inputs: [path], topology: nil, reading: ReadOptions(keepGoing: true))
-        #expect(skipped.packetsRead == 1 && skipped.skippedRecords == 1)
+        #expect(skipped.pass.packetsRead == 1 && skipped.pass.skippedRecords == 1)
     }
 
     /// Process-wide mutable statics are what `ReadOptions` and `OutputFile.brokenPipe` replaced.

@@ -166,7 +166,8 @@ import Testing
         let (trace, topology) = try HandScenario.write(into: dir)
         let policy = TestSupport.run(roamcap, ["simulate", trace, "--topology", topology, "--policy", "igp-only,magic"])
         #expect(policy.status == 2)
-        #expect(policy.stderr == "roamcap: error: --policy: unknown policy 'magic', expected one of: igp-only, flood, flood-confirmed, ideal\n")
+        #expect(policy.stderr == "roamcap: error: The value 'igp-only,magic' is invalid for '--policy <policy>'. "
+                + "Please provide one of 'igp-only', 'flood', 'flood-confirmed' or 'ideal'.\n")
         let missing = TestSupport.run(roamcap, ["simulate", trace, "--topology", dir + "/none.yaml"])
         #expect(missing.status == 2)
         #expect(missing.stderr == "roamcap: error: \(dir)/none.yaml: cannot open: No such file or directory\n")

@@ -224,9 +224,8 @@ public struct ControlPlaneRead: Sendable {
     public var firstProblem: BGPUpdateDecoder.Problem?
     /// Bytes skipped while resynchronizing after gaps or garbage.
     public var skippedBytes: Int64 = 0
-    public var packetsRead = 0
-    public var skippedRecords = 0
-    public var skippedErrors: [CaptureError] = []
+    /// What the pass counted: packets read, skipped records.
+    public var pass = PassStatistics()
 }
 
 /// `roamcap bgp`: reads the inputs merged in time order, reassembles every BGP session and BMP
@@ -256,7 +255,7 @@ public func readControlPlane(inputs: [String], settings: ControlPlaneSettings = 
         var decoded = DecodedPacket()
         var lastTime = Timestamp(seconds: 0, nanoseconds: 0)
         while let (packet, file) = try stream.next() {
-            result.packetsRead += 1
+            result.pass.packetsRead += 1
             stream.decoders[file][packet.interface].decode(packet.data, into: &decoded)
             reader.observe(decoded, bytes: packet.data, time: packet.timestamp, packet: stream.number)
             lastTime = packet.timestamp
@@ -266,8 +265,8 @@ public func readControlPlane(inputs: [String], settings: ControlPlaneSettings = 
             }
         }
         reader.finish(time: lastTime, packet: stream.number)
-        result.skippedRecords = stream.skippedRecords
-        result.skippedErrors = stream.skippedErrors
+        result.pass.skippedRecords = stream.skippedRecords
+        result.pass.skippedErrors = stream.skippedErrors
     } catch {
         throw .capture(error)
     }

@@ -49,19 +49,15 @@ public struct FabricReport: Sendable {
     public var capturedUnattributed = 0
     /// Per policy, per migration (aligned with `migrations`).
     public var losses: [[MigrationLoss]]
-    /// Packets read; simulated (Ethernet frames on claimed ports, selected); forwarded but not
-    /// judged (broadcast and multicast); not Ethernet (skipped); on unclaimed interfaces.
-    public var packetsRead = 0
+    /// What the second pass counted: packets read, not Ethernet (not simulated), on unclaimed
+    /// interfaces, out of order, skipped records.
+    public var pass = PassStatistics()
+    /// Packets simulated (Ethernet frames on claimed ports, selected); forwarded but not judged
+    /// (broadcast and multicast).
     public var packetsSimulated = 0
     public var broadcasts = 0
-    public var notEthernet = 0
-    public var packetsUnclaimed = 0
-    public var unclaimed: [String] = []
-    public var outOfOrder = 0
     public var firstTime: Timestamp?
     public var traceRecords = 0
-    public var skippedRecords = 0
-    public var skippedErrors: [CaptureError] = []
     /// An input ended at an unreadable record (without `reading.keepGoing`): the counts are those of
     /// the frames before it, and no trace or log was written.
     public var endedByError = false
@@ -83,11 +79,12 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
                            selection: PacketSelection? = nil,
                            progress: ((UInt64, UInt64?, Int) -> Void)? = nil,
                            onJudgment: ((FrameJudgment, DecodedPacket, UnsafeRawBufferPointer) -> Void)? = nil,
+                           onFirstPass: ((FabricFirstPassFrame) throws(FilterError) -> Void)? = nil,
                            onFrame: ((FabricPassFrame) -> Void)? = nil)
     throws(ConversionError) -> FabricReport {
     do {
         let pass1 = try runGroundTruthPass(inputs: inputs, topology: topology, options: options,
-                                           readFilter: selection?.readFilter)
+                                           readFilter: selection?.readFilter, onFirstPass: onFirstPass)
         let (truth, base, earliest, finalTopology) = (pass1.truth, pass1.base, pass1.earliest, pass1.topology)
         let (capture, schedule) = (pass1.capture, pass1.schedule)
         let policies = options.policies + (capture == nil ? [] : [.captured])
@@ -140,10 +137,8 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
                                       selection: nil,
                                       statistics: &pass, progress: t == 0 ? work.progress : nil,
                                       traceWriter: nil, tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: nil)
-                    results.set(t, .success(ParallelPassResult(statistics: pass, outOfOrder: stream.outOfOrder,
-                                                               unclaimed: stream.portMap.unclaimed,
-                                                               skippedRecords: stream.skippedRecords,
-                                                               skippedErrors: stream.skippedErrors)))
+                    stream.record(into: &pass.pass)
+                    results.set(t, .success(pass))
                 } catch {
                     results.set(t, .failure(error))
                 }
@@ -152,11 +147,7 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
                 if case .failure(let error)? = outcome { throw error }
             }
             guard case .success(let first)? = results.values[0] else { fatalError("pass 0 did not run") }
-            report.apply(first.statistics)
-            report.outOfOrder = first.outOfOrder
-            report.unclaimed = first.unclaimed
-            report.skippedRecords = first.skippedRecords
-            report.skippedErrors = first.skippedErrors
+            report.apply(first)
         } else {
             let second = try MergedCaptureStream(inputs: inputs, topology: topology, reading: options.reading)
             var pass = FabricPassStatistics()
@@ -165,18 +156,15 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
                               statistics: &pass, progress: progress, traceWriter: traceWriter,
                               tracePolicy: options.tracePolicy, decisionLog: decisionLog, onJudgment: onJudgment,
                               onFrame: onFrame)
+            second.record(into: &pass.pass)
             report.apply(pass)
-            report.outOfOrder = second.outOfOrder
-            report.unclaimed = second.portMap.unclaimed
-            report.skippedRecords = second.skippedRecords
-            report.skippedErrors = second.skippedErrors
         }
         report.counts = fabrics.map(\.counts)
         report.losses = fabrics.map(\.losses)
         // An input that ended at an unreadable record (readers that end at their first error)
         // leaves the trace and the log unwritten: they would be partial. The counts of what was
         // read are reported, then the error.
-        report.endedByError = !options.reading.keepGoing && !report.skippedErrors.isEmpty
+        report.endedByError = report.pass.endingError(keepGoing: options.reading.keepGoing) != nil
         if !report.endedByError {
             if let traceWriter {
                 try traceWriter.finish()
@@ -213,8 +201,8 @@ struct GroundTruthPass {
 
 /// Pass 1 of SPEC §2: the ground truth, from every frame (but those the read filter drops),
 /// and the captured control plane from every interface (SPEC §8) when asked for.
-func runGroundTruthPass(inputs: [String], topology: Topology?, options: FabricOptions,
-                        readFilter: PacketFilter?) throws -> GroundTruthPass {
+func runGroundTruthPass(inputs: [String], topology: Topology?, options: FabricOptions, readFilter: PacketFilter?,
+                        onFirstPass: ((FabricFirstPassFrame) throws -> Void)? = nil) throws -> GroundTruthPass {
     let truth = FabricGroundTruth()
     let extractor = FabricFrameExtractor()
     var decoded = DecodedPacket()
@@ -229,12 +217,19 @@ func runGroundTruthPass(inputs: [String], topology: Topology?, options: FabricOp
     while let (packet, file) = try first.next() {
         if packet.hasTimestamp, earliest == nil || packet.timestamp < earliest! { earliest = packet.timestamp }
         let port = first.portMap.port(file: file, interface: packet.interface)
+        if let onFirstPass {
+            // Another job reading the same pass (verify's shared passes) sees every packet.
+            first.decoders[file][packet.interface].decode(packet.data, into: &decoded)
+            try onFirstPass(FabricFirstPassFrame(packet: packet, number: first.number, port: port, decoded: decoded,
+                                                 linkType: first.readers[file].linkType(ofInterface: packet.interface),
+                                                 portMap: first.portMap, interfaces: first.interfaceCount))
+        }
         if port == nil && capture == nil { continue }
         if let readFilter {
             let linkType = first.readers[file].linkType(ofInterface: packet.interface)
             guard try readFilter.matches(packet.data, originalLength: packet.originalLength, linkType: linkType) else { continue }
         }
-        first.decoders[file][packet.interface].decode(packet.data, into: &decoded)
+        if onFirstPass == nil { first.decoders[file][packet.interface].decode(packet.data, into: &decoded) }
         if let capture {
             capture.observe(decoded, bytes: packet.data, time: packet.timestamp, packet: first.number)
             lastTime = packet.timestamp
@@ -255,20 +250,16 @@ func runGroundTruthPass(inputs: [String], topology: Topology?, options: FabricOp
 
 /// What the second pass counts besides the fabrics' own tallies.
 struct FabricPassStatistics: Sendable {
-    var packetsRead = 0
-    var packetsUnclaimed = 0
-    var notEthernet = 0
+    var pass = PassStatistics()
     var packetsSimulated = 0
     var broadcasts = 0
 }
 
 extension FabricReport {
-    mutating func apply(_ pass: FabricPassStatistics) {
-        packetsRead = pass.packetsRead
-        packetsUnclaimed = pass.packetsUnclaimed
-        notEthernet = pass.notEthernet
-        packetsSimulated = pass.packetsSimulated
-        broadcasts = pass.broadcasts
+    mutating func apply(_ statistics: FabricPassStatistics) {
+        pass = statistics.pass
+        packetsSimulated = statistics.packetsSimulated
+        broadcasts = statistics.broadcasts
     }
 }
 
@@ -283,26 +274,17 @@ private struct ParallelPassInputs: @unchecked Sendable {
     var progress: ((UInt64, UInt64?, Int) -> Void)?
 }
 
-/// What one thread's pass found besides the fabrics' own tallies.
-private struct ParallelPassResult: Sendable {
-    var statistics: FabricPassStatistics
-    var outOfOrder: Int
-    var unclaimed: [String]
-    var skippedRecords: Int
-    var skippedErrors: [CaptureError]
-}
-
 /// Results of the parallel passes, one slot per thread.
 private final class ParallelResults: Sendable {
-    private let slots: Mutex<[Result<ParallelPassResult, any Error>?]>
+    private let slots: Mutex<[Result<FabricPassStatistics, any Error>?]>
 
     init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
 
-    func set(_ i: Int, _ value: Result<ParallelPassResult, any Error>) {
+    func set(_ i: Int, _ value: Result<FabricPassStatistics, any Error>) {
         slots.withLock { $0[i] = value }
     }
 
-    var values: [Result<ParallelPassResult, any Error>?] { slots.withLock { $0 } }
+    var values: [Result<FabricPassStatistics, any Error>?] { slots.withLock { $0 } }
 }
 
 /// The second pass of SPEC §2 for `fabrics`: every frame, in time order, through each policy's
@@ -327,7 +309,7 @@ func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric], truth: 
     let stateOnly = fabrics.first?.stateOnly ?? false
     while second.number < endFrame, let (packet, file) = try second.next() {
         if let selection, selection.isExhausted { break }
-        statistics.packetsRead += 1
+        statistics.pass.packetsRead += 1
         if second.number & 0xFFFF == 0, let progress {
             let p = second.progress
             progress(p.read, p.total, second.number)
@@ -343,20 +325,22 @@ func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric], truth: 
             }
         }
         guard let port else {
-            statistics.packetsUnclaimed += 1
+            statistics.pass.packetsUnclaimed += 1
             if let onFrame {
                 second.decoders[file][packet.interface].decode(packet.data, into: &decoded)
                 onFrame(FabricPassFrame(packet: packet, number: second.number, port: nil, decoded: decoded,
-                                        displayed: displayed, judgment: nil))
+                                        displayed: displayed, judgment: nil,
+                                        linkType: second.readers[file].linkType(ofInterface: packet.interface)))
             }
             continue
         }
         clock = max(clock, packet.timestamp.nanoseconds(since: base))
         second.decoders[file][packet.interface].decode(packet.data, into: &decoded)
         guard extractor.extract(decoded, bytes: packet.data, into: &frame) else {
-            statistics.notEthernet += 1
+            statistics.pass.notEthernet += 1
             onFrame?(FabricPassFrame(packet: packet, number: second.number, port: port, decoded: decoded,
-                                     displayed: displayed, judgment: nil))
+                                     displayed: displayed, judgment: nil,
+                                     linkType: second.readers[file].linkType(ofInterface: packet.interface)))
             continue
         }
         statistics.packetsSimulated += 1
@@ -393,7 +377,8 @@ func runFabricPass(_ second: MergedCaptureStream, fabrics: [EdgeFabric], truth: 
         }
         if let onFrame {
             onFrame(FabricPassFrame(packet: packet, number: second.number, port: port, decoded: decoded,
-                                    displayed: displayed, judgment: judgedByOne ? judgment : nil))
+                                    displayed: displayed, judgment: judgedByOne ? judgment : nil,
+                                    linkType: second.readers[file].linkType(ofInterface: packet.interface)))
         }
     }
 }
@@ -412,4 +397,20 @@ public struct FabricPassFrame {
     /// Whether the selection (display filter) selects it.
     public var displayed: Bool
     public var judgment: FrameJudgment?
+    /// The link type of its interface (for another job's own display filter).
+    public var linkType: UInt16
+}
+
+/// One packet of the simulation's first pass, as `simulateFabric(onFirstPass:)` hands it on to
+/// another job reading the same pass (`verify`'s shared passes): every packet read, in time
+/// order, decoded (the read filter not applied). Its bytes are valid during the call only.
+public struct FabricFirstPassFrame {
+    public var packet: Packet
+    public var number: Int
+    public var port: Topology.PortID?
+    public var decoded: DecodedPacket
+    public var linkType: UInt16
+    /// The port map as it stands (it grows as interfaces are met), and how many interfaces it has.
+    public var portMap: CapturePortMap
+    public var interfaces: Int
 }

@@ -85,15 +85,10 @@ public struct FlowAnalysis: Sendable {
     /// no selection), found on the way.
     public var events: [TableEvent] = []
     public var topology: Topology
-    public var packetsRead = 0
+    /// What the pass counted (its unclaimed packets count in flows, but not in the tables).
+    public var pass = PassStatistics()
     public var packetsProcessed = 0
-    /// Packets on interfaces no port claims (in flows, but not in the tables).
-    public var packetsUnclaimed = 0
-    public var unclaimed: [String] = []
-    public var outOfOrder = 0
     public var firstTime: Timestamp?
-    public var skippedRecords = 0
-    public var skippedErrors: [CaptureError] = []
 }
 
 /// A fabric policy to replay for `roamcap flows --policy`: its per-frame outcomes replace the
@@ -176,7 +171,7 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
                 interfacesSeen = stream.interfaceCount
                 tracker?.update(topology: portMap.topology)
             }
-            result.packetsRead += 1
+            result.pass.packetsRead += 1
             var displayed = true
             if filtering {
                 let linkType = stream.readers[file].linkType(ofInterface: packet.interface)
@@ -193,22 +188,19 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
             if let port = portMap.port(file: file, interface: packet.interface) {
                 tracker?.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: stream.number)
             } else if displayed {
-                result.packetsUnclaimed += 1
+                result.pass.packetsUnclaimed += 1
             }
             if stream.number & 0xFFFF == 0, let progress {
                 let p = stream.progress
                 progress(p.read, p.total, stream.number)
             }
         }
-        result.outOfOrder = stream.outOfOrder
         table.finish()
         result.topology = portMap.topology
-        result.unclaimed = portMap.unclaimed
         result.events = try background?.wait().get().events ?? tracker?.events ?? []
         result.migrations = result.events.filter { $0.kind == .migration || $0.kind == .moved }
         result.flows = flowRecords(table.flows, migrations: result.migrations, window: settings.migrationWindow)
-        result.skippedRecords = stream.skippedRecords
-        result.skippedErrors = stream.skippedErrors
+        stream.record(into: &result.pass)
         return result
     } catch let error as ConversionError {
         throw error
@@ -272,17 +264,14 @@ private func analyzeFlowsUnderPolicy(inputs: [String], topology: Topology?, tabl
     // The fabric's outcomes replace what the trace alone suggests.
     table.removeInferredOutages()
     var result = FlowAnalysis(flows: [], migrations: [], topology: report.topology)
-    result.packetsRead = report.packetsRead
+    result.pass = report.pass
+    result.pass.packetsUnclaimed = packetsUnclaimed
+    result.pass.notEthernet = 0  // flows count every frame
     result.packetsProcessed = packetsProcessed
-    result.packetsUnclaimed = packetsUnclaimed
-    result.unclaimed = report.unclaimed
-    result.outOfOrder = report.outOfOrder
     result.firstTime = report.firstTime
     result.migrations = tracker.events.filter { $0.kind == .migration || $0.kind == .moved }
     result.flows = flowRecords(table.flows, migrations: result.migrations, window: table.settings.migrationWindow,
                                hasPolicy: true)
-    result.skippedRecords = report.skippedRecords
-    result.skippedErrors = report.skippedErrors
     return result
 }
 

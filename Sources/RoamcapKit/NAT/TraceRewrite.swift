@@ -50,7 +50,10 @@ public struct FlowChange: Hashable, Sendable {
 /// What a rewrite did.
 public struct RewriteResult: Sendable {
     public var input: String
-    public var packets = 0
+    /// What the pass counted: packets read, skipped records.
+    public var pass = PassStatistics()
+    /// Packets read (SPEC §5's `packets`).
+    public var packets: Int { pass.packetsRead }
     public var rewritten = 0
     public var truncatedRewritten = 0
     public var embeddedTranslated = 0
@@ -59,8 +62,6 @@ public struct RewriteResult: Sendable {
     public var learned: [LearnedEntry] = []
     public var learnedCounts: [EntryCounts] = []
     public var flows: [(FlowChange, packets: Int, first: Timestamp, last: Timestamp)] = []
-    public var skippedRecords = 0
-    public var skippedError: CaptureError?
     /// The earliest packet of the input, against which relative entry times were resolved
     /// (nil when no entry gave a relative time).
     public var reference: Timestamp?
@@ -115,7 +116,7 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
         while let record = try reader.next() {
             switch record {
             case .packet(var packet):
-                result.packets += 1
+                result.pass.packetsRead += 1
                 let linkType = linkTypes[packet.interface]
                 guard try selection.admits(packet, linkType: linkType) else {
                     if selection.isExhausted { break }
@@ -206,8 +207,8 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
         while result.learnedCounts.count < result.learned.count { result.learnedCounts.append(EntryCounts()) }
         result.flows = flows.map { ($0.key, $0.value.0, $0.value.1, $0.value.2) }
             .sorted { $0.packets != $1.packets ? $0.packets > $1.packets : $0.first < $1.first }
-        result.skippedRecords = reader.skippedRecords
-        result.skippedError = reader.firstSkippedError
+        result.pass.skippedRecords = reader.skippedRecords
+        result.pass.skippedErrors = reader.firstSkippedError.map { [$0] } ?? []
         return result
     } catch let error as CaptureError {
         throw .capture(error)

@@ -60,12 +60,8 @@ public func buildPostmortem(inputs: [String], topology: Topology?, options: Post
     let flows = try analyzeFlows(inputs: inputs, topology: topology, settings: options.flowSettings,
                                  tableSettings: options.tableSettings, reading: options.reading, nat: options.nat)
     var tables = TableRebuildResult(events: flows.events, topology: flows.topology)
-    tables.packetsRead = flows.packetsRead
-    tables.unclaimed = flows.unclaimed
-    tables.outOfOrder = flows.outOfOrder
+    tables.pass = flows.pass
     tables.firstTime = flows.firstTime
-    tables.skippedRecords = flows.skippedRecords
-    tables.skippedErrors = flows.skippedErrors
     var fabric: FabricReport?
     if let topology {
         progress?("simulate")

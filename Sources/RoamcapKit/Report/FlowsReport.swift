@@ -121,3 +121,38 @@ extension FlowRecord {
         ])
     }
 }
+
+extension FlowsOutcome {
+    /// `flows` in `format`: the flows (one a line with ndjson); the human table lists the outages after them.
+    public func rendered(_ format: ReportFormat, layout: TableLayout) -> String {
+        switch format {
+        case .json:
+            return json.pretty() + "\n"
+        case .ndjson:
+            return flows.map { $0.json(topology).rendered() + "\n" }.joined()
+        case .csv:
+            return Report(columns: FlowRecord.flatColumns, rows: flows.map { $0.flatJSON(topology) }).rendered(.csv)
+        case .table:
+            var out = Report(columns: FlowRecord.humanColumns, rows: flows.map { $0.humanJSON(topology) })
+                .rendered(.table, layout: layout, importance: FlowRecord.importance)
+            let outageRows = flows.flatMap { flow in
+                flow.flow.outages.map { outage -> [String] in
+                    let migration = outage.migration.map { event in
+                        "\(event.mac) \(event.from.map { placeText($0, topology) } ?? "?")>"
+                            + "\(event.to.map { placeText($0, topology) } ?? "?") \(event.time.rfc3339)"
+                    } ?? ""
+                    return [flow.conversationText,
+                            outage.cause.rawValue, flow.direction(outage), outage.start.rfc3339, outage.end.rfc3339,
+                            String(outage.frames), migration]
+                }
+            }
+            if !outageRows.isEmpty {
+                out += "\nOutages\n"
+                out += TextTable(header: ["flow", "cause", "direction", "start", "end", "frames", "migration"],
+                                 rows: outageRows)
+                    .rendered(layout: layout, importance: ["flow", "cause", "frames", "start", "end", "direction"])
+            }
+            return out
+        }
+    }
+}

@@ -92,3 +92,19 @@ extension CaptureSummary {
             .joined(separator: "\n") + "\n"
     }
 }
+
+extension InfoOutcome {
+    /// `info` in `format`: one file's summary as text, several as a table.
+    public func rendered(_ format: ReportFormat) -> String {
+        switch format {
+        case .json:
+            return json.pretty() + "\n"
+        case .ndjson:
+            return summaries.map { $0.json.rendered() + "\n" }.joined()
+        case .csv, .table:
+            if format == .table && summaries.count == 1 { return summaries[0].text }
+            let columns = ["file", "format", "compression", "packets", "bytes", "first", "last", "durationSeconds", "ordered"]
+            return Report(columns: columns, rows: summaries.map(\.json)).rendered(format)
+        }
+    }
+}

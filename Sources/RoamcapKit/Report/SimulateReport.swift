@@ -102,3 +102,23 @@ extension FabricReport {
         return out
     }
 }
+
+extension SimulateOutcome {
+    /// `simulate` in `format`; the human table names the forwarded trace written to `trace`.
+    public func rendered(_ format: ReportFormat, layout: TableLayout, trace: String?) -> String {
+        switch format {
+        case .json:
+            return json.pretty() + "\n"
+        case .ndjson:
+            return report.policies.indices.map { report.json(policy: $0).rendered() + "\n" }.joined()
+        case .csv:
+            return Report(columns: FabricReport.flatColumns, rows: report.flatRows).rendered(.csv)
+        case .table:
+            var out = report.text(layout: layout)
+            if let trace, !report.endedByError {
+                out += "\nforwarded trace (\(report.policies[traceIndex].rawValue)): \(trace), \(report.traceRecords) records\n"
+            }
+            return out
+        }
+    }
+}

@@ -164,3 +164,63 @@ extension EVPNRouteRow {
         return .object(fields)
     }
 }
+
+extension TablesOutcome {
+    /// `tables` in `format`: the events (one a line with ndjson), or with `--at` the tables.
+    public func rendered(_ format: ReportFormat, layout: TableLayout) -> String {
+        if let snapshot { return Self.rendered(snapshot, topology, format: format, layout: layout) }
+        switch format {
+        case .json:
+            return json.pretty() + "\n"
+        case .ndjson:
+            return events.map { $0.json(topology).rendered() + "\n" }.joined()
+        case .csv:
+            return Report(columns: TableEvent.flatColumns, rows: events.map { $0.flatJSON(topology) }).rendered(.csv)
+        case .table:
+            return Report(columns: TableEvent.flatColumns, rows: TableEvent.flatRows(events, topology))
+                .rendered(.table, layout: layout, importance: TableEvent.importance)
+        }
+    }
+
+    /// The tables at one moment (`--at`).
+    static func rendered(_ snapshot: TableSnapshot, _ topology: Topology, format: ReportFormat, layout: TableLayout) -> String {
+        switch format {
+        case .json:
+            return snapshot.json(topology).pretty() + "\n"
+        case .ndjson:
+            return snapshot.rows(topology).map { $0.rendered() + "\n" }.joined()
+        case .csv:
+            let columns = ["table", "site", "port", "vlan", "segment", "ip", "mac", "via", "learned", "since", "lastSeen",
+                           "vni", "rd", "nextHop", "seq", "sticky", "advertised"]
+            return Report(columns: columns, rows: snapshot.rows(topology)).rendered(.csv)
+        case .table:
+            var out = "MAC tables at \(snapshot.time.rfc3339)\n"
+            let macRows = snapshot.mac.map { row -> [String] in
+                let names = topology.names(of: Topology.PortID(site: row.site, port: row.port))
+                return [names.site, names.port, row.station.segment.description, row.station.mac.description,
+                        row.learned.rfc3339, row.lastSeen.rfc3339]
+            }
+            out += TextTable(header: ["site", "port", "vlan", "mac", "learned", "lastSeen"], rows: macRows)
+                .rendered(layout: layout, importance: ["site", "port", "mac", "vlan", "lastSeen", "learned"])
+            out += "\nARP/ND bindings at \(snapshot.time.rfc3339)\n"
+            let bindingRows = snapshot.bindings.map { row -> [String] in
+                [row.key.segment.description, row.key.ip.description, row.mac.description, row.via.rawValue,
+                 row.place.map { placeText($0, topology) } ?? "-", row.since.rfc3339]
+            }
+            out += TextTable(header: ["vlan", "ip", "mac", "via", "where", "since"], rows: bindingRows)
+                .rendered(layout: layout, importance: ["ip", "mac", "where", "vlan", "since", "via"])
+            if !snapshot.evpn.isEmpty {
+                out += "\nEVPN MAC/IP routes at \(snapshot.time.rfc3339)\n"
+                let routeRows = snapshot.evpn.map { row -> [String] in
+                    [row.facts.site ?? "-", row.station.segment.description, row.station.mac.description,
+                     row.ip?.description ?? "", row.facts.routeDistinguisher.description,
+                     row.facts.nextHop?.description ?? "-", row.facts.sequence.map(String.init) ?? "-",
+                     row.facts.sticky ? "yes" : "", row.advertised.rfc3339]
+                }
+                out += TextTable(header: ["site", "vlan", "mac", "ip", "rd", "nextHop", "seq", "sticky", "advertised"],
+                                 rows: routeRows).rendered()
+            }
+            return out
+        }
+    }
+}

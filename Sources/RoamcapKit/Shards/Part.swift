@@ -96,12 +96,12 @@ extension SimulatePart {
                 [Int64(m), Int64(loss.lostFrames), loss.lastLost]
             }
         }
-        statistics = [report.packetsRead, report.packetsUnclaimed, report.notEthernet, report.packetsSimulated,
+        statistics = [report.pass.packetsRead, report.pass.packetsUnclaimed, report.pass.notEthernet, report.packetsSimulated,
                       report.broadcasts]
-        outOfOrder = report.outOfOrder
-        skippedRecords = report.skippedRecords
-        skippedErrors = report.skippedErrors.map(\.description)
-        unclaimed = report.unclaimed
+        outOfOrder = report.pass.outOfOrder
+        skippedRecords = report.pass.skippedRecords
+        skippedErrors = report.pass.skippedErrors.map(\.description)
+        unclaimed = report.pass.unclaimed
         endedByError = report.endedByError
         if report.policies.contains(.captured) {
             unadvertised = report.unadvertised

@@ -77,13 +77,10 @@ public func simulateShard(inputs: [String], topology: Topology?, topologyDigest:
         report.capturedRoutes = captured.routes
         report.capturedUnattributed = captured.unattributed
     }
+    stream.record(into: &statistics.pass)
     report.apply(statistics)
     report.firstTime = timeline.firstTime
-    report.outOfOrder = stream.outOfOrder
-    report.unclaimed = stream.portMap.unclaimed
-    report.skippedRecords = stream.skippedRecords
-    report.skippedErrors = stream.skippedErrors
-    report.endedByError = !options.reading.keepGoing && !report.skippedErrors.isEmpty
+    report.endedByError = report.pass.endingError(keepGoing: options.reading.keepGoing) != nil
     return Part(command: "simulate", timeline: timeline.id, shard: request.shard, shards: request.shards,
                 options: simulateOptionsText(options, selection: selection),
                 simulate: SimulatePart(report, sites: timeline.sites), tables: nil)
@@ -236,15 +233,15 @@ public func combineSimulateParts(_ parts: [(path: String, part: Part)]) throws(T
                 losses[p][m].outage = losses[p][m].lastLost &- migrations[m].offset
             }
         }
-        report.packetsRead += s.statistics[0]
-        report.packetsUnclaimed += s.statistics[1]
-        report.notEthernet += s.statistics[2]
+        report.pass.packetsRead += s.statistics[0]
+        report.pass.packetsUnclaimed += s.statistics[1]
+        report.pass.notEthernet += s.statistics[2]
         report.packetsSimulated += s.statistics[3]
         report.broadcasts += s.statistics[4]
-        report.outOfOrder += s.outOfOrder
-        report.skippedRecords += s.skippedRecords
+        report.pass.outOfOrder += s.outOfOrder
+        report.pass.skippedRecords += s.skippedRecords
         report.endedByError = report.endedByError || s.endedByError
-        report.unclaimed = s.unclaimed
+        report.pass.unclaimed = s.unclaimed
     }
     report.counts = counts
     report.losses = losses

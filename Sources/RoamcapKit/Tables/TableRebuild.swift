@@ -10,22 +10,14 @@ public struct TableRebuildResult: Sendable {
     public var snapshot: TableSnapshot?
     /// The topology used (the default one lists one site per capture interface).
     public var topology: Topology
-    /// Packets read from the inputs, and those the tables saw (on a claimed interface, passing
-    /// the read filter).
-    public var packetsRead = 0
+    /// What the pass counted (packets read, unclaimed interfaces, out of order, skipped records).
+    public var pass = PassStatistics()
+    /// Packets the tables saw (on a claimed interface, passing the read filter).
     public var packetsProcessed = 0
     /// Packets the read filter dropped before the tables saw them.
     public var packetsDropped = 0
-    /// Packets on interfaces no port claims (ignored).
-    public var packetsUnclaimed = 0
-    /// Capture interfaces no port claims, as `file: interface`.
-    public var unclaimed: [String] = []
-    /// Packets whose timestamp is earlier than one before them in the same file.
-    public var outOfOrder = 0
     /// The reference of relative times (the earliest packet of the input when one was given).
     public var firstTime: Timestamp?
-    public var skippedRecords = 0
-    public var skippedErrors: [CaptureError] = []
     /// BGP messages read from the captured control plane (SPEC §8), EVPN MAC/IP route events,
     /// those no site of the topology claims, and gaps in the sessions.
     public var bgpMessages = 0
@@ -51,61 +43,116 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
     do {
         let stream = try MergedCaptureStream(inputs: inputs, topology: topology, reading: reading)
         let portMap = stream.portMap
-        let tracker = TableTracker(topology: portMap.topology, settings: settings)
-        var interfacesSeen = stream.interfaceCount
-        var decoded = DecodedPacket()
-        var result = TableRebuildResult(events: [], topology: portMap.topology)
-        var selection = selection
         let reference = try timeReference(inputs: inputs, needed: (selection?.needsReference ?? false) || (at?.isRelative ?? false),
                                           first: stream.firstTime)
-        if let reference { selection?.resolve(reference: reference) }
-        result.firstTime = reference
-        let end = reference.flatMap { at?.resolve(reference: $0) }
-        let filtering = selection.map { !$0.selectsEverything || $0.readFilter != nil } ?? false
-        // Routes of a message are reported when the packet completing it is selected.
-        let bgp = BGPSessionReader(settings: controlPlane) { message in
-            for route in BGPUpdateDecoder.routes(of: message).routes {
-                tracker.observe(route: route)
-            }
-        }
-        var lastTime: Timestamp?
+        let pass = TablePass(topology: portMap.topology, settings: settings, controlPlane: controlPlane, selection: selection,
+                             reference: reference, at: at, interfaces: stream.interfaceCount)
+        var decoded = DecodedPacket()
         while let (packet, file) = try stream.next() {
-            if let selection, selection.isExhausted { break }
-            if let end, end < packet.timestamp { break }
-            if stream.interfaceCount != interfacesSeen {
-                interfacesSeen = stream.interfaceCount
-                tracker.update(topology: portMap.topology)
-            }
-            result.packetsRead += 1
-            lastTime = packet.timestamp
+            if pass.ends(before: packet) { break }
             let port = portMap.port(file: file, interface: packet.interface)
-            if port == nil { result.packetsUnclaimed += 1 }
-            if filtering {
-                // The read filter drops frames before the tables see them; the display filter
-                // only decides whether this frame's events are reported.
-                let linkType = stream.readers[file].linkType(ofInterface: packet.interface)
-                guard try selection?.reads(packet, linkType: linkType) ?? true else {
-                    if port != nil { result.packetsDropped += 1 }
-                    continue
-                }
-                tracker.reporting = try selection?.admits(packet, linkType: linkType) ?? true
-            }
+            let linkType = stream.readers[file].linkType(ofInterface: packet.interface)
+            guard try pass.reads(packet, number: stream.number, port: port, linkType: linkType,
+                                 topology: portMap.topology, interfaces: stream.interfaceCount) else { continue }
             stream.decoders[file][packet.interface].decode(packet.data, into: &decoded)
-            // The control plane is read on every interface (a SPAN of the route reflector is no access port).
-            bgp.observe(decoded, bytes: packet.data, time: packet.timestamp, packet: stream.number)
-            guard let port else { continue }
-            tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: stream.number)
-            result.packetsProcessed += 1
+            pass.observe(decoded, packet, number: stream.number, port: port)
             if stream.number & 0xFFFF == 0, let progress {
                 let p = stream.progress
                 progress(p.read, p.total, stream.number)
             }
         }
-        if let lastTime { bgp.finish(time: lastTime, packet: stream.number) }
+        var statistics = PassStatistics()
+        stream.record(into: &statistics)
+        return pass.finish(topology: portMap.topology, statistics: statistics, lastNumber: stream.number)
+    } catch let error as CaptureError {
+        throw .capture(error)
+    } catch let error as FilterError {
+        throw .filter(error)
+    } catch {
+        fatalError("unexpected error \(error)")
+    }
+}
+
+/// The table engine of one pass over the inputs: what `rebuildTables` does with each packet,
+/// so that another pass over the same inputs (the simulation's first, in `verify`) can feed it.
+final class TablePass {
+    private let tracker: TableTracker
+    private let bgp: BGPSessionReader
+    private var selection: PacketSelection?
+    private let filtering: Bool
+    private let end: Timestamp?
+    private var result: TableRebuildResult
+    private var interfacesSeen: Int
+    private var lastTime: Timestamp?
+    private var lastNumber = 0
+
+    /// `selection` is resolved against `reference` (the earliest packet, when a time is relative), as `at` is.
+    init(topology: Topology, settings: TableSettings, controlPlane: ControlPlaneSettings, selection: PacketSelection?,
+         reference: Timestamp?, at: TimeBound?, interfaces: Int) {
+        let tracker = TableTracker(topology: topology, settings: settings)
+        self.tracker = tracker
+        var selection = selection
+        if let reference { selection?.resolve(reference: reference) }
+        self.selection = selection
+        end = reference.flatMap { at?.resolve(reference: $0) }
+        filtering = selection.map { !$0.selectsEverything || $0.readFilter != nil } ?? false
+        result = TableRebuildResult(events: [], topology: topology)
+        result.firstTime = reference
+        interfacesSeen = interfaces
+        // Routes of a message are reported when the packet completing it is selected.
+        bgp = BGPSessionReader(settings: controlPlane) { message in
+            for route in BGPUpdateDecoder.routes(of: message).routes {
+                tracker.observe(route: route)
+            }
+        }
+    }
+
+    /// Whether the tables want no packet from `packet` on (the count is reached, or it is past `--at`).
+    func ends(before packet: Packet) -> Bool {
+        if let selection, selection.isExhausted { return true }
+        if let end, end < packet.timestamp { return true }
+        return false
+    }
+
+    /// Counts a packet read and says whether the read filter lets it through; the display
+    /// filter decides whether its events are reported. `topology` is the port map's as it
+    /// stands after `interfaces` interfaces.
+    func reads(_ packet: Packet, number: Int, port: Topology.PortID?, linkType: UInt16, topology: @autoclosure () -> Topology,
+               interfaces: Int) throws(FilterError) -> Bool {
+        if interfaces != interfacesSeen {
+            interfacesSeen = interfaces
+            tracker.update(topology: topology())
+        }
+        result.pass.packetsRead += 1
+        lastTime = packet.timestamp
+        lastNumber = number
+        if port == nil { result.pass.packetsUnclaimed += 1 }
+        guard filtering else { return true }
+        guard try selection?.reads(packet, linkType: linkType) ?? true else {
+            if port != nil { result.packetsDropped += 1 }
+            return false
+        }
+        tracker.reporting = try selection?.admits(packet, linkType: linkType) ?? true
+        return true
+    }
+
+    /// A packet the read filter let through, decoded.
+    func observe(_ decoded: DecodedPacket, _ packet: Packet, number: Int, port: Topology.PortID?) {
+        // The control plane is read on every interface (a SPAN of the route reflector is no access port).
+        bgp.observe(decoded, bytes: packet.data, time: packet.timestamp, packet: number)
+        guard let port else { return }
+        tracker.observe(decoded, bytes: packet.data, port: port, time: packet.timestamp, packet: number)
+        result.packetsProcessed += 1
+    }
+
+    /// The tables at the end of the pass (`topology`: the port map's final one; `statistics`:
+    /// what the stream counted, out of order, unclaimed, skipped; `lastNumber`: the stream's
+    /// number at its end, when it read a packet after the last the tables wanted).
+    func finish(topology: Topology, statistics: PassStatistics, lastNumber: Int? = nil) -> TableRebuildResult {
+        if let lastTime { bgp.finish(time: lastTime, packet: lastNumber ?? self.lastNumber) }
         result.bgpMessages = bgp.messageCount
         (result.evpnRoutes, result.unattributedRoutes) = tracker.evpnRouteCounts
         result.controlPlaneGaps = bgp.gaps
-        result.outOfOrder = stream.outOfOrder
         if let end {
             tracker.advance(to: end)
             var snapshot = tracker.snapshot()
@@ -114,17 +161,12 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
         }
         result.events = tracker.events
         tracker.attachAdvertisements(to: &result.events)
-        result.topology = portMap.topology
-        result.unclaimed = portMap.unclaimed
-        result.skippedRecords = stream.skippedRecords
-        result.skippedErrors = stream.skippedErrors
+        result.topology = topology
+        result.pass.outOfOrder = statistics.outOfOrder
+        result.pass.unclaimed = statistics.unclaimed
+        result.pass.skippedRecords = statistics.skippedRecords
+        result.pass.skippedErrors = statistics.skippedErrors
         return result
-    } catch let error as CaptureError {
-        throw .capture(error)
-    } catch let error as FilterError {
-        throw .filter(error)
-    } catch {
-        fatalError("unexpected error \(error)")
     }
 }
 

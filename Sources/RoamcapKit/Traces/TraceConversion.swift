@@ -3,10 +3,9 @@ import PacketFilter
 
 /// What a convert or merge run did.
 public struct ConversionResult: Sendable {
-    public var packetsRead = 0
+    /// What the pass counted: packets read, skipped records.
+    public var pass = PassStatistics()
     public var packetsWritten = 0
-    public var skippedRecords = 0
-    public var skippedErrors: [CaptureError] = []
     public var outputFormat: CaptureFormat = .pcap
 }
 
@@ -39,12 +38,12 @@ public func convertTrace(input path: String, output: OutputFile, format requeste
         while let record = try reader.next() {
             switch record {
             case .packet(let packet):
-                result.packetsRead += 1
+                result.pass.packetsRead += 1
                 let linkType = writer.interfaces[outputID[packet.interface]].linkType
                 if try selection.admits(packet, linkType: linkType) {
                     try writer.write(packet, interfaceID: outputID[packet.interface], keepTicks: true)
                 }
-                if result.packetsRead & 0xFFFF == 0, let progress { progress(reader, result.packetsRead) }
+                if result.pass.packetsRead & 0xFFFF == 0, let progress { progress(reader, result.pass.packetsRead) }
             case .section(let section):
                 try writer.beginSection(section)
             case .interface(let interface):
@@ -56,8 +55,8 @@ public func convertTrace(input path: String, output: OutputFile, format requeste
         }
         try writer.finish()
         result.packetsWritten = writer.packetsWritten
-        result.skippedRecords = reader.skippedRecords
-        result.skippedErrors = reader.firstSkippedError.map { [$0] } ?? []
+        result.pass.skippedRecords = reader.skippedRecords
+        result.pass.skippedErrors = reader.firstSkippedError.map { [$0] } ?? []
         return result
     } catch let error as CaptureError {
         throw .capture(error)

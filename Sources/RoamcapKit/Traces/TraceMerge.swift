@@ -53,20 +53,20 @@ public func mergeTraces(inputs: [MergeInput], output: OutputFile, format request
         }
         while let (packet, file) = try stream.next() {
             if selection.isExhausted { break }
-            result.packetsRead += 1
+            result.pass.packetsRead += 1
             let id = outputIDs[file][packet.interface]
             if try selection.admits(packet, linkType: writer.interfaces[id].linkType) {
                 try writer.write(packet, interfaceID: id, keepTicks: inputs[file].offsetNanoseconds == 0)
             }
-            if result.packetsRead & 0xFFFF == 0, let progress {
+            if result.pass.packetsRead & 0xFFFF == 0, let progress {
                 let p = stream.progress
-                progress(p.read, p.total, result.packetsRead)
+                progress(p.read, p.total, result.pass.packetsRead)
             }
         }
         try writer.finish()
         result.packetsWritten = writer.packetsWritten
-        result.skippedRecords = stream.skippedRecords
-        result.skippedErrors = stream.skippedErrors
+        result.pass.skippedRecords = stream.skippedRecords
+        result.pass.skippedErrors = stream.skippedErrors
         return result
     } catch let error as CaptureError {
         throw .capture(error)

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,12 +15,12 @@ public struct PlannedRun: Sendable {
     /// The checks that use it (indices into the expectations' checks).
     public var checks: [Int]
 
-    /// How often the command reads its inputs: `simulate` twice (ground truth, then the
-    /// fabric), `flows --policy` three times, every other command once.
+    /// How often the command alone reads its inputs: `simulate` and `flows --policy` twice
+    /// (ground truth, then the fabric), every other command once.
     public var passes: Int {
         switch command {
         case "simulate": return 2
-        case "flows": return arguments.contains("--policy") ? 3 : 1
+        case "flows": return arguments.contains("--policy") ? 2 : 1
         default: return 1
         }
     }
@@ -245,6 +247,9 @@ public struct VerifyOutcome: Sendable {
     /// What each run printed on standard error (warnings), by run.
     public var runWarnings: [String]
     public var runSeconds: [Double]
+    /// Passes each run made over the traces (0 for a run another run's passes served); nil
+    /// when the runs were child processes (then each made as many as its command alone).
+    public var runPasses: [Int]?
     /// Wall-clock seconds of the whole verification.
     public var seconds: Double
 
@@ -288,4 +293,223 @@ public func verifyExpectations(_ plan: VerifyPlan, runner: ChildRunner,
     }
     return VerifyOutcome(plan: plan, results: results, runWarnings: outputs.map(\.standardError),
                          runSeconds: outputs.map(\.seconds), seconds: ChildRunner.now() - start)
+}
+
+/// A run's command as a request, for running it in this process.
+public enum RunRequest: Sendable {
+    case info(InfoRequest)
+    case tables(TablesRequest)
+    case simulate(SimulateRequest)
+    case flows(FlowsRequest)
+    case rewrite(RewriteRequest)
+}
+
+/// What one run gave: its JSON (as its `--format json` prints it), its warnings, its time, or
+/// why it failed.
+struct RunResult: Sendable {
+    var document: Result<JSONValue, RequestError>
+    var warnings: [String] = []
+    var seconds: Double = 0
+    /// Passes it made over the inputs (0 when another run's passes served it).
+    var passes = 0
+}
+
+/// Runs one request in this process.
+func runInProcess(_ request: RunRequest) -> RunResult {
+    let start = ChildRunner.now()
+    var result = RunResult(document: .failure(RequestError("not run")))
+    func ended(_ error: CaptureError?) -> RequestError? { error.map { RequestError($0.description) } }
+    do throws(RequestError) {
+        switch request {
+        case .info(let r):
+            let outcome = runInfo(r)
+            result.warnings = outcome.warnings
+            if let failure = outcome.failures.first { throw RequestError(failure) }
+            result.document = .success(outcome.json)
+        case .tables(let r):
+            let outcome = try runTables(r)
+            result.warnings = outcome.warnings
+            if let error = ended(outcome.endingError) { throw error }
+            result.document = .success(outcome.json)
+        case .simulate(let r):
+            let outcome = try runSimulation(r)
+            result.warnings = outcome.warnings
+            if let error = ended(outcome.endingError) { throw error }
+            result.document = .success(outcome.json)
+        case .flows(let r):
+            let outcome = try runFlows(r)
+            result.warnings = outcome.warnings
+            if let error = ended(outcome.endingError) { throw error }
+            result.document = .success(outcome.json)
+        case .rewrite(let r):
+            let outcome = try runRewrite(r)
+            result.warnings = outcome.warnings
+            if let failure = outcome.failures.first { throw RequestError(failure) }
+            result.document = .success(outcome.json)
+        }
+    } catch {
+        result.document = .failure(error)
+    }
+    switch request {
+    case .simulate: result.passes = 2
+    case .flows(let r): result.passes = r.policies.isEmpty ? 1 : 2
+    default: result.passes = 1
+    }
+    result.seconds = ChildRunner.now() - start
+    return result
+}
+
+/// Runs `requests` (one per run of `plan`) in this process, those over the same traces and
+/// topology that can share passes together (`runShared`), `parallel` jobs at a time (each job
+/// a group of runs sharing passes, or one run). Returns each run's result.
+func runRequests(_ plan: VerifyPlan, _ requests: [RunRequest], parallel: Int) -> [RunResult] {
+    // Runs that can share, grouped by what they read: traces, topology, keepGoing.
+    struct Key: Hashable { var inputs: [String]; var topology: String?; var keepGoing: Bool }
+    var groups: [Key: (runs: SharedRuns, members: [Int])] = [:]
+    var order: [Key] = []
+    for (i, request) in requests.enumerated() {
+        var key: Key?
+        switch request {
+        case .tables(let r) where SharedRuns.canShare(r):
+            key = Key(inputs: r.inputs, topology: r.topology, keepGoing: r.selection.keepGoing)
+        case .simulate(let r) where SharedRuns.canShare(r):
+            key = Key(inputs: r.inputs, topology: r.topology, keepGoing: r.selection.keepGoing)
+            if let key, let first = groups[key]?.runs.simulations.first, !SharedRuns.canJoin(first, r) { continue }
+        case .flows(let r) where SharedRuns.canShare(r):
+            key = Key(inputs: r.inputs, topology: r.topology, keepGoing: r.selection.keepGoing)
+        default:
+            break
+        }
+        guard let key else { continue }
+        if groups[key] == nil {
+            groups[key] = (SharedRuns(inputs: key.inputs, topology: key.topology, keepGoing: key.keepGoing), [])
+            order.append(key)
+        }
+        switch request {
+        case .tables(let r): groups[key]!.runs.tables.append(r)
+        case .simulate(let r): groups[key]!.runs.simulations.append(r)
+        case .flows(let r): groups[key]!.runs.flows.append(r)
+        default: break
+        }
+        groups[key]!.members.append(i)
+    }
+    // The jobs: each group of two runs or more, then every other run alone (alone, a run is its command).
+    var jobs: [VerifyJob] = order.compactMap { key in
+        let (runs, members) = groups[key]!
+        return members.count > 1 ? .shared(runs, members) : nil
+    }
+    let grouped = Set(jobs.flatMap { job -> [Int] in if case .shared(_, let members) = job { return members } else { return [] } })
+    jobs += requests.indices.filter { !grouped.contains($0) }.map { .alone($0) }
+    let results = Mutex([RunResult?](repeating: nil, count: requests.count))
+    let next = Mutex(0)
+    let work = VerifyJobs(jobs: jobs, requests: requests)
+    let run: @Sendable () -> Void = {
+        while true {
+            let j = next.withLock { value -> Int in
+                defer { value += 1 }
+                return value
+            }
+            guard j < work.jobs.count else { return }
+            let done = work.run(j)
+            results.withLock { for (i, result) in done { $0[i] = result } }
+        }
+    }
+    let workers = max(1, min(parallel, jobs.count))
+    if workers == 1 { run() } else { DispatchQueue.concurrentPerform(iterations: workers) { _ in run() } }
+    return results.withLock { $0.map { $0! } }
+}
+
+/// A job of `runRequests`: runs sharing passes, or one run.
+enum VerifyJob: Sendable {
+    case shared(SharedRuns, [Int])
+    case alone(Int)
+}
+
+/// The jobs and the requests they run (read-only; each job runs on one thread).
+struct VerifyJobs: Sendable {
+    var jobs: [VerifyJob]
+    var requests: [RunRequest]
+
+    /// Runs job `j`: each run's index and result.
+    func run(_ j: Int) -> [(Int, RunResult)] {
+        guard case .shared(let runs, let members) = jobs[j] else {
+            guard case .alone(let i) = jobs[j] else { return [] }
+            return [(i, runInProcess(requests[i]))]
+        }
+        // The passes are counted on the simulation, which makes them, else on the first run.
+        let host = members.first { if case .simulate = requests[$0] { return true } else { return false } } ?? members[0]
+        let start = ChildRunner.now()
+        let outcome: Result<SharedOutcome, RequestError>
+        do throws(RequestError) { outcome = .success(try runShared(runs)) } catch { outcome = .failure(error) }
+        let seconds = (ChildRunner.now() - start) / Double(members.count)
+        var tables = 0, simulations = 0, flows = 0
+        var done: [(Int, RunResult)] = []
+        for i in members {
+            var result = RunResult(document: .failure(RequestError("not run")), seconds: seconds,
+                                   passes: i == host ? (try? outcome.get().passes) ?? 0 : 0)
+            switch (outcome, requests[i]) {
+            case (.failure(let error), _):
+                result.document = .failure(error)
+            case (.success(let shared), .tables):
+                let one = shared.tables[tables]
+                tables += 1
+                result.warnings = one.warnings
+                result.document = one.endingError.map { .failure(RequestError($0.description)) } ?? .success(one.json)
+            case (.success(let shared), .simulate):
+                let one = shared.simulations[simulations]
+                simulations += 1
+                result.warnings = one.warnings
+                result.document = one.endingError.map { .failure(RequestError($0.description)) } ?? .success(one.json)
+            case (.success(let shared), .flows):
+                let one = shared.flows[flows]
+                flows += 1
+                result.warnings = one.warnings
+                result.document = one.endingError.map { .failure(RequestError($0.description)) } ?? .success(one.json)
+            default:
+                break
+            }
+            done.append((i, result))
+        }
+        return done
+    }
+}
+
+/// Verifies an expectations file in this process: validates every run with `parse`, turns
+/// each into its request with `request` (nil: run it as a child of roamcap with `runner`,
+/// for what cannot share this process), runs them sharing passes where they can, and
+/// evaluates every check on its JSON. `passes` in the outcome counts the reads of the inputs.
+public func verifyExpectations(_ plan: VerifyPlan, requests: [RunRequest]?, runner: ChildRunner,
+                               parse: (_ arguments: [String]) -> String?) throws(InputFileError) -> VerifyOutcome {
+    guard let requests else { return try verifyExpectations(plan, runner: runner, parse: parse) }
+    let start = ChildRunner.now()
+    try plan.validate(parse)
+    // Relative paths in `with` start at the expectations file, as they do for a child run.
+    let previous = getcwd(nil, 0)
+    defer {
+        if let previous { _ = chdir(previous); free(previous) }
+    }
+    _ = chdir(plan.expectations.directory)
+    let results = runRequests(plan, requests, parallel: runner.parallel)
+    var documents: [JSONValue] = []
+    for (run, result) in zip(plan.runs, results) {
+        let check = plan.expectations.checks[run.checks[0]]
+        switch result.document {
+        case .success(let document): documents.append(document)
+        case .failure(let error):
+            throw (check.withPosition ?? check.runPosition).error("check '\(check.name)': \(run.commandLine) failed: \(error.message)")
+        }
+    }
+    var checkResults: [CheckResult] = []
+    for (i, check) in plan.expectations.checks.enumerated() {
+        let r = plan.runOfCheck[i]
+        let evaluationStart = ChildRunner.now()
+        var result = check.evaluate(documents[r])
+        result.seconds = results[r].seconds / Double(plan.runs[r].checks.count) + (ChildRunner.now() - evaluationStart)
+        checkResults.append(result)
+    }
+    var outcome = VerifyOutcome(plan: plan, results: checkResults,
+                                runWarnings: results.map { $0.warnings.map { "roamcap: warning: \($0)\n" }.joined() },
+                                runSeconds: results.map(\.seconds), seconds: ChildRunner.now() - start)
+    outcome.runPasses = results.map(\.passes)
+    return outcome
 }
