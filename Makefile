@@ -41,6 +41,7 @@ demo: build
 test: deps oracles
 	$(SWIFT) build --build-tests
 	ROAMCAP_BIN="$$($(SWIFT) build --show-bin-path)/roamcap" $(SWIFT) test --skip-build
+	$(MAKE) -C integrations/dask test
 	@$(MAKE) --no-print-directory docs-check
 	@$(MAKE) --no-print-directory fuzz SECONDS=$(FUZZ_SECONDS)
 
