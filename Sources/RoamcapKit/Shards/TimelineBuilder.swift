@@ -56,8 +56,24 @@ public func makeTimeline(_ request: TimelineRequest,
     }
     let options = FabricOptions(policies: FabricPolicy.allCases, settings: request.settings, reading: request.reading,
                                 controlPlane: request.controlPlane)
+    // Pass 1: the ground truth, and the table engine (`tables`) on the same frames: its events,
+    // each with the frame whose processing reported it (a shard reports those of its frames).
+    var tablePass: TablePass?
+    var eventFrames: [Int] = []
+    let readSelection = request.readFilter.map { PacketSelection(readFilter: $0) }
     let pass1 = try runGroundTruthPass(inputs: request.inputs, topology: request.topology, options: options,
-                                       readFilter: request.readFilter)
+                                       readFilter: request.readFilter, onFirstPass: { frame in
+        let tables = tablePass ?? TablePass(topology: frame.portMap.topology, settings: request.tableSettings,
+                                            controlPlane: request.tablePorts, selection: readSelection, reference: nil,
+                                            at: nil, interfaces: frame.interfaces)
+        tablePass = tables
+        guard try tables.reads(frame.packet, number: frame.number, port: frame.port, linkType: frame.linkType,
+                               topology: frame.portMap.topology, interfaces: frame.interfaces) else { return }
+        tables.observe(frame.decoded, frame.packet, number: frame.number, port: frame.port)
+        while eventFrames.count < tables.eventCount { eventFrames.append(frame.number) }
+    })
+    let events = tablePass?.finish(topology: pass1.topology, statistics: PassStatistics()).events ?? []
+    while eventFrames.count < events.count { eventFrames.append(pass1.frames) }
     let frames = pass1.frames
     let totalBytes = inputs.reduce(UInt64(0)) { $0 + $1.bytes }
     let wanted = request.shards ?? Int((totalBytes + TimelineRequest.bytesPerShard - 1) / TimelineRequest.bytesPerShard)
@@ -86,45 +102,16 @@ public func makeTimeline(_ request: TimelineRequest,
     var statistics = FabricPassStatistics()
     var clock = Int64.min
     var shards: [Timeline.Shard] = []
-    // The table engine (`tables`) on the same frames: its events, each with the frame whose
-    // processing reported it (a shard reports the events of its frames that it selects).
-    let tracker = TableTracker(topology: stream.portMap.topology, settings: request.tableSettings)
-    var interfacesSeen = stream.interfaceCount
-    var eventFrames: [Int] = []
-    let bgp = BGPSessionReader(settings: request.tablePorts) { message in
-        for route in BGPUpdateDecoder.routes(of: message).routes { tracker.observe(route: route) }
-    }
-    var lastTime: Timestamp?
-    let tables: (FabricPassFrame) -> Void = { frame in
-        if stream.interfaceCount != interfacesSeen {
-            interfacesSeen = stream.interfaceCount
-            tracker.update(topology: stream.portMap.topology)
-        }
-        lastTime = frame.packet.timestamp
-        bgp.observe(frame.decoded, bytes: frame.packet.data, time: frame.packet.timestamp, packet: frame.number)
-        if let port = frame.port {
-            tracker.observe(frame.decoded, bytes: frame.packet.data, port: port, time: frame.packet.timestamp,
-                            packet: frame.number)
-        }
-        while eventFrames.count < tracker.events.count { eventFrames.append(frame.number) }
-    }
     for (k, start) in starts.enumerated() {
         try runFabricPass(stream, fabrics: fabrics, truth: pass1.truth, base: pass1.base, clock: &clock, endFrame: start,
                           selection: selection, statistics: &statistics, progress: progress, traceWriter: nil,
-                          tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: tables)
+                          tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: nil)
         let end = k + 1 < starts.count ? starts[k + 1] : frames
         let from = try stream.nextTime()
         shards.append(Timeline.Shard(shard: k + 1, firstFrame: start + 1, frames: end - start, from: from,
                                      position: stream.position(), clock: clock, fabrics: fabrics.map(\.state)))
     }
-    try runFabricPass(stream, fabrics: fabrics, truth: pass1.truth, base: pass1.base, clock: &clock,
-                      selection: selection, statistics: &statistics, progress: progress, traceWriter: nil,
-                      tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: tables)
-    if let lastTime { bgp.finish(time: lastTime, packet: stream.number) }
-    while eventFrames.count < tracker.events.count { eventFrames.append(stream.number) }
-    var events = tracker.events
-    tracker.attachAdvertisements(to: &events)
-    let finalTopology = stream.portMap.topology
+    let finalTopology = pass1.topology
     var timeline = Timeline(inputs: inputs, topologyDigest: request.topologyDigest,
                             sites: topology.sites.map(Timeline.Site.init), readFilter: request.readFilter?.expression,
                             keepGoing: request.reading.keepGoing, settings: Timeline.Settings(request.settings), frames: frames,

@@ -136,6 +136,9 @@ final class TablePass {
         return true
     }
 
+    /// The events reported so far (before `finish` attaches the advertisements).
+    var eventCount: Int { tracker.events.count }
+
     /// A packet the read filter let through, decoded.
     func observe(_ decoded: DecodedPacket, _ packet: Packet, number: Int, port: Topology.PortID?) {
         // The control plane is read on every interface (a SPAN of the route reflector is no access port).
