@@ -89,19 +89,25 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
         let (capture, schedule) = (pass1.capture, pass1.schedule)
         let policies = options.policies + (capture == nil ? [] : [.captured])
 
-        // Pass 2: the fabric under every policy. With nothing to write, no callback and no
-        // filter, the policies are shared out between two threads, each reading the input
+        // Pass 2: the fabric under every policy. With nothing to write, no judgment callback and
+        // no filter, the policies are shared out between two threads, each reading the input
         // itself (the policies are independent; only the ground truth's lookup cursors are not,
-        // so each thread has its own copy).
+        // so each thread has its own copy). A frame callback (`onFrame`: verify's flows riding
+        // on this pass) runs on the first thread, which then keeps one policy only.
         var secondSelection = selection
         if let earliest { secondSelection?.resolve(reference: earliest) }
-        let parallel = options.trace == nil && options.decisions == nil && onJudgment == nil && onFrame == nil
+        let parallel = options.trace == nil && options.decisions == nil && onJudgment == nil
             && policies.count >= 2
             && (secondSelection.map { $0.selectsEverything && $0.readFilter == nil } ?? true)
         let truths = parallel ? [truth, truth.copyForLookups()] : [truth]
+        /// The thread (and ground-truth copy) of policy i.
+        func thread(_ i: Int) -> Int {
+            guard parallel else { return 0 }
+            return onFrame == nil ? i % 2 : (i == 0 ? 0 : 1)
+        }
         let fabrics = policies.enumerated().map { i, policy in
             let fabric = EdgeFabric(policy: policy, index: i, topology: finalTopology, settings: options.settings,
-                                    truth: truths[i % truths.count])
+                                    truth: truths[thread(i)])
             if policy == .captured { fabric.captured = schedule.items }
             return fabric
         }
@@ -122,12 +128,12 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
         }
         report.firstTime = pass1.firstTime
         if parallel {
-            let groups = truths.indices.map { t in fabrics.indices.filter { $0 % truths.count == t }.map { fabrics[$0] } }
+            let groups = truths.indices.map { t in fabrics.indices.filter { thread($0) == t }.map { fabrics[$0] } }
             let results = ParallelResults(count: groups.count)
             // Each thread uses only its own group of fabrics, its own ground-truth copy and its
             // own reader; progress is reported by the first.
             let work = ParallelPassInputs(inputs: inputs, topology: topology, reading: options.reading, base: base,
-                                          groups: groups, truths: truths, progress: progress)
+                                          groups: groups, truths: truths, progress: progress, onFrame: onFrame)
             DispatchQueue.concurrentPerform(iterations: groups.count) { t in
                 do {
                     var pass = FabricPassStatistics()
@@ -136,7 +142,15 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
                     try runFabricPass(stream, fabrics: work.groups[t], truth: work.truths[t], base: work.base, clock: &clock,
                                       selection: nil,
                                       statistics: &pass, progress: t == 0 ? work.progress : nil,
-                                      traceWriter: nil, tracePolicy: -1, decisionLog: nil, onJudgment: nil, onFrame: nil)
+                                      traceWriter: nil, tracePolicy: -1, decisionLog: nil, onJudgment: nil,
+                                      onFrame: t == 0 ? work.onFrame.map { hand in
+                        // No judgment: the frame is judged under several policies, on two threads.
+                        { frame in
+                            var frame = frame
+                            frame.judgment = nil
+                            hand(frame)
+                        }
+                    } : nil)
                     stream.record(into: &pass.pass)
                     results.set(t, .success(pass))
                 } catch {
@@ -272,6 +286,8 @@ private struct ParallelPassInputs: @unchecked Sendable {
     var groups: [[EdgeFabric]]
     var truths: [FabricGroundTruth]
     var progress: ((UInt64, UInt64?, Int) -> Void)?
+    /// Called on the first thread only.
+    var onFrame: ((FabricPassFrame) -> Void)?
 }
 
 /// Results of the parallel passes, one slot per thread.
