@@ -187,14 +187,8 @@ public func simulateFabric(inputs: [String], topology: Topology?, options: Fabri
             try decisionLog?.finish()
         }
         return report
-    } catch let error as ConversionError {
-        throw error
-    } catch let error as CaptureError {
-        throw .capture(error)
-    } catch let error as FilterError {
-        throw .filter(error)
     } catch {
-        fatalError("unexpected error \(error)")
+        throw ConversionError(error)
     }
 }
 

@@ -202,14 +202,8 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
         result.flows = flowRecords(table.flows, migrations: result.migrations, window: settings.migrationWindow)
         stream.record(into: &result.pass)
         return result
-    } catch let error as ConversionError {
-        throw error
-    } catch let error as CaptureError {
-        throw .capture(error)
-    } catch let error as FilterError {
-        throw .filter(error)
     } catch {
-        fatalError("unexpected error \(error)")
+        throw ConversionError(error)
     }
 }
 

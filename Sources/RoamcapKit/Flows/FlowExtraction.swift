@@ -52,11 +52,7 @@ public func writeFlowPackets(of target: FlowState, inputs: [String], topology: T
         }
         try writer.finish()
         return writer.packetsWritten
-    } catch let error as ConversionError {
-        throw error
-    } catch let error as CaptureError {
-        throw .capture(error)
     } catch {
-        fatalError("unexpected error \(error)")
+        throw ConversionError(error)
     }
 }

@@ -2,18 +2,9 @@ import CaptureFile
 import Foundation
 import PacketWire
 
-/// One field of a static table's entry (a CSV field, a YAML scalar): its text and where it starts.
-public struct MigrationField: Sendable {
-    public var text: String
-    public var line: Int
-    public var column: Int
-
-    public init(text: String, line: Int, column: Int) {
-        self.text = text
-        self.line = line
-        self.column = column
-    }
-}
+/// One field of a static table's entry (a CSV field, a YAML scalar): its text and where it
+/// starts — what a CSV field is.
+public typealias MigrationField = CSV.Field
 
 /// Reads migration entries from an NCS notification log (NDJSON) or a static table (CSV or YAML).
 public enum MigrationTableLoader {

@@ -210,12 +210,8 @@ public func rewriteTrace(input path: String, output: OutputFile?, options: Rewri
         result.pass.skippedRecords = reader.skippedRecords
         result.pass.skippedErrors = reader.firstSkippedError.map { [$0] } ?? []
         return result
-    } catch let error as CaptureError {
-        throw .capture(error)
-    } catch let error as FilterError {
-        throw .filter(error)
     } catch {
-        fatalError("unexpected error \(error)")
+        throw ConversionError(error)
     }
 }
 

@@ -127,12 +127,7 @@ public func tablesShard(inputs: [String], topology: Topology?, topologyDigest: S
         selection = chosen
     }
     let events = kept.map { timeline.tables.events[$0] }
-    var options = "tables " + timeline.tables.settings
-    if let s = selection {
-        if let f = s.filter { options += " filter=\(f.expression)" }
-        if let from = s.from { options += " from=\(from)" }
-        if let until = s.until { options += " until=\(until)" }
-    }
+    let options = "tables " + timeline.tables.settings + selectionText(selection)
     return Part(command: "tables", timeline: timeline.id, shard: request.shard, shards: request.shards, options: options,
                 simulate: nil, tables: TablesPart(events: events))
 }
@@ -141,11 +136,16 @@ public func tablesShard(inputs: [String], topology: Topology?, topologyDigest: S
 func simulateOptionsText(_ options: FabricOptions, selection: PacketSelection?) -> String {
     var text = "policies=" + options.policies.map(\.rawValue).joined(separator: ",")
     if let settings = options.controlPlane { text += " control-plane=captured " + Timeline.Captured.portsText(settings) }
-    if let s = selection {
-        if let f = s.filter { text += " filter=\(f.expression)" }
-        if let from = s.from { text += " from=\(from)" }
-        if let until = s.until { text += " until=\(until)" }
-    }
+    return text + selectionText(selection)
+}
+
+/// What a selection reports, as a part's options say it (` filter=… from=… until=…`).
+private func selectionText(_ selection: PacketSelection?) -> String {
+    guard let s = selection else { return "" }
+    var text = ""
+    if let f = s.filter { text += " filter=\(f.expression)" }
+    if let from = s.from { text += " from=\(from)" }
+    if let until = s.until { text += " until=\(until)" }
     return text
 }
 

@@ -64,12 +64,8 @@ public func rebuildTables(inputs: [String], topology: Topology?, settings: Table
         var statistics = PassStatistics()
         stream.record(into: &statistics)
         return pass.finish(topology: portMap.topology, statistics: statistics, lastNumber: stream.number)
-    } catch let error as CaptureError {
-        throw .capture(error)
-    } catch let error as FilterError {
-        throw .filter(error)
     } catch {
-        fatalError("unexpected error \(error)")
+        throw ConversionError(error)
     }
 }
 

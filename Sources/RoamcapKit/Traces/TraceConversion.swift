@@ -20,6 +20,17 @@ public enum ConversionError: Error, CustomStringConvertible {
         case .filter(let e): return e.description
         }
     }
+
+    /// What a job that reads captures and compiles filters met, as this one type (its callers'
+    /// `catch` blocks); any other error is a bug.
+    init(_ error: any Error) {
+        switch error {
+        case let e as ConversionError: self = e
+        case let e as CaptureError: self = .capture(e)
+        case let e as FilterError: self = .filter(e)
+        default: fatalError("unexpected error \(error)")
+        }
+    }
 }
 
 /// `roamcap convert`: copies one capture to another format or compression, keeping sections,
@@ -58,11 +69,7 @@ public func convertTrace(input path: String, output: OutputFile, format requeste
         result.pass.skippedRecords = reader.skippedRecords
         result.pass.skippedErrors = reader.firstSkippedError.map { [$0] } ?? []
         return result
-    } catch let error as CaptureError {
-        throw .capture(error)
-    } catch let error as FilterError {
-        throw .filter(error)
     } catch {
-        fatalError("unexpected error \(error)")
+        throw ConversionError(error)
     }
 }

@@ -68,12 +68,8 @@ public func mergeTraces(inputs: [MergeInput], output: OutputFile, format request
         result.pass.skippedRecords = stream.skippedRecords
         result.pass.skippedErrors = stream.skippedErrors
         return result
-    } catch let error as CaptureError {
-        throw .capture(error)
-    } catch let error as FilterError {
-        throw .filter(error)
     } catch {
-        fatalError("unexpected error \(error)")
+        throw ConversionError(error)
     }
 }
 
