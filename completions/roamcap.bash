@@ -653,7 +653,7 @@ _roamcap_flows() {
     repeating_flags=()
     non_repeating_flags=(--outages-only --silence-runs --no-silence-runs --force --learn --wide --relative --strict-vlan --keep-going --version -h --help)
     repeating_options=(--notifications --table --policy --advertise-delay --vxlan-port)
-    non_repeating_options=(--topology --top --silence --migration-window --idle-timeout --uid -o --output --aging --unknown-unicast --format -f --filter --from --until -c --count --read-filter)
+    non_repeating_options=(--topology --top --silence --migration-window --idle-timeout --uid -o --output --aging --unknown-unicast --format -f --filter --from --until -c --count --read-filter --timeline --shard)
     __roamcap_offer_flags_options -1
 
     # Offer option value completions
@@ -722,6 +722,13 @@ _roamcap_flows() {
         return
         ;;
     '--vxlan-port')
+        return
+        ;;
+    '--timeline')
+        __roamcap_add_completions -f
+        return
+        ;;
+    '--shard')
         return
         ;;
     esac

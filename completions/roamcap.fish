@@ -43,7 +43,7 @@ function __roamcap_parse_tokens -S
         case 'simulate'
             __roamcap_parse_subcommand -r 1 'topology=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'control-plane=' 'bgp-port=+' 'bmp-port=+' 'o/output=' 'trace-policy=' 'decisions=' 'output-format=' 'compress=' 'force' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'timeline=' 'shard=' 'version' 'h/help'
         case 'flows'
-            __roamcap_parse_subcommand -r 1 'topology=' 'top=' 'outages-only' 'silence=' 'silence-runs' 'no-silence-runs' 'migration-window=' 'idle-timeout=' 'uid=' 'o/output=' 'force' 'notifications=+' 'table=+' 'learn' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'version' 'h/help'
+            __roamcap_parse_subcommand -r 1 'topology=' 'top=' 'outages-only' 'silence=' 'silence-runs' 'no-silence-runs' 'migration-window=' 'idle-timeout=' 'uid=' 'o/output=' 'force' 'notifications=+' 'table=+' 'learn' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'timeline=' 'shard=' 'version' 'h/help'
         case 'timeline'
             __roamcap_parse_subcommand -r 1 'topology=' 'shards=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'read-filter=' 'control-plane=' 'bgp-port=+' 'bmp-port=+' 'duplicate-moves=' 'duplicate-window=' 'duplicate-ip-window=' 'keep-going' 'o/output=' 'force' 'format=' 'version' 'h/help'
         case 'combine'
@@ -269,7 +269,7 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" migration-window' -l 'migration-window' -d 'Tie an outage to a migration of an endpoint at most this far from it.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" idle-timeout' -l 'idle-timeout' -d 'End a flow idle for longer than this (default: 5m for TCP, 1m for the others, as Zeek; 0: never).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" uid' -l 'uid' -d 'Report only the flow with this uid (see the uid field).' -rfka ''
-complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" o output' -s 'o' -l 'output' -d 'With --uid: write that flow\'s packets here (pcapng; \'-\' for standard output).' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" o output' -s 'o' -l 'output' -d 'With --uid: write that flow\'s packets here (pcapng; \'-\' for standard output); with --shard: the shard\'s part.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" force' -l 'force' -d 'Overwrite the output file if it exists.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows"' -l 'notifications' -d 'NCS notification log (NDJSON).' -rF
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows"' -l 'table' -d 'Static migration table: YAML (.yaml/.yml) or CSV.' -rF
@@ -289,6 +289,8 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" keep-going' -l 'keep-going' -d 'Skip unreadable records (counted and reported) instead of stopping with an error.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" read-filter' -l 'read-filter' -d 'Drop frames not matching this tcpdump/BPF expression before anything sees them.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows"' -l 'vxlan-port' -d 'A UDP destination port that carries VXLAN (default: 4789); repeatable.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" timeline' -l 'timeline' -d 'Run one shard of a sharded run with this timeline (roamcap timeline); needs --shard and -o.' -rF
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" shard' -l 'shard' -d 'The shard to run, K of N (1-based; N must be the timeline\'s); -o then writes its part for roamcap combine.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" version' -l 'version' -d 'Show the version.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap flows" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_positional "roamcap timeline" -ge 1' -F

@@ -125,7 +125,8 @@ extension Roamcap {
         var uid: String?
 
         @Option(name: [.short, .long], help: ArgumentHelp(
-            "With --uid: write that flow's packets here (pcapng; '-' for standard output).", valueName: "file"))
+            "With --uid: write that flow's packets here (pcapng; '-' for standard output); with --shard: the shard's part.",
+            valueName: "file"))
         var output: String?
 
         @Flag(name: .long, help: "Overwrite the output file if it exists.")
@@ -138,6 +139,7 @@ extension Roamcap {
         @OptionGroup var selection: SelectionOptions
         @OptionGroup var reading: ReadFilterOptions
         @OptionGroup var decoding: DecodingOptions
+        @OptionGroup var sharding: ShardOptions
 
         func validate() throws {
             if inputs.isEmpty { throw ValidationError("flows needs at least one input") }
@@ -147,7 +149,9 @@ extension Roamcap {
             if inputs.filter({ $0 == "-" }).count > 1 {
                 throw ValidationError("standard input ('-') can be read only once")
             }
-            if output != nil && uid == nil { throw ValidationError("-o writes one flow's packets: give its --uid") }
+            if output != nil && uid == nil && sharding.shard == nil {
+                throw ValidationError("-o writes one flow's packets: give its --uid (or, with --shard, the shard's part)")
+            }
             if output != nil && inputs.contains("-") {
                 throw ValidationError("-o reads the inputs a second time and cannot read standard input")
             }
@@ -181,6 +185,13 @@ extension Roamcap {
         }
 
         func run() throws {
+            if let shard = try sharding.request() {
+                let progress = ProgressLine(label: "flows \(shard.shard)/\(shard.shards)")
+                let outcome = try runFlowsShard(request(), shard: shard, progress: progress.advance)
+                progress.finish()
+                if let error = outcome.endingError { Roamcap.fail(error) }
+                return
+            }
             let progress = ProgressLine(label: "flows")
             let outcome = try runFlows(request(), progress: progress.advance)
             progress.finish()

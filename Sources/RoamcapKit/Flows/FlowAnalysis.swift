@@ -198,7 +198,7 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
         table.finish()
         result.topology = portMap.topology
         result.events = try background?.wait().get().events ?? tracker?.events ?? []
-        result.migrations = result.events.filter { $0.kind == .migration || $0.kind == .moved }
+        result.migrations = result.events.filter(\.isMove)
         result.flows = flowRecords(table.flows, migrations: result.migrations, window: settings.migrationWindow)
         stream.record(into: &result.pass)
         return result
@@ -244,14 +244,7 @@ private func analyzeFlowsUnderPolicy(inputs: [String], topology: Topology?, tabl
         table.observe(frame.decoded, bytes: frame.packet.data, originalLength: frame.packet.originalLength,
                       time: frame.packet.timestamp, packet: frame.number)
         if let judgment = frame.judgment, let (flow, fromB) = table.lastObserved {
-            let outcome: FlowFrameOutcome
-            switch judgment.outcome {
-            case .delivered: outcome = .delivered
-            case .misdelivered: outcome = .misdelivered
-            case .inTransit: outcome = .inTransit
-            case .dropped: outcome = .dropped(OutageCause(rawValue: judgment.cause?.rawValue ?? "") ?? .staleRemote)
-            }
-            table.record(outcome: outcome, forFlow: flow, fromB: fromB, at: judgment.time)
+            table.record(outcome: FlowFrameOutcome(judgment), forFlow: flow, fromB: fromB, at: judgment.time)
         }
     })
     table.finish()
@@ -263,7 +256,7 @@ private func analyzeFlowsUnderPolicy(inputs: [String], topology: Topology?, tabl
     result.pass.notEthernet = 0  // flows count every frame
     result.packetsProcessed = packetsProcessed
     result.firstTime = report.firstTime
-    result.migrations = tracker.events.filter { $0.kind == .migration || $0.kind == .moved }
+    result.migrations = tracker.events.filter(\.isMove)
     result.flows = flowRecords(table.flows, migrations: result.migrations, window: table.settings.migrationWindow,
                                hasPolicy: true)
     return result

@@ -89,6 +89,7 @@ extension CombineOutcome {
     /// json or ndjson).
     public func rendered(_ format: ReportFormat, layout: TableLayout) throws(RequestError) -> String {
         if let result = combined.simulate { return result.rendered(format, layout: layout) }
+        if let flows = combined.flows { return flows.rendered(format, layout: layout) }
         // tables: the events of every shard, in order.
         switch format {
         case .json: return JSONValue.array(combined.events).pretty() + "\n"

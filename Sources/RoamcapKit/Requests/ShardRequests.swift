@@ -117,6 +117,39 @@ public func runTablesShard(_ request: TablesRequest, shard: ShardRequest, output
     return ShardOutcome(part: part, endingError: nil)
 }
 
+/// `flows --timeline TL --shard K/N -o PART`: the shard's selected frames, cut to the headers
+/// the flow table reads, with the policy's outcomes (`flowsShard`), written to the request's `-o`.
+public func runFlowsShard(_ request: FlowsRequest, shard: ShardRequest, progress: RequestProgress? = nil) throws
+    -> ShardOutcome {
+    guard let output = request.output else { throw RequestError("--shard: give -o PART, the file roamcap combine reads") }
+    if request.uid != nil { throw RequestError("--uid selects from the whole run: give it to a single run, or filter the combined JSON") }
+    if !request.nat.isEmpty {
+        throw RequestError("--notifications, --table and --learn are for single runs of flows, not shards")
+    }
+    if request.policies.count > 1 {
+        throw RequestError("--policy: flows replays one policy at a time (use 'roamcap simulate' to compare)")
+    }
+    let topology = try loadTopology(request.topology)
+    try request.fabricSettings.checkSites(in: topology, file: request.topology)
+    let selection = try request.selection.make()
+    let reading = request.selection.reading(endsAtFirstError: true)
+    let file: OutputFile
+    do throws(CaptureError) {
+        file = try OutputFile(path: output, compressed: true, force: request.force,
+                              inputs: request.inputs + [request.topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
+    } catch {
+        throw RequestError(error.description)
+    }
+    let part = try sharding {
+        try flowsShard(inputs: request.inputs, topology: topology, topologyDigest: request.topology.flatMap(fileDigest(path:)),
+                       settings: request.settings,
+                       policy: request.policies.first.map { FlowPolicyReplay(policy: $0, settings: request.fabricSettings) },
+                       reading: reading, selection: selection, top: request.top, outagesOnly: request.outagesOnly,
+                       request: shard, output: file, progress: progress)
+    }
+    return ShardOutcome(part: part, endingError: nil)
+}
+
 /// `roamcap combine` as a value: the parts and where the report goes.
 public struct CombineRequest: Sendable {
     public var parts: [String]
@@ -144,7 +177,7 @@ public struct CombineOutcome {
     public var endingError: String?
 
     /// The first packet's time (for `--relative`).
-    public var firstTime: Timestamp? { combined.simulate?.firstTime }
+    public var firstTime: Timestamp? { combined.simulate?.firstTime ?? combined.flows?.analysis.firstTime }
 }
 
 /// `roamcap combine`: reads and combines the parts (`combineParts`) and says what to warn about.
@@ -153,15 +186,27 @@ public func runCombine(_ request: CombineRequest) throws(RequestError) -> Combin
     do throws(TimelineError) { combined = try combineParts(paths: request.parts) } catch {
         throw RequestError(error.description)
     }
-    guard let result = combined.simulate else { return CombineOutcome(combined: combined, warnings: [], endingError: nil) }
-    var warnings: [String] = []
-    var statistics = result.pass
-    statistics.unclaimed = []  // said by each shard
     let skipped = combined.skippedErrors
+    if let flows = combined.flows {
+        return CombineOutcome(combined: combined,
+                              warnings: shardedWarnings(flows.analysis.pass, skipped: skipped,
+                                                        unclaimedPackets: "count in flows but not in migrations"),
+                              endingError: combined.endedByError ? skipped.first : nil)
+    }
+    guard let result = combined.simulate else { return CombineOutcome(combined: combined, warnings: [], endingError: nil) }
+    return CombineOutcome(combined: combined, warnings: shardedWarnings(result.pass, skipped: skipped),
+                          endingError: result.endedByError ? skipped.first : nil)
+}
+
+/// A sharded run's warnings: what a single run warns of, but the unclaimed interfaces (each
+/// shard said them), the skipped records as the shards described them.
+private func shardedWarnings(_ pass: PassStatistics, skipped: [String], unclaimedPackets: String = "are ignored") -> [String] {
+    var warnings: [String] = []
+    var statistics = pass
+    statistics.unclaimed = []
     if statistics.skippedRecords > 0, let first = skipped.first {
         statistics.skippedRecords = 0
-        warnings.append("skipped \(result.pass.skippedRecords) unreadable records (first: \(first))")
+        warnings.append("skipped \(pass.skippedRecords) unreadable records (first: \(first))")
     }
-    warnings += statistics.warnings()
-    return CombineOutcome(combined: combined, warnings: warnings, endingError: result.endedByError ? skipped.first : nil)
+    return warnings + statistics.warnings(unclaimedPackets: unclaimedPackets)
 }

@@ -11,7 +11,7 @@ public struct Part: Codable, Sendable {
 
     public var format = Part.formatName
     public var version = Part.currentVersion
-    /// `simulate` (the only command sharded so far).
+    /// `simulate`, `tables` or `flows`.
     public var command: String
     /// The timeline's id, the shard (1-based) and how many there are.
     public var timeline: String
@@ -21,15 +21,30 @@ public struct Part: Codable, Sendable {
     public var options: String
     public var simulate: SimulatePart?
     public var tables: TablesPart?
+    /// `flows`: what its frames are read with (the frames themselves follow in the part's capture).
+    public var flows: FlowsPart?
 
-    /// Reads a part written by a shard.
+    /// Reads a part written by a shard: a JSON file, or (`flows`) a capture whose first section
+    /// header's first comment is the part.
     public static func load(path: String) throws(TimelineError) -> Part {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TimelineError("\(path): cannot read the part")
+        guard let file = FileHandle(forReadingAtPath: path) else { throw TimelineError("\(path): cannot read the part") }
+        let head = (try? file.read(upToCount: 1)) ?? nil
+        try? file.close()
+        var json: Data
+        if head?.first == UInt8(ascii: "{") {
+            guard let data = FileManager.default.contents(atPath: path) else { throw TimelineError("\(path): cannot read the part") }
+            json = data
+        } else {
+            // A flows part: its frames follow the header.
+            guard let reader = try? CaptureReader(path: path), case .section(let section)?? = try? reader.next(),
+                  let header = section.options.comments.first else {
+                throw TimelineError("\(path): not a roamcap part (neither JSON nor a flows part's capture)")
+            }
+            json = Data(header.utf8)
         }
         let part: Part
         do {
-            part = try JSONDecoder().decode(Part.self, from: data)
+            part = try JSONDecoder().decode(Part.self, from: json)
         } catch {
             throw TimelineError("\(path): not a roamcap part (\(shortDecodingError(error)))")
         }

@@ -40,27 +40,9 @@ public func simulateShard(inputs: [String], topology: Topology?, topologyDigest:
     try timeline.check(inputs: inputs, topologyDigest: topologyDigest, readFilter: selection?.readFilter?.expression,
                        settings: options.settings, shard: request.shard, of: request.shards)
     let shard = timeline.shards[request.shard - 1]
-    let truth = try FabricGroundTruth(state: timeline.truth)
-    let fabricTopology = timeline.fabricTopology(topology)
-    var policies = options.policies
-    if let settings = options.controlPlane {
-        guard let captured = timeline.captured else {
-            throw TimelineError("--control-plane captured: the timeline was made without it; make it with --control-plane captured")
-        }
-        guard captured.ports == Timeline.Captured.portsText(settings) else {
-            throw TimelineError("--control-plane captured: the BGP/BMP ports are not the timeline's (\(captured.ports))")
-        }
-        policies.append(.captured)
-    }
-    let fabrics = try policies.enumerated().map { (i, policy) throws(TimelineError) -> EdgeFabric in
-        let fabric = EdgeFabric(policy: policy, index: i, topology: fabricTopology, settings: options.settings, truth: truth)
-        if policy == .captured { fabric.captured = timeline.captured?.schedule ?? [] }
-        guard let state = shard.fabrics.first(where: { $0.policy == policy.rawValue }) else {
-            throw TimelineError("the timeline has no tables for policy \(policy.rawValue)")
-        }
-        try fabric.restore(state)
-        return fabric
-    }
+    let (truth, fabrics, policies, fabricTopology) = try restoredFabrics(
+        policies: options.policies, settings: options.settings, controlPlane: options.controlPlane, timeline: timeline,
+        shard: shard, topology: topology)
     let stream = try MergedCaptureStream(inputs: inputs, topology: topology, reading: options.reading,
                                          resuming: shard.position)
     var selection = selection
@@ -84,6 +66,35 @@ public func simulateShard(inputs: [String], topology: Topology?, topologyDigest:
     return Part(command: "simulate", timeline: timeline.id, shard: request.shard, shards: request.shards,
                 options: simulateOptionsText(options, selection: selection),
                 simulate: SimulatePart(report, sites: timeline.sites), tables: nil)
+}
+
+/// The edge devices of `policies` (and of `captured`, with `controlPlane`) at the start of
+/// `shard`, as the timeline noted them, with the ground truth they judge against.
+func restoredFabrics(policies asked: [FabricPolicy], settings: FabricSettings, controlPlane: ControlPlaneSettings?,
+                     timeline: Timeline, shard: Timeline.Shard, topology given: Topology?) throws
+    -> (truth: FabricGroundTruth, fabrics: [EdgeFabric], policies: [FabricPolicy], topology: Topology) {
+    let truth = try FabricGroundTruth(state: timeline.truth)
+    let fabricTopology = timeline.fabricTopology(given)
+    var policies = asked
+    if let controlPlane {
+        guard let captured = timeline.captured else {
+            throw TimelineError("--control-plane captured: the timeline was made without it; make it with --control-plane captured")
+        }
+        guard captured.ports == Timeline.Captured.portsText(controlPlane) else {
+            throw TimelineError("--control-plane captured: the BGP/BMP ports are not the timeline's (\(captured.ports))")
+        }
+        policies.append(.captured)
+    }
+    let fabrics = try policies.enumerated().map { (i, policy) throws(TimelineError) -> EdgeFabric in
+        let fabric = EdgeFabric(policy: policy, index: i, topology: fabricTopology, settings: settings, truth: truth)
+        if policy == .captured { fabric.captured = timeline.captured?.schedule ?? [] }
+        guard let state = shard.fabrics.first(where: { $0.policy == policy.rawValue }) else {
+            throw TimelineError("the timeline has no tables for policy \(policy.rawValue)")
+        }
+        try fabric.restore(state)
+        return fabric
+    }
+    return (truth, fabrics, policies, fabricTopology)
 }
 
 /// `roamcap tables --timeline TL --shard K/N`: the table events reported while processing the
@@ -140,7 +151,7 @@ func simulateOptionsText(_ options: FabricOptions, selection: PacketSelection?) 
 }
 
 /// What a selection reports, as a part's options say it (` filter=… from=… until=…`).
-private func selectionText(_ selection: PacketSelection?) -> String {
+func selectionText(_ selection: PacketSelection?) -> String {
     guard let s = selection else { return "" }
     var text = ""
     if let f = s.filter { text += " filter=\(f.expression)" }
@@ -188,9 +199,7 @@ public func combineSimulateParts(_ parts: [(path: String, part: Part)]) throws(T
         guard let p = FabricPolicy(rawValue: name) else { throw TimelineError("\(ordered[0].path): unknown policy \(name)") }
         return p
     }
-    let topology = Topology(sites: head.sites.map { site in
-        Topology.Site(name: site.name, ports: site.ports.map { Topology.Port(name: $0.first ?? "", capture: $0.last ?? "") })
-    })
+    let topology = Timeline.topology(of: head.sites)
     let migrations = head.migrations.map { m in
         FabricMigration(station: StationKey(segment: Segment(rawValue: UInt32(truncatingIfNeeded: m[0])),
                                             mac: MACAddress(rawValue: UInt64(bitPattern: m[1]))),
@@ -255,8 +264,12 @@ public struct CombinedParts {
     public var simulate: FabricReport?
     /// `tables`: the events, in time order (SPEC §5 JSON).
     public var events: [JSONValue]
+    /// `flows`: what a single run reports.
+    public var flows: FlowsOutcome?
     /// The unreadable records the parts met, in shard order (for warnings).
     public var skippedErrors: [String]
+    /// Whether an unreadable record ended an input.
+    public var endedByError = false
 }
 
 /// Reads the parts at `paths` and combines them (`combineSimulateParts`).
@@ -276,7 +289,19 @@ public func combineParts(paths: [String]) throws(TimelineError) -> CombinedParts
         }
         return CombinedParts(command: "tables", simulate: nil, events: events, skippedErrors: [])
     }
+    if ordered[0].part.command == "flows" {
+        let combined = try combineFlowsParts(ordered)
+        var request = FlowsRequest(inputs: [])
+        request.top = combined.top
+        request.outagesOnly = combined.outagesOnly
+        let outcome: FlowsOutcome
+        do throws(RequestError) { outcome = try flowsOutcome(combined.analysis, request: request) } catch {
+            throw TimelineError(error.description)
+        }
+        return CombinedParts(command: "flows", simulate: nil, events: [], flows: outcome, skippedErrors: combined.skippedErrors,
+                             endedByError: combined.endedByError)
+    }
     let report = try combineSimulateParts(ordered)
     let errors = ordered.map(\.part).flatMap { $0.simulate?.skippedErrors ?? [] }
-    return CombinedParts(command: "simulate", simulate: report, events: [], skippedErrors: errors)
+    return CombinedParts(command: "simulate", simulate: report, events: [], flows: nil, skippedErrors: errors)
 }

@@ -55,6 +55,9 @@ public struct Timeline: Codable, Sendable {
         var settings: String
         var events: [String]
         var frames: [Int]
+        /// The migrations and moves among them, which `flows` ties outages to
+        /// (`TableEvent.shardFields`).
+        var migrations: [[Int64]]?
 
         static func settingsText(_ s: TableSettings, _ ports: ControlPlaneSettings) -> String {
             "aging=\(s.aging.map(String.init) ?? "topology") duplicate-moves=\(s.duplicateMoves) "
@@ -199,12 +202,16 @@ public struct Timeline: Codable, Sendable {
         }
     }
 
+    /// The topology of a run's sites (for reports: names of sites and ports).
+    static func topology(of sites: [Site]) -> Topology {
+        Topology(sites: sites.map { site in
+            Topology.Site(name: site.name, ports: site.ports.map { Topology.Port(name: $0.first ?? "", capture: $0.last ?? "") })
+        })
+    }
+
     /// The topology the fabric runs on: the file's, or the default one grown to every site.
     func fabricTopology(_ given: Topology?) -> Topology {
-        if let given { return given }
-        return Topology(sites: sites.map { site in
-            Topology.Site(name: site.name, ports: site.ports.map { Topology.Port(name: $0[0], capture: $0[1]) })
-        })
+        given ?? Timeline.topology(of: sites)
     }
 }
 

@@ -119,7 +119,8 @@ public func makeTimeline(_ request: TimelineRequest,
                             truth: pass1.truth.state,
                             tables: Timeline.Tables(settings: Timeline.Tables.settingsText(request.tableSettings, request.tablePorts),
                                                     events: events.map { $0.json(finalTopology).rendered() },
-                                                    frames: eventFrames),
+                                                    frames: eventFrames,
+                                                    migrations: events.filter(\.isMove).map(\.shardFields)),
                             shards: shards)
     if let capture = pass1.capture, let settings = request.controlPlane {
         timeline.captured = Timeline.Captured(

@@ -71,6 +71,9 @@ public struct TableEvent: Sendable, Equatable {
     /// For `migration`, when the capture held EVPN routes: its advertisement (SPEC §8).
     public var advertisement: MigrationAdvertisement?
 
+    /// A migration or a move: what flows tie outages to.
+    public var isMove: Bool { kind == .migration || kind == .moved }
+
     public init(time: Timestamp, packet: Int, kind: TableEventKind, segment: Segment, mac: MACAddress,
                 ip: IPAddress? = nil, from: Topology.PortID? = nil, to: Topology.PortID? = nil,
                 evidence: Evidence? = nil, previousMAC: MACAddress? = nil, via: BindingSource? = nil,

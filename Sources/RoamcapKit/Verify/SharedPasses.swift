@@ -100,7 +100,7 @@ private final class SharedFlowPass {
     /// The analysis, outages tied to the migrations of `events` (the tables' of every frame).
     func finish(events: [TableEvent], topology: Topology, pass: PassStatistics, firstTime: Timestamp?) -> FlowAnalysis {
         table.finish()
-        let migrations = events.filter { $0.kind == .migration || $0.kind == .moved }
+        let migrations = events.filter(\.isMove)
         var analysis = FlowAnalysis(flows: flowRecords(table.flows, migrations: migrations, window: request.settings.migrationWindow),
                                     migrations: migrations, topology: topology)
         analysis.events = events
