@@ -186,10 +186,6 @@ public func flowsShard(inputs: [String], topology: Topology?, topologyDigest: St
     let timeline = request.timeline
     try timeline.check(inputs: inputs, topologyDigest: topologyDigest, readFilter: selection?.readFilter?.expression,
                        settings: policy?.settings, shard: request.shard, of: request.shards)
-    guard timeline.tables.settings == Timeline.Tables.settingsText(TableSettings(), ControlPlaneSettings()) else {
-        throw TimelineError("flows ties outages to the migrations of the table engine's default settings; make the timeline "
-                            + "without --aging, --duplicate-*, --bgp-port or --bmp-port for the tables")
-    }
     guard let migrations = timeline.tables.migrations else {
         throw TimelineError("the timeline has no migrations for flows (made by an older roamcap): make it again")
     }

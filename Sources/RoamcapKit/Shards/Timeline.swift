@@ -55,8 +55,8 @@ public struct Timeline: Codable, Sendable {
         var settings: String
         var events: [String]
         var frames: [Int]
-        /// The migrations and moves among them, which `flows` ties outages to
-        /// (`TableEvent.shardFields`).
+        /// The migrations and moves `flows` ties outages to (`TableEvent.shardFields`): the table
+        /// engine's under its default settings, as a single `flows` run finds them.
         var migrations: [[Int64]]?
 
         static func settingsText(_ s: TableSettings, _ ports: ControlPlaneSettings) -> String {

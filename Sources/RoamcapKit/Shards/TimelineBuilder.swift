@@ -58,7 +58,12 @@ public func makeTimeline(_ request: TimelineRequest,
                                 controlPlane: request.controlPlane)
     // Pass 1: the ground truth, and the table engine (`tables`) on the same frames: its events,
     // each with the frame whose processing reported it (a shard reports those of its frames).
+    // `flows` ties outages to the moves of the table engine under its default settings: with
+    // other settings a second engine with the defaults rides on the same frames.
     var tablePass: TablePass?
+    var flowTablePass: TablePass?
+    let flowTablesDiffer = request.tableSettings != TableSettings() || Timeline.Captured.portsText(request.tablePorts)
+        != Timeline.Captured.portsText(ControlPlaneSettings())
     var eventFrames: [Int] = []
     let readSelection = request.readFilter.map { PacketSelection(readFilter: $0) }
     let pass1 = try runGroundTruthPass(inputs: request.inputs, topology: request.topology, options: options,
@@ -67,12 +72,24 @@ public func makeTimeline(_ request: TimelineRequest,
                                             controlPlane: request.tablePorts, selection: readSelection, reference: nil,
                                             at: nil, interfaces: frame.interfaces)
         tablePass = tables
+        if flowTablesDiffer && flowTablePass == nil {
+            flowTablePass = TablePass(topology: frame.portMap.topology, settings: TableSettings(),
+                                      controlPlane: ControlPlaneSettings(), selection: readSelection, reference: nil, at: nil,
+                                      interfaces: frame.interfaces)
+        }
         guard try tables.reads(frame.packet, number: frame.number, port: frame.port, linkType: frame.linkType,
                                topology: frame.portMap.topology, interfaces: frame.interfaces) else { return }
         tables.observe(frame.decoded, frame.packet, number: frame.number, port: frame.port)
         while eventFrames.count < tables.eventCount { eventFrames.append(frame.number) }
+        if let flowTables = flowTablePass,
+           try flowTables.reads(frame.packet, number: frame.number, port: frame.port, linkType: frame.linkType,
+                                topology: frame.portMap.topology, interfaces: frame.interfaces) {
+            flowTables.observe(frame.decoded, frame.packet, number: frame.number, port: frame.port)
+        }
     })
     let events = tablePass?.finish(topology: pass1.topology, statistics: PassStatistics()).events ?? []
+    let flowEvents = flowTablesDiffer ? flowTablePass?.finish(topology: pass1.topology, statistics: PassStatistics()).events ?? []
+        : events
     while eventFrames.count < events.count { eventFrames.append(pass1.frames) }
     let frames = pass1.frames
     let totalBytes = inputs.reduce(UInt64(0)) { $0 + $1.bytes }
@@ -120,7 +137,7 @@ public func makeTimeline(_ request: TimelineRequest,
                             tables: Timeline.Tables(settings: Timeline.Tables.settingsText(request.tableSettings, request.tablePorts),
                                                     events: events.map { $0.json(finalTopology).rendered() },
                                                     frames: eventFrames,
-                                                    migrations: events.filter(\.isMove).map(\.shardFields)),
+                                                    migrations: flowEvents.filter(\.isMove).map(\.shardFields)),
                             shards: shards)
     if let capture = pass1.capture, let settings = request.controlPlane {
         timeline.captured = Timeline.Captured(

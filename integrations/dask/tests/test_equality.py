@@ -19,7 +19,8 @@ JOBS = [
     ("simulate", "simulate", []),
     ("simulate-settings", "simulate", ["--policy", "flood,ideal", "--aging", "30s", "--advertise-delay", "C=3.5s"]),
     ("tables", "tables", []),
-    ("flows", "flows", ["--policy", "igp-only"]),
+    ("flows", "flows", []),
+    ("flows-policy", "flows", ["--policy", "igp-only", "--idle-timeout", "2s"]),
 ]
 
 
@@ -34,9 +35,8 @@ def sharding_roamcap(real_roamcap):
     return real_roamcap
 
 
-# The commands whose pass 2 has landed: the others are skipped, saying so, until
-# `roamcap COMMAND --help` offers --timeline (issue #12, item 2, comes in steps).
-REQUIRED = {"simulate", "tables"}
+# Every command's pass 2 has landed (issue #12, item 2): one without --timeline fails.
+REQUIRED = {"simulate", "tables", "flows"}
 
 
 def require_pass2(roamcap, command):
