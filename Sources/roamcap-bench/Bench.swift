@@ -293,6 +293,45 @@ func runBenchmark(_ options: BenchOptions) -> Int32 {
         notes.append("sharded simulate: a step failed (see above)")
     }
 
+    // 11. Sharded flows on the same trace and timeline: each shard keeps its frames' flow
+    //     headers, `combine` runs the flow table over them. Reported: the parts' size against the
+    //     trace's, the CPU of pass 1 + shards + combine and the wall time of the longest shard +
+    //     combine against one `flows`, and the combined JSON against the single run's.
+    var flowParts: [String] = []
+    var flowsCPU = timelineRuns[0].cpuSeconds
+    var slowestFlowShard = 0.0
+    var flowsOK = timelineRuns[0].ok
+    for k in 1...shardCount where flowsOK {
+        let part = "\(work)/\(stem).flows\(k).part"
+        let runs = time("flows shard \(k)/\(shardCount)", [
+            Command(program: roamcap, arguments: ["flows", multiSite, "--topology", multiTopology, "--timeline", timeline,
+                                                  "--shard", "\(k)/\(shardCount)", "-o", part, "--force"]),
+        ])
+        flowsOK = flowsOK && runs[0].ok
+        flowsCPU += runs[0].cpuSeconds
+        slowestFlowShard = max(slowestFlowShard, runs[0].seconds)
+        flowParts.append(part)
+    }
+    let flowsCombined = "\(work)/\(stem).flows-combined.json"
+    let flowsSingle = "\(work)/\(stem).flows-single.json"
+    let combineRuns = time("combine (flows)", [
+        Command(program: roamcap, arguments: ["combine"] + flowParts + ["--format", "json", "-o", flowsCombined, "--force"]),
+    ])
+    _ = harness.measure([Command(program: roamcap, arguments: ["flows", multiSite, "--topology", multiTopology,
+                                                                "--format", "json"], stdoutPath: flowsSingle)])
+    if flowsOK, combineRuns[0].ok, fabricRuns[1].ok, let traceBytes = fileSize(multiSite) {
+        flowsCPU += combineRuns[0].cpuSeconds
+        let partBytes = flowParts.compactMap(fileSize).reduce(0, +)
+        let same = readTextFile(flowsCombined) != nil && readTextFile(flowsCombined) == readTextFile(flowsSingle)
+        notes.append("sharded flows (\(shardCount) shards): parts \(megabytes(partBytes)) MB "
+                     + "(\(fixed(Double(partBytes) * 100 / Double(traceBytes), 2))% of the trace, zstd); CPU of pass 1 + shards + "
+                     + "combine \(fixed(flowsCPU, 2)) s vs one flows \(fixed(fabricRuns[1].cpuSeconds, 2)) s; slowest shard "
+                     + "\(fixed(slowestFlowShard, 2)) s + combine \(fixed(combineRuns[0].seconds, 2)) s; combined JSON "
+                     + "\(same ? "equal to" : "DIFFERENT from") the single run's" + (same ? "" : " — MISSED"))
+    } else {
+        notes.append("sharded flows: a step failed (see above)")
+    }
+
     // Versions of what was timed.
     var versions: [String] = []
     let scratch = "\(work)/version.txt"

@@ -89,6 +89,14 @@ extension Roamcap {
             of an entry active at a frame's time is keyed as that entry's primary, so a VM that \
             answers from its new address after moving continues the same flow (one flow with \
             the outage of the move, not an outage and a second, one-way flow).
+
+            In a sharded run (SPEC §9, see 'roamcap timeline'), --timeline TL --shard K/N -o PART \
+            reads, selects and decodes shard K's frames only (with --policy, replaying the fabric \
+            from the tables the timeline noted at the shard's start) and writes each selected \
+            frame cut to the headers the flow table reads, with its original length, time and \
+            policy outcome, as a zstd-compressed pcapng part; 'roamcap combine' runs the flow table \
+            over the parts in shard order and prints exactly this command's report. --uid, \
+            --notifications, --table, --learn and -c are for single runs.
             """)
 
         @Argument(help: ArgumentHelp("Capture files ('-' for standard input, once).", valueName: "input"), completion: .file())

@@ -9,8 +9,9 @@ extension Roamcap {
             discussion: """
             A trace set too large for one machine is processed in shards, on any scheduler, with \
             results equal to a single run (SPEC §9): this command (pass 1), then one \
-            'simulate --timeline TL --shard K/N -o PART' per shard, anywhere the inputs can be read, \
-            then 'roamcap combine PART...'. The reference driver on Dask is in integrations/dask/.
+            'simulate', 'flows' or 'tables --timeline TL --shard K/N -o PART' per shard, anywhere the \
+            inputs can be read, then 'roamcap combine PART...'. The reference driver on Dask is in \
+            integrations/dask/.
 
             The timeline holds the ground truth (every station's places and their times, the \
             migrations) and, at the start of each shard, where every input stands (the byte offset \
@@ -28,6 +29,8 @@ extension Roamcap {
             EVPN routes: tables' control-plane facts), each with the frame that reported it, for \
             'tables --timeline TL --shard K/N -o PART'; --aging is the fabric's and the tables' \
             both, and --duplicate-moves, --duplicate-window and --duplicate-ip-window are the tables'. \
+            It also keeps the migrations and moves that 'flows' ties outages to (those of the table \
+            engine's default settings, as a single flows run finds them). \
             Compressed inputs are decompressed from their start by every shard (a compressed stream \
             cannot be entered in the middle); plain files are entered at the offset.
 
@@ -112,13 +115,16 @@ extension Roamcap {
             abstract: "Combine the parts of a sharded run into exactly what a single run reports.",
             discussion: """
             The last step of a sharded run (SPEC §9, see 'roamcap timeline'): reads the parts that \
-            'simulate' or 'tables --timeline TL --shard K/N -o PART' wrote, checks that they come from one \
+            'simulate', 'flows' or 'tables --timeline TL --shard K/N -o PART' wrote, checks that they come from one \
             timeline and one command with the same options and that every shard is there once \
             (naming the missing ones: nothing is combined from a partial run), adds them up \
             (counts add, each migration's lost frames add and its outage runs to the latest lost \
             frame of any shard; table events are concatenated) and prints the report a single run \
             prints, in the same format (--format json gives the same JSON, byte for byte; a tables \
-            run prints json or ndjson).
+            run prints json or ndjson). A flows run's parts hold the shards' frames cut to the \
+            headers the flow table reads, with each frame's policy outcome: combine runs the one flow \
+            table over them in shard order, so a flow cut by a boundary is followed on, with all of \
+            its history (sequence numbers, duplicate ACK runs, silences), as the single run follows it.
             """)
 
         @Argument(help: ArgumentHelp("Parts written by the shards.", valueName: "part"), completion: .file())

@@ -208,9 +208,9 @@ import Testing
                 #expect(r.stdout.isEmpty)
                 parts.append(dir + "/p\(k)")
             }
-            for format in ["json", "ndjson", "csv", "table"] {
-                let single = flows(extra + ["--format", format])
-                let combined = TestSupport.run(roamcap, ["combine"] + parts + ["--format", format])
+            for format in [["json"], ["ndjson"], ["csv"], ["table"], ["table", "--relative"]] {
+                let single = flows(extra + ["--format"] + format)
+                let combined = TestSupport.run(roamcap, ["combine"] + parts + ["--format"] + format)
                 #expect(combined.status == 0, "\(combined.stderr)")
                 #expect(combined.stdout == single.stdout, "\(extra) \(format)")
             }

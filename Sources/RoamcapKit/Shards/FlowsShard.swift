@@ -192,7 +192,9 @@ public func flowsShard(inputs: [String], topology: Topology?, topologyDigest: St
     let shard = timeline.shards[request.shard - 1]
     var selection = selection
     if let earliest = timeline.earliest { selection?.resolve(reference: earliest) }
-    let header = FlowsPart(sites: timeline.sites, firstTime: (selection?.needsReference ?? false) ? timeline.earliest : timeline.firstTime,
+    // The time `--relative` counts from, as the single run takes it.
+    let firstTime = policy == nil && (selection?.needsReference ?? false) ? timeline.earliest : timeline.firstTime
+    let header = FlowsPart(sites: timeline.sites, firstTime: firstTime,
                            policy: policy?.policy.rawValue, settings: settings.shardFields, migrations: migrations,
                            vxlanPorts: reading.vxlanPorts, top: top, outagesOnly: outagesOnly)
     let part = Part(command: "flows", timeline: timeline.id, shard: request.shard, shards: request.shards,
@@ -295,7 +297,7 @@ func combineFlowsParts(_ ordered: [(path: String, part: Part)]) throws(TimelineE
         do throws(CaptureError) {
             end = try replayFlowsPart(path: path, vxlanPorts: head.vxlanPorts, into: table, decoded: &decoded)
         } catch {
-            throw TimelineError("\(path): \(error)")
+            throw TimelineError(error.description)
         }
         guard end.statistics.count == 5 else { throw TimelineError("\(path): malformed statistics") }
         pass.packetsRead += end.statistics[0]
