@@ -42,6 +42,12 @@ import Testing
 
     /// The combined flows of every shard of `timeline`, the parts given in reverse order.
     func sharded(_ c: Case, _ ask: Ask, timeline: Timeline, selection: PacketSelection? = nil, dir: String) throws -> String {
+        let paths = try parts(c, ask, timeline: timeline, selection: selection, dir: dir)
+        return try #require(try combineParts(paths: paths.reversed()).flows).json.pretty()
+    }
+
+    /// Every shard's part of `timeline`.
+    func parts(_ c: Case, _ ask: Ask, timeline: Timeline, selection: PacketSelection? = nil, dir: String) throws -> [String] {
         let topology = try c.topology.map { try Topology.load(path: $0) }
         var paths: [String] = []
         for k in 1...timeline.shards.count {
@@ -53,7 +59,40 @@ import Testing
                                request: ShardRequest(timeline: timeline, shard: k, shards: timeline.shards.count), output: output)
             paths.append(path)
         }
-        return try #require(try combineParts(paths: paths.reversed()).flows).json.pretty()
+        return paths
+    }
+
+    /// A part whose frame says an outcome no policy has is refused, naming the part and frame.
+    @Test func aPartWithAnUnknownOutcomeIsRefused() throws {
+        let c = ShardedSimulateTests.cases[0]
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        let paths = try parts(c, Ask(policy: .igpOnly), timeline: try timeline(c, shards: 2, dir: dir), dir: dir)
+        // Part 2 again, its 10th frame's outcome changed.
+        let reader = try CaptureReader(path: paths[1])
+        let writer = PcapngWriter(output: try OutputFile(path: dir + "/bad", compressed: true, force: true))
+        var frames = 0
+        while let record = try reader.next() {
+            switch record {
+            case .section(let section): try writer.beginSection(section)
+            case .interface(let interface): try writer.addInterface(interface)
+            case .packet(var packet):
+                frames += 1
+                var options = packet.decodedOptions
+                if frames == 10 { options = [BlockOption(code: BlockOption.commentCode, string: "roamcap-outcome lost-in-space")] }
+                packet.options = UnsafeRawBufferPointer(start: nil, count: 0)
+                try writer.write(packet, interfaceID: packet.interface, keepTicks: false, extraOptions: options)
+            case .other: break
+            }
+        }
+        try writer.output.commit()
+        #expect(try combineParts(paths: [paths[0], paths[1]]).flows != nil)
+        #expect(throws: TimelineError.self) { try combineParts(paths: [paths[0], dir + "/bad"]) }
+        do {
+            _ = try combineParts(paths: [paths[0], dir + "/bad"])
+        } catch {
+            #expect(error.description.contains(dir + "/bad") && error.description.contains("lost-in-space"), "\(error)")
+        }
     }
 
     @Test(arguments: ShardedSimulateTests.cases.map(\.name))

@@ -97,6 +97,12 @@ extension FlowFrameOutcome {
         }
     }
 
+    /// Every outcome with its text's bytes (for reading parts without building strings).
+    static let partTexts: [(bytes: [UInt8], outcome: FlowFrameOutcome)] =
+        ([.delivered, .misdelivered, .inTransit] + OutageCause.allCases.filter { !$0.isInferred }
+            .filter { $0 != .misdelivered && $0 != .inTransit }.map { .dropped($0) })
+        .map { (Array($0.partText.utf8), $0) }
+
     init?(partText text: Substring) {
         switch text {
         case "delivered": self = .delivered
@@ -112,6 +118,27 @@ extension FlowFrameOutcome {
 /// The comment that marks a flows part's frame with its policy outcome: `roamcap-outcome TEXT`,
 /// then ` @SECONDS.NANOSECONDS` when it was judged at another time than the frame's.
 private let outcomePrefix = "roamcap-outcome "
+private let outcomePrefixBytes = Array(outcomePrefix.utf8)
+
+/// The text after `outcomePrefix` in a frame's raw pcapng options, if a comment has it (read in
+/// place: a part has an outcome on every judged frame).
+private func outcomeComment(_ options: UnsafeRawBufferPointer, bigEndian: Bool) -> UnsafeRawBufferPointer? {
+    let prefix = outcomePrefixBytes
+    var i = 0
+    while i + 4 <= options.count {
+        let code = bigEndian ? UInt16(options[i]) << 8 | UInt16(options[i + 1]) : UInt16(options[i + 1]) << 8 | UInt16(options[i])
+        let length = Int(bigEndian ? UInt16(options[i + 2]) << 8 | UInt16(options[i + 3])
+                                   : UInt16(options[i + 3]) << 8 | UInt16(options[i + 2]))
+        let start = i + 4
+        guard code != 0, start + length <= options.count else { return nil }
+        if code == BlockOption.commentCode, length >= prefix.count,
+           options[start..<(start + prefix.count)].elementsEqual(prefix) {
+            return UnsafeRawBufferPointer(rebasing: options[(start + prefix.count)..<(start + length)])
+        }
+        i = start + (length + 3) & ~3
+    }
+    return nil
+}
 
 /// Writes a flows part: the header, each selected frame's flow headers (with its policy
 /// outcome), and what the shard counted.
@@ -337,22 +364,25 @@ private func replayFlowsPart(path: String, vxlanPorts: [UInt16], into table: Flo
         frames += 1
         table.observe(decoded, bytes: packet.data, originalLength: packet.originalLength, time: packet.timestamp,
                       packet: frames)
-        guard packet.options.count > 0 else { continue }
-        for comment in packet.decodedOptions.comments where comment.hasPrefix(outcomePrefix) {
-            let words = comment.dropFirst(outcomePrefix.count).split(separator: " ")
-            guard let text = words.first, let outcome = FlowFrameOutcome(partText: text) else {
-                throw CaptureError(.corrupt, file: path, packet: packet.number, "unknown outcome in '\(comment)'")
-            }
-            var time = packet.timestamp
-            if words.count > 1 {
-                let stamp = words[1].dropFirst().split(separator: ".")
-                guard stamp.count == 2, let s = Int64(stamp[0]), let ns = UInt32(stamp[1]) else {
-                    throw CaptureError(.corrupt, file: path, packet: packet.number, "bad time in '\(comment)'")
-                }
-                time = Timestamp(seconds: s, nanoseconds: ns)
-            }
-            if let (flow, fromB) = table.lastObserved { table.record(outcome: outcome, forFlow: flow, fromB: fromB, at: time) }
+        guard packet.options.count > 0, let comment = outcomeComment(packet.options, bigEndian: packet.optionsBigEndian) else {
+            continue
         }
+        // `TEXT`, or `TEXT @SECONDS.NANOSECONDS` (read as a string: rare).
+        var outcome = FlowFrameOutcome.partTexts.first { $0.bytes.elementsEqual(comment) }?.outcome
+        var time = packet.timestamp
+        if outcome == nil {
+            let text = String(decoding: comment, as: UTF8.self)
+            let words = text.split(separator: " ")
+            let stamp = words.count == 2 && words[1].first == "@" ? words[1].dropFirst().split(separator: ".") : []
+            guard let first = words.first, let known = FlowFrameOutcome(partText: first), stamp.count == 2 || words.count == 1,
+                  words.count == 1 || (Int64(stamp[0]) != nil && UInt32(stamp[1]) != nil) else {
+                throw CaptureError(.corrupt, file: path, packet: packet.number, "unknown outcome '\(text)'")
+            }
+            outcome = known
+            if stamp.count == 2 { time = Timestamp(seconds: Int64(stamp[0])!, nanoseconds: UInt32(stamp[1])!) }
+        }
+        guard let outcome else { continue }
+        if let (flow, fromB) = table.lastObserved { table.record(outcome: outcome, forFlow: flow, fromB: fromB, at: time) }
     }
     guard let text = reader.sections.count > 1 ? reader.sections.last?.options.comments.first : nil,
           let end = try? JSONDecoder().decode(FlowsPartEnd.self, from: Data(text.utf8)) else {
