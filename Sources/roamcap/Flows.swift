@@ -160,6 +160,9 @@ extension Roamcap {
             if output != nil && uid == nil && sharding.shard == nil {
                 throw ValidationError("-o writes one flow's packets: give its --uid (or, with --shard, the shard's part)")
             }
+            if sharding.shard != nil && inputs.contains("-") {
+                throw ValidationError("a shard reads its inputs at the timeline's offsets and cannot read standard input")
+            }
             if output != nil && inputs.contains("-") {
                 throw ValidationError("-o reads the inputs a second time and cannot read standard input")
             }

@@ -291,6 +291,8 @@ import Testing
         refused(shard + ["-o", dir + "/p", "--learn"], "single runs")
         refused(shard + ["-o", dir + "/p", "--policy", "flood,ideal"], "one policy")
         refused(shard + ["-o", dir + "/p", "-c", "10"], "-c/--count")
+        let stdin = TestSupport.run(roamcap, ["flows", "-", "--topology", topology] + shard + ["-o", dir + "/p"])
+        #expect(stdin.status == 2 && stdin.stderr.contains("standard input"), "\(stdin.stderr)")
         refused(["--timeline", dir + "/tl-aging", "--shard", "1/2", "-o", dir + "/p", "--policy", "flood"], "fabric settings")
         // A part cut short, a part of another command, a missing shard.
         #expect(flows(shard + ["-o", dir + "/p1"]).status == 0)
