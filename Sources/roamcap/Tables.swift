@@ -75,15 +75,7 @@ extension Roamcap {
             "MAC aging time at every site (default: the topology's, else 300s).", valueName: "duration"))
         var aging: DurationValue?
 
-        @Option(name: .long, help: ArgumentHelp("duplicate-mac after this many moves (RFC 7432's N).", valueName: "n"))
-        var duplicateMoves: Int = 5
-
-        @Option(name: .long, help: ArgumentHelp("…within this window (RFC 7432's M).", valueName: "duration"))
-        var duplicateWindow = DurationValue("180s")!
-
-        @Option(name: .long, help: ArgumentHelp(
-            "duplicate-ip when an IP flips back to its previous MAC within this window.", valueName: "duration"))
-        var duplicateIpWindow = DurationValue("180s")!
+        @OptionGroup var duplicates: TableDuplicateOptions
 
         @OptionGroup var controlPlane: ControlPlaneOptions
         @OptionGroup var report: ReportOptions
@@ -101,14 +93,10 @@ extension Roamcap {
             }
             if let mac, MACAddress(mac) == nil { throw ValidationError("--mac '\(mac)' is not a MAC address") }
             if let ip, IPAddress(ip) == nil { throw ValidationError("--ip '\(ip)' is not an IP address") }
-            if duplicateMoves < 1 { throw ValidationError("--duplicate-moves must be 1 or more") }
             warnAboutUndecodedLinkTypes(inputs)
         }
 
-        var settings: TableSettings {
-            TableSettings(aging: aging?.nanoseconds, duplicateMoves: duplicateMoves,
-                          duplicateWindow: duplicateWindow.nanoseconds, duplicateIPWindow: duplicateIpWindow.nanoseconds)
-        }
+        var settings: TableSettings { duplicates.settings(aging: aging?.nanoseconds) }
 
         func request() -> TablesRequest {
             var request = TablesRequest(inputs: inputs, topology: topology)

@@ -200,17 +200,17 @@ struct ShardOutputOptions: ParsableArguments {
     var force = false
 }
 
-/// The table engine's duplicate thresholds, for `timeline` (whose --aging is the fabric's and the
-/// tables' both).
+/// The table engine's duplicate thresholds (RFC 7432 §15 for MACs, arpwatch's flip-flop for
+/// IPs), for `tables` and for `timeline` (whose --aging is the fabric's and the tables' both).
 struct TableDuplicateOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("For tables shards: duplicate-mac after this many moves (RFC 7432's N).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("duplicate-mac after this many moves (RFC 7432's N).", valueName: "n"))
     var duplicateMoves: Int = 5
 
-    @Option(name: .long, help: ArgumentHelp("For tables shards: …within this window (RFC 7432's M).", valueName: "duration"))
+    @Option(name: .long, help: ArgumentHelp("…within this window (RFC 7432's M).", valueName: "duration"))
     var duplicateWindow = DurationValue("180s")!
 
     @Option(name: .long, help: ArgumentHelp(
-        "For tables shards: duplicate-ip when an IP flips back to its previous MAC within this window.", valueName: "duration"))
+        "duplicate-ip when an IP flips back to its previous MAC within this window.", valueName: "duration"))
     var duplicateIpWindow = DurationValue("180s")!
 
     func validate() throws {
