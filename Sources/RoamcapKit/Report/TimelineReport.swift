@@ -42,20 +42,21 @@ extension Timeline {
         let bytes = inputs.reduce(UInt64(0)) { $0 + $1.bytes }
         var out = "timeline \(id): \(inputs.count) input\(inputs.count == 1 ? "" : "s"), \(bytes) bytes, \(frames) frames, "
             + "\(truth.stations.count / 2) stations, \(truth.migrations.count) migrations\n\nshards:\n"
-        var rows = [["shard", "frames", "from"] + inputs.indices.map { "input \($0 + 1) at byte" }]
+        var rows: [[String]] = []
         for s in shards {
             rows.append(["\(s.shard)/\(shards.count)", s.frames == 0 ? "none" : "\(s.firstFrame)–\(s.firstFrame + s.frames - 1)",
                          s.from?.rfc3339 ?? "-"] + s.position.inputs.map { String($0.offset) })
         }
-        out += alignedRows(rows)
+        out += TextTable(header: ["shard", "frames", "from"] + inputs.indices.map { "input \($0 + 1) at byte" }, rows: rows)
+            .rendered()
         out += "\n" + inputs.enumerated().map { i, input in
-            "  input \(i + 1): \(input.path)" + (input.compression == "none" ? ""
+            "input \(i + 1): \(input.path)" + (input.compression == "none" ? ""
                 : " (\(input.compression): the offsets are in the decompressed stream; a shard decompresses from the start and skips to its offset)")
         }.joined(separator: "\n") + "\n"
 
         guard !truth.migrations.isEmpty else { return out }
         out += "\nmigrations:\n"
-        rows = [["time", "mac", "vlan", "move", "packet"]]
+        rows = []
         for m in truth.migrations {
             let station = Int(m[0])
             let segment = Segment(rawValue: UInt32(truncatingIfNeeded: truth.stations[2 * station]))
@@ -63,18 +64,8 @@ extension Timeline {
             rows.append([Timestamp(seconds: m[5], nanoseconds: UInt32(truncatingIfNeeded: m[6])).rfc3339, mac.description,
                          segment.description, "\(placeText(m[1], m[2])) → \(placeText(m[3], m[4]))", String(m[8])])
         }
-        return out + alignedRows(rows)
+        return out + TextTable(header: ["time", "mac", "vlan", "move", "packet"], rows: rows).rendered()
     }
-}
-
-/// Rows with their columns padded to the widest cell, two spaces apart, indented by two.
-private func alignedRows(_ rows: [[String]]) -> String {
-    let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
-    return rows.map { row in
-        "  " + row.enumerated().map { c, cell in
-            c == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[c] - cell.count)
-        }.joined(separator: "  ")
-    }.joined(separator: "\n") + "\n"
 }
 
 extension Timeline {
