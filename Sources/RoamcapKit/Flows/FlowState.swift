@@ -92,7 +92,7 @@ public struct FlowSide: Sendable {
 }
 
 /// Inference settings shared by every flow.
-public struct FlowSettings: Sendable, Equatable {
+public struct FlowSettings: Sendable, Equatable, Codable {
     /// A side silent for longer than this while the other keeps sending is an outage (ns);
     /// outage events of one cause closer than this merge into one window; SYNs and ARP
     /// requests younger than this at the end of the input are not judged.

@@ -19,9 +19,7 @@ public struct FlowsPart: Codable, Sendable {
     var firstTime: Timestamp?
     /// The policy replayed (nil: outages inferred from the trace).
     var policy: String?
-    /// `FlowSettings`: silence, migration window, out-of-order window, silence runs (0/1), TCP
-    /// idle timeout, idle timeout, close delay (ns).
-    var settings: [Int64]
+    var settings: FlowSettings
     /// The migrations and moves outages are tied to (`TableEvent.shardFields`).
     var migrations: [[Int64]]
     /// The UDP ports decoded as VXLAN.
@@ -35,23 +33,14 @@ public struct FlowsPart: Codable, Sendable {
 struct FlowsPartEnd: Codable, Sendable {
     /// Frames in the part.
     var frames: Int
-    /// packetsRead, packetsUnclaimed, packetsProcessed, outOfOrder, skippedRecords.
-    var statistics: [Int]
+    var packetsRead: Int
+    var packetsUnclaimed: Int
+    var packetsProcessed: Int
+    var outOfOrder: Int
+    var skippedRecords: Int
     var skippedErrors: [String]
     var unclaimed: [String]
     var endedByError: Bool
-}
-
-extension FlowSettings {
-    var shardFields: [Int64] {
-        [silenceThreshold, migrationWindow, outOfOrderWindow, silenceRuns ? 1 : 0, tcpIdleTimeout, idleTimeout, closeDelay]
-    }
-
-    init?(shardFields f: [Int64]) {
-        guard f.count == 7 else { return nil }
-        self.init(silenceThreshold: f[0], migrationWindow: f[1], outOfOrderWindow: f[2], silenceRuns: f[3] != 0,
-                  tcpIdleTimeout: f[4], idleTimeout: f[5], closeDelay: f[6])
-    }
 }
 
 extension TableEvent {
@@ -191,7 +180,9 @@ final class FlowsPartWriter {
 
 /// The options that change a flows run's result, as one line (parts of one run must agree).
 func flowsOptionsText(_ part: FlowsPart, selection: PacketSelection?) -> String {
-    var text = "flows settings=" + part.settings.map(String.init).joined(separator: ",")
+    let f = part.settings
+    var text = "flows silence=\(f.silenceThreshold) migration-window=\(f.migrationWindow) out-of-order=\(f.outOfOrderWindow) "
+        + "silence-runs=\(f.silenceRuns) idle=\(f.tcpIdleTimeout),\(f.idleTimeout) close=\(f.closeDelay)"
     if let policy = part.policy { text += " policy=\(policy)" }
     text += " vxlan=" + part.vxlanPorts.map(String.init).joined(separator: ",")
     if let top = part.top { text += " top=\(top)" }
@@ -222,7 +213,7 @@ public func flowsShard(inputs: [String], topology: Topology?, topologyDigest: St
     // The time `--relative` counts from, as the single run takes it.
     let firstTime = policy == nil && (selection?.needsReference ?? false) ? timeline.earliest : timeline.firstTime
     let header = FlowsPart(sites: timeline.sites, firstTime: firstTime,
-                           policy: policy?.policy.rawValue, settings: settings.shardFields, migrations: migrations,
+                           policy: policy?.policy.rawValue, settings: settings, migrations: migrations,
                            vxlanPorts: reading.vxlanPorts, top: top, outagesOnly: outagesOnly)
     let part = Part(command: "flows", timeline: timeline.id, shard: request.shard, shards: request.shards,
                     options: flowsOptionsText(header, selection: selection), simulate: nil, tables: nil, flows: header)
@@ -284,8 +275,8 @@ public func flowsShard(inputs: [String], topology: Topology?, topologyDigest: St
         pass.packetsUnclaimed = unclaimed
     }
     let ended = pass.endingError(keepGoing: reading.keepGoing) != nil
-    try writer.finish(FlowsPartEnd(frames: 0, statistics: [pass.packetsRead, pass.packetsUnclaimed, processed, pass.outOfOrder,
-                                                           pass.skippedRecords],
+    try writer.finish(FlowsPartEnd(frames: 0, packetsRead: pass.packetsRead, packetsUnclaimed: pass.packetsUnclaimed,
+                                   packetsProcessed: processed, outOfOrder: pass.outOfOrder, skippedRecords: pass.skippedRecords,
                                    skippedErrors: pass.skippedErrors.map(\.description), unclaimed: pass.unclaimed,
                                    endedByError: ended))
     return part
@@ -307,7 +298,7 @@ func combineFlowsParts(_ ordered: [(path: String, part: Part)]) throws(TimelineE
         return f
     }
     let head = heads[0]
-    guard let settings = FlowSettings(shardFields: head.settings) else { throw TimelineError("\(ordered[0].path): malformed settings") }
+    let settings = head.settings
     let migrations = try head.migrations.map { (fields) throws(TimelineError) -> TableEvent in
         guard let event = TableEvent(shardFields: fields) else { throw TimelineError("\(ordered[0].path): malformed migrations") }
         return event
@@ -326,12 +317,11 @@ func combineFlowsParts(_ ordered: [(path: String, part: Part)]) throws(TimelineE
         } catch {
             throw TimelineError(error.description)
         }
-        guard end.statistics.count == 5 else { throw TimelineError("\(path): malformed statistics") }
-        pass.packetsRead += end.statistics[0]
-        pass.packetsUnclaimed += end.statistics[1]
-        processed += end.statistics[2]
-        pass.outOfOrder += end.statistics[3]
-        pass.skippedRecords += end.statistics[4]
+        pass.packetsRead += end.packetsRead
+        pass.packetsUnclaimed += end.packetsUnclaimed
+        processed += end.packetsProcessed
+        pass.outOfOrder += end.outOfOrder
+        pass.skippedRecords += end.skippedRecords
         pass.unclaimed = end.unclaimed
         skipped += end.skippedErrors
         endedByError = endedByError || end.endedByError
