@@ -3,7 +3,7 @@ import HeapModule
 import PacketWire
 
 /// Frames counted per outcome under one policy.
-public struct FabricCounts: Sendable, Equatable {
+public struct FabricCounts: Sendable, Equatable, Codable {
     /// Judged unicast frames: delivered + misdelivered + dropped + inTransit.
     public var frames = 0
     public var delivered = 0
@@ -18,6 +18,19 @@ public struct FabricCounts: Sendable, Equatable {
     public init() {}
 
     public var dropped: Int { staleLocal + staleRemote + floodAtCore + unknownDrop }
+
+    /// Adds another count of the same policy (another shard's frames).
+    mutating func add(_ other: FabricCounts) {
+        frames += other.frames
+        delivered += other.delivered
+        misdelivered += other.misdelivered
+        staleLocal += other.staleLocal
+        staleRemote += other.staleRemote
+        floodAtCore += other.floodAtCore
+        unknownDrop += other.unknownDrop
+        inTransit += other.inTransit
+        excessCopies += other.excessCopies
+    }
 
     public func dropped(_ cause: DropCause) -> Int {
         switch cause {

@@ -72,14 +72,16 @@ public struct SimulatePart: Codable, Sendable {
     var sites: [Timeline.Site]
     var firstTime: Timestamp?
     var policies: [String]
-    /// Per migration: segment, MAC, from site, from port, to site, to port, seconds, nanoseconds, offset, packet.
-    var migrations: [[Int64]]
-    /// Per policy: frames, delivered, misdelivered, staleLocal, staleRemote, floodAtCore, unknownDrop, inTransit, excessCopies.
-    var counts: [[Int]]
-    /// Per policy, per migration with lost frames: migration, lostFrames, lastLost.
-    var losses: [[Int64]]
-    /// packetsRead, packetsUnclaimed, notEthernet, packetsSimulated, broadcasts.
-    var statistics: [Int]
+    var migrations: [Migration]
+    /// Per policy.
+    var counts: [FabricCounts]
+    /// Per policy, the migrations whose traffic the shard saw lost.
+    var losses: [[Loss]]
+    var packetsRead: Int
+    var packetsUnclaimed: Int
+    var notEthernet: Int
+    var packetsSimulated: Int
+    var broadcasts: Int
     var outOfOrder: Int
     var skippedRecords: Int
     public internal(set) var skippedErrors: [String]
@@ -90,6 +92,43 @@ public struct SimulatePart: Codable, Sendable {
     public internal(set) var unadvertised: [Bool]?
     public internal(set) var capturedRoutes: Int?
     public internal(set) var capturedUnattributed: Int?
+
+    /// A `FabricMigration`.
+    struct Migration: Codable, Equatable, Sendable {
+        var segment: UInt32
+        var mac: UInt64
+        var fromSite: Int32
+        var fromPort: Int32
+        var toSite: Int32
+        var toPort: Int32
+        var time: Timestamp
+        var offset: Int64
+        var packet: Int
+
+        init(_ m: FabricMigration) {
+            segment = m.station.segment.rawValue
+            mac = m.station.mac.rawValue
+            (fromSite, fromPort, toSite, toPort) = (m.from.site, m.from.port, m.to.site, m.to.port)
+            time = m.time
+            offset = m.offset
+            packet = m.packet
+        }
+
+        var fabricMigration: FabricMigration {
+            FabricMigration(station: StationKey(segment: Segment(rawValue: segment), mac: MACAddress(rawValue: mac)),
+                            from: Topology.PortID(site: Int(fromSite), port: Int(fromPort)),
+                            to: Topology.PortID(site: Int(toSite), port: Int(toPort)), time: time, offset: offset, packet: packet)
+        }
+    }
+
+    /// The frames of a migration's traffic lost in the shard, and the last one's time (ns after
+    /// the simulation's zero).
+    struct Loss: Codable, Equatable, Sendable {
+        /// Its index in `migrations`.
+        var migration: Int
+        var lostFrames: Int
+        var lastLost: Int64
+    }
 }
 
 extension SimulatePart {
@@ -97,22 +136,18 @@ extension SimulatePart {
         self.sites = sites
         firstTime = report.firstTime
         policies = report.policies.map(\.rawValue)
-        migrations = report.migrations.map { m in
-            [Int64(m.station.segment.rawValue), Int64(bitPattern: m.station.mac.rawValue), Int64(m.from.site),
-             Int64(m.from.port), Int64(m.to.site), Int64(m.to.port), m.time.seconds, Int64(m.time.nanoseconds), m.offset,
-             Int64(m.packet)]
-        }
-        counts = report.counts.map { c in
-            [c.frames, c.delivered, c.misdelivered, c.staleLocal, c.staleRemote, c.floodAtCore, c.unknownDrop, c.inTransit,
-             c.excessCopies]
-        }
+        migrations = report.migrations.map(Migration.init)
+        counts = report.counts
         losses = report.losses.map { list in
-            list.enumerated().filter { $0.element.lostFrames > 0 }.flatMap { m, loss in
-                [Int64(m), Int64(loss.lostFrames), loss.lastLost]
+            list.enumerated().filter { $0.element.lostFrames > 0 }.map { m, loss in
+                Loss(migration: m, lostFrames: loss.lostFrames, lastLost: loss.lastLost)
             }
         }
-        statistics = [report.pass.packetsRead, report.pass.packetsUnclaimed, report.pass.notEthernet, report.packetsSimulated,
-                      report.broadcasts]
+        packetsRead = report.pass.packetsRead
+        packetsUnclaimed = report.pass.packetsUnclaimed
+        notEthernet = report.pass.notEthernet
+        packetsSimulated = report.packetsSimulated
+        broadcasts = report.broadcasts
         outOfOrder = report.pass.outOfOrder
         skippedRecords = report.pass.skippedRecords
         skippedErrors = report.pass.skippedErrors.map(\.description)

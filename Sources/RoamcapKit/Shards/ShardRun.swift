@@ -200,14 +200,7 @@ public func combineSimulateParts(_ parts: [(path: String, part: Part)]) throws(T
         return p
     }
     let topology = Timeline.topology(of: head.sites)
-    let migrations = head.migrations.map { m in
-        FabricMigration(station: StationKey(segment: Segment(rawValue: UInt32(truncatingIfNeeded: m[0])),
-                                            mac: MACAddress(rawValue: UInt64(bitPattern: m[1]))),
-                        from: Topology.PortID(site: Int(m[2]), port: Int(m[3])),
-                        to: Topology.PortID(site: Int(m[4]), port: Int(m[5])),
-                        time: Timestamp(seconds: m[6], nanoseconds: UInt32(truncatingIfNeeded: m[7])), offset: m[8],
-                        packet: Int(m[9]))
-    }
+    let migrations = head.migrations.map(\.fabricMigration)
     var counts = Array(repeating: FabricCounts(), count: policies.count)
     var losses = Array(repeating: Array(repeating: MigrationLoss(), count: migrations.count), count: policies.count)
     var report = FabricReport(topology: topology, policies: policies, counts: [], migrations: migrations, losses: [])
@@ -217,36 +210,25 @@ public func combineSimulateParts(_ parts: [(path: String, part: Part)]) throws(T
     report.capturedUnattributed = head.capturedUnattributed ?? 0
     for (s, (path, _)) in zip(simulates, ordered) {
         guard s.policies == head.policies, s.migrations == head.migrations, s.counts.count == policies.count,
-              s.losses.count == policies.count, s.statistics.count == 5 else {
+              s.losses.count == policies.count else {
             throw TimelineError("\(path) does not fit the other parts (policies or migrations differ)")
         }
         for p in policies.indices {
-            let c = s.counts[p]
-            guard c.count == 9 else { throw TimelineError("\(path): malformed counts") }
-            counts[p].frames += c[0]
-            counts[p].delivered += c[1]
-            counts[p].misdelivered += c[2]
-            counts[p].staleLocal += c[3]
-            counts[p].staleRemote += c[4]
-            counts[p].floodAtCore += c[5]
-            counts[p].unknownDrop += c[6]
-            counts[p].inTransit += c[7]
-            counts[p].excessCopies += c[8]
-            let l = s.losses[p]
-            guard l.count % 3 == 0 else { throw TimelineError("\(path): malformed losses") }
-            for k in stride(from: 0, to: l.count, by: 3) {
-                guard let m = Int(exactly: l[k]), m >= 0, m < migrations.count else { throw TimelineError("\(path): malformed losses") }
+            counts[p].add(s.counts[p])
+            for loss in s.losses[p] {
+                guard loss.migration >= 0, loss.migration < migrations.count else { throw TimelineError("\(path): malformed losses") }
                 // Shards are in time order: the last one with losses has the latest.
-                losses[p][m].lostFrames += Int(l[k + 1])
-                losses[p][m].lastLost = max(losses[p][m].lastLost, l[k + 2])
+                let m = loss.migration
+                losses[p][m].lostFrames += loss.lostFrames
+                losses[p][m].lastLost = max(losses[p][m].lastLost, loss.lastLost)
                 losses[p][m].outage = losses[p][m].lastLost &- migrations[m].offset
             }
         }
-        report.pass.packetsRead += s.statistics[0]
-        report.pass.packetsUnclaimed += s.statistics[1]
-        report.pass.notEthernet += s.statistics[2]
-        report.packetsSimulated += s.statistics[3]
-        report.broadcasts += s.statistics[4]
+        report.pass.packetsRead += s.packetsRead
+        report.pass.packetsUnclaimed += s.packetsUnclaimed
+        report.pass.notEthernet += s.notEthernet
+        report.packetsSimulated += s.packetsSimulated
+        report.broadcasts += s.broadcasts
         report.pass.outOfOrder += s.outOfOrder
         report.pass.skippedRecords += s.skippedRecords
         report.endedByError = report.endedByError || s.endedByError
