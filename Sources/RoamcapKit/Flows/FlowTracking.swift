@@ -92,10 +92,40 @@ struct FlowTracking {
                         restartsWhenIdle: Bool = true, settings: FlowSettings) {
         if time < flow.first { flow.first = time }
         if flow.last < time { flow.last = time }
-        var me = fromB ? b : a
-        var other = fromB ? a : b
-        var mySide = fromB ? flow.b : flow.a
-        var otherSide = fromB ? flow.a : flow.b
+        var found = FoundSilences()
+        // Both sides in place (no copies of their state): the frame's sender and the other.
+        if fromB {
+            FlowTracking.count(me: &b, other: &a, mySide: &flow.b, otherSide: &flow.a, length: length, time: time,
+                               source: source, destination: destination, followsSilence: followsSilence, solicits: solicits,
+                               restartsWhenIdle: restartsWhenIdle, settings: settings, found: &found)
+        } else {
+            FlowTracking.count(me: &a, other: &b, mySide: &flow.a, otherSide: &flow.b, length: length, time: time,
+                               source: source, destination: destination, followsSilence: followsSilence, solicits: solicits,
+                               restartsWhenIdle: restartsWhenIdle, settings: settings, found: &found)
+        }
+        // The silences found, in this order: the other side's run this frame answered, then
+        // the sender's own run that it restarted.
+        if let answered = found.answered {
+            FlowTracking.addSilence(&flow, fromB: !fromB, side: answered, end: time, answered: true, settings: settings)
+        }
+        if let restarted = found.restarted {
+            FlowTracking.addSilence(&flow, fromB: fromB, side: restarted, end: restarted.unansweredLast, answered: false,
+                                    settings: settings)
+        }
+    }
+
+    /// The runs a frame closed as silences, as they stood (added to the flow's outages after).
+    private struct FoundSilences {
+        var answered: SideTracking?
+        var restarted: SideTracking?
+    }
+
+    /// `count` for the sender (`me`, `mySide`) and the other side.
+    @inline(__always)
+    private static func count(me: inout SideTracking, other: inout SideTracking, mySide: inout FlowSide,
+                              otherSide: inout FlowSide, length: Int, time: Timestamp, source: MACAddress?,
+                              destination: MACAddress?, followsSilence: Bool, solicits: Bool, restartsWhenIdle: Bool,
+                              settings: FlowSettings, found: inout FoundSilences) {
         mySide.packets += 1
         mySide.bytes += length
         if let source, source.isUnicast, !source.isZero {
@@ -105,40 +135,28 @@ struct FlowTracking {
         if let destination, destination.isUnicast, !destination.isZero, !other.macFromSource {
             otherSide.mac = destination
         }
-        if followsSilence {
-            // The other side's frames that this one left unanswered, if they went on for long.
-            if other.unanswered > 0 {
-                if other.isSilenceOutage(settings) {
-                    FlowTracking.addSilence(&flow, fromB: !fromB, side: other, end: time, answered: true, settings: settings)
-                } else {
-                    other.answeredRuns += 1
-                    other.longestRun = max(other.longestRun, other.unanswered)
-                    other.slowestAnswer = max(other.slowestAnswer, time.nanoseconds(since: other.unansweredStart))
-                }
-                other.unanswered = 0
-                other.unansweredLost = 0
+        guard followsSilence else { return }
+        // The other side's frames that this one left unanswered, if they went on for long.
+        if other.unanswered > 0 {
+            if other.isSilenceOutage(settings) {
+                found.answered = other
+            } else {
+                other.answeredRuns += 1
+                other.longestRun = max(other.longestRun, other.unanswered)
+                other.slowestAnswer = max(other.slowestAnswer, time.nanoseconds(since: other.unansweredStart))
             }
-            if otherSide.packets > 0 && solicits {
-                if me.unanswered > 0 && restartsWhenIdle
-                    && time.nanoseconds(since: me.unansweredLast) > settings.silenceThreshold {
-                    if me.isSilenceOutage(settings) {
-                        FlowTracking.addSilence(&flow, fromB: fromB, side: me, end: me.unansweredLast, answered: false,
-                                                settings: settings)
-                    }
-                    me.unanswered = 0
-                    me.unansweredLost = 0
-                }
-                if me.unanswered == 0 { me.unansweredStart = time }
-                me.unanswered += 1
-                me.unansweredLast = time
-            }
+            other.unanswered = 0
+            other.unansweredLost = 0
         }
-        if fromB {
-            b = me; a = other
-            flow.b = mySide; flow.a = otherSide
-        } else {
-            a = me; b = other
-            flow.a = mySide; flow.b = otherSide
+        if otherSide.packets > 0 && solicits {
+            if me.unanswered > 0 && restartsWhenIdle && time.nanoseconds(since: me.unansweredLast) > settings.silenceThreshold {
+                if me.isSilenceOutage(settings) { found.restarted = me }
+                me.unanswered = 0
+                me.unansweredLost = 0
+            }
+            if me.unanswered == 0 { me.unansweredStart = time }
+            me.unanswered += 1
+            me.unansweredLast = time
         }
     }
 
