@@ -745,7 +745,7 @@ _roamcap_flows() {
 _roamcap_timeline() {
     repeating_flags=()
     non_repeating_flags=(--keep-going --force --version -h --help)
-    repeating_options=(--policy --advertise-delay --bgp-port --bmp-port)
+    repeating_options=(--policy --advertise-delay --bgp-port --bmp-port --vxlan-port)
     non_repeating_options=(--topology --shards --aging --unknown-unicast --read-filter --control-plane --duplicate-moves --duplicate-window --duplicate-ip-window -o --output --format)
     __roamcap_offer_flags_options -1
 
@@ -792,6 +792,9 @@ _roamcap_timeline() {
         return
         ;;
     '--duplicate-ip-window')
+        return
+        ;;
+    '--vxlan-port')
         return
         ;;
     '-o'|'--output')

@@ -45,7 +45,7 @@ function __roamcap_parse_tokens -S
         case 'flows'
             __roamcap_parse_subcommand -r 1 'topology=' 'top=' 'outages-only' 'silence=' 'silence-runs' 'no-silence-runs' 'migration-window=' 'idle-timeout=' 'uid=' 'o/output=' 'force' 'notifications=+' 'table=+' 'learn' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'format=' 'wide' 'relative' 'f/filter=' 'strict-vlan' 'from=' 'until=' 'c/count=' 'keep-going' 'read-filter=' 'vxlan-port=+' 'timeline=' 'shard=' 'version' 'h/help'
         case 'timeline'
-            __roamcap_parse_subcommand -r 1 'topology=' 'shards=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'read-filter=' 'control-plane=' 'bgp-port=+' 'bmp-port=+' 'duplicate-moves=' 'duplicate-window=' 'duplicate-ip-window=' 'keep-going' 'o/output=' 'force' 'format=' 'version' 'h/help'
+            __roamcap_parse_subcommand -r 1 'topology=' 'shards=' 'policy=+' 'advertise-delay=+' 'aging=' 'unknown-unicast=' 'read-filter=' 'control-plane=' 'bgp-port=+' 'bmp-port=+' 'duplicate-moves=' 'duplicate-window=' 'duplicate-ip-window=' 'vxlan-port=+' 'keep-going' 'o/output=' 'force' 'format=' 'version' 'h/help'
         case 'combine'
             __roamcap_parse_subcommand -r 1 'o/output=' 'force' 'format=' 'wide' 'relative' 'version' 'h/help'
         case 'bgp'
@@ -307,6 +307,7 @@ complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_option
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" duplicate-moves' -l 'duplicate-moves' -d 'duplicate-mac after this many moves (RFC 7432\'s N).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" duplicate-window' -l 'duplicate-window' -d '…within this window (RFC 7432\'s M).' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" duplicate-ip-window' -l 'duplicate-ip-window' -d 'duplicate-ip when an IP flips back to its previous MAC within this window.' -rfka ''
+complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline"' -l 'vxlan-port' -d 'A UDP destination port that carries VXLAN (default: 4789); repeatable.' -rfka ''
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" keep-going' -l 'keep-going' -d 'Skip unreadable records instead of stopping (the shards must be run with it too).'
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" o output' -s 'o' -l 'output' -d 'Write the timeline here (JSON).' -rF
 complete -c 'roamcap' -n '__roamcap_should_offer_completions_for_flags_or_options "roamcap timeline" force' -l 'force' -d 'Replace an existing output file (an input is never replaced).'

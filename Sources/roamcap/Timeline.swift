@@ -28,7 +28,9 @@ extension Roamcap {
             The timeline also holds the table engine's events (stations, moves, bindings, agings, \
             EVPN routes: tables' control-plane facts), each with the frame that reported it, for \
             'tables --timeline TL --shard K/N -o PART'; --aging is the fabric's and the tables' \
-            both, and --duplicate-moves, --duplicate-window and --duplicate-ip-window are the tables'. \
+            both, and --duplicate-moves, --duplicate-window and --duplicate-ip-window are the tables'; \
+            the tables learn the stations inside VXLAN, so --vxlan-port must be the tables' and flows' \
+            shards' too. \
             It also keeps the migrations and moves that 'flows' ties outages to (those of the table \
             engine's default settings, as a single flows run finds them). \
             Compressed inputs are decompressed from their start by every shard (a compressed stream \
@@ -60,6 +62,7 @@ extension Roamcap {
 
         @OptionGroup var controlPlanePorts: ControlPlaneOptions
         @OptionGroup var tableOptions: TableDuplicateOptions
+        @OptionGroup var decoding: DecodingOptions
 
         @Flag(name: .long, help: "Skip unreadable records instead of stopping (the shards must be run with it too).")
         var keepGoing = false
@@ -92,6 +95,7 @@ extension Roamcap {
             request.settings = fabric.settings
             request.readFilter = reading.readFilter
             request.keepGoing = keepGoing
+            if !decoding.vxlanPorts.isEmpty { request.vxlanPorts = decoding.vxlanPorts }
             if controlPlane == .captured { request.controlPlane = controlPlanePorts.settings }
             request.tableSettings = tableOptions.settings(aging: request.settings.aging)
             request.tablePorts = controlPlanePorts.settings

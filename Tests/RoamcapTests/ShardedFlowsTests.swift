@@ -273,6 +273,39 @@ import Testing
         #expect(combined.stdout == single.stdout)
     }
 
+    /// The table engine learns the stations inside VXLAN: tables and flows shards decode VXLAN
+    /// on the timeline's ports, and refuse others.
+    @Test func vxlanPortsAreTheTimelines() {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeTree(dir) }
+        var b = PcapngBuilder()
+        b.interface(name: "eth0")
+        b.packet(ticks: 1_795_168_800_000_000, Frames.udp(1, to: 8472, payload: Frames.vxlan(300) + Frames.garp(9)))
+        b.packet(ticks: 1_795_168_800_000_100, Frames.garp(2))
+        b.packet(ticks: 1_795_168_800_000_200, Frames.udp(1, to: 8472, payload: Frames.vxlan(300) + Frames.garp(9)))
+        b.write(dir + "/t.pcapng")
+        let trace = dir + "/t.pcapng"
+        #expect(TestSupport.run(roamcap, ["timeline", trace, "--shards", "2", "-o", dir + "/tl"]).status == 0)
+        for command in ["tables", "flows"] {
+            let r = TestSupport.run(roamcap, [command, trace, "--vxlan-port", "8472", "--timeline", dir + "/tl", "--shard", "1/2",
+                                              "-o", dir + "/p"])
+            #expect(r.status == 2 && r.stderr.contains("--vxlan-port 4789"), "\(command): \(r.stderr)")
+        }
+        #expect(TestSupport.run(roamcap, ["timeline", trace, "--shards", "2", "--vxlan-port", "8472", "-o", dir + "/tl8472"])
+            .status == 0)
+        for command in ["tables", "flows"] {
+            for k in 1...2 {
+                let r = TestSupport.run(roamcap, [command, trace, "--vxlan-port", "8472", "--timeline", dir + "/tl8472",
+                                                  "--shard", "\(k)/2", "-o", dir + "/\(command)\(k)", "--force"])
+                #expect(r.status == 0, "\(r.stderr)")
+            }
+            let combined = TestSupport.run(roamcap, ["combine", dir + "/\(command)1", dir + "/\(command)2", "--format", "json"])
+            let single = TestSupport.run(roamcap, [command, trace, "--vxlan-port", "8472", "--format", "json"])
+            #expect(combined.stdout == single.stdout, "\(command)")
+            #expect(single.stdout.contains("300"), "\(command): the VNI's station or flow")
+        }
+    }
+
     @Test func shardsAndCombineRefuseWhatDoesNotFit() {
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }

@@ -1,4 +1,5 @@
 import CaptureFile
+import PacketWire
 
 // The commands of a sharded run (SPEC §9): `timeline` (pass 1), a shard of `simulate` or
 // `tables` (`--timeline TL --shard K/N -o PART`) and `combine`.
@@ -29,6 +30,8 @@ public struct TimelineRunRequest: Sendable {
     /// `--read-filter`.
     public var readFilter: String?
     public var keepGoing = false
+    /// `--vxlan-port`: where the table engine finds VXLAN (its stations inside are the VNI's).
+    public var vxlanPorts: [UInt16] = [VXLANPacket.udpPort]
     /// With `--control-plane captured`: the BGP/BMP ports whose advertisements the timeline keeps.
     public var controlPlane: ControlPlaneSettings?
     /// The table engine's settings and ports, for `tables` shards.
@@ -54,7 +57,8 @@ public func runTimeline(_ request: TimelineRunRequest, progress: RequestProgress
     var timeline = TimelineRequest(inputs: request.inputs, topology: topology,
                                    topologyDigest: request.topology.flatMap(fileDigest(path:)), shards: request.shards,
                                    settings: request.settings, readFilter: readFilter,
-                                   reading: ReadOptions(keepGoing: request.keepGoing, endsAtFirstError: true))
+                                   reading: ReadOptions(keepGoing: request.keepGoing, endsAtFirstError: true,
+                                                        vxlanPorts: request.vxlanPorts))
     timeline.controlPlane = request.controlPlane
     timeline.tableSettings = request.tableSettings
     timeline.tablePorts = request.tablePorts

@@ -204,6 +204,7 @@ public func flowsShard(inputs: [String], topology: Topology?, topologyDigest: St
     let timeline = request.timeline
     try timeline.check(inputs: inputs, topologyDigest: topologyDigest, readFilter: selection?.readFilter?.expression,
                        settings: policy?.settings, shard: request.shard, of: request.shards)
+    try timeline.checkVXLANPorts(reading.vxlanPorts)
     guard let migrations = timeline.tables.migrations else {
         throw TimelineError("the timeline has no migrations for flows (made by an older roamcap): make it again")
     }

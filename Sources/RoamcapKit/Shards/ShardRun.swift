@@ -110,6 +110,7 @@ public func tablesShard(inputs: [String], topology: Topology?, topologyDigest: S
     let timeline = request.timeline
     try timeline.check(inputs: inputs, topologyDigest: topologyDigest, readFilter: selection?.readFilter?.expression,
                        settings: nil, shard: request.shard, of: request.shards)
+    try timeline.checkVXLANPorts(reading.vxlanPorts)
     guard timeline.tables.settings == Timeline.Tables.settingsText(settings, controlPlane) else {
         throw TimelineError("the table settings (--aging, --duplicate-moves, --duplicate-window, --duplicate-ip-window, "
                             + "--bgp-port, --bmp-port) are not the timeline's (\(timeline.tables.settings))")

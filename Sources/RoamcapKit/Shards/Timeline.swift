@@ -34,6 +34,9 @@ public struct Timeline: Codable, Sendable {
     public var sites: [Site]
     public var readFilter: String?
     public var keepGoing: Bool
+    /// The UDP ports its passes decoded as VXLAN (nil: 4789): the table engine learns the
+    /// stations inside, so a tables or flows shard must decode the same.
+    public var vxlanPorts: [UInt16]?
     public var settings: Settings
     /// Frames read (after the read filter: all frames, numbered as a single run numbers them).
     public var frames: Int
@@ -199,6 +202,16 @@ public struct Timeline: Codable, Sendable {
         if let settings, Settings(settings) != self.settings {
             throw TimelineError("the fabric settings (--advertise-delay, --aging, --unknown-unicast) are not the timeline's; "
                                 + "make the timeline with the same options")
+        }
+    }
+
+    /// Throws unless a tables or flows shard decodes VXLAN on the ports the timeline's table
+    /// engine did (its events and migrations include the stations inside).
+    func checkVXLANPorts(_ ports: [UInt16]) throws(TimelineError) {
+        let made = vxlanPorts ?? [VXLANPacket.udpPort]
+        guard Set(ports) == Set(made) else {
+            throw TimelineError("the timeline was made with --vxlan-port \(made.map(String.init).joined(separator: ",")); "
+                                + "this run has \(ports.map(String.init).joined(separator: ","))")
         }
     }
 

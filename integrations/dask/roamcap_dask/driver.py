@@ -47,10 +47,10 @@ COMMANDS = ("simulate", "flows", "tables")
 ATTEMPTS = 2
 
 # The options of pass 2 that pass 1 must be given too (those `roamcap timeline` takes): a
-# shard refuses a timeline made with other fabric settings, another read filter or another
-# control plane. Each with the number of values it takes.
+# shard refuses a timeline made with other fabric settings, another read filter, another
+# control plane or other VXLAN ports. Each with the number of values it takes.
 TIMELINE_OPTIONS = {"--advertise-delay": 1, "--aging": 1, "--unknown-unicast": 1, "--read-filter": 1,
-                    "--keep-going": 0, "--control-plane": 1, "--bgp-port": 1, "--bmp-port": 1}
+                    "--keep-going": 0, "--control-plane": 1, "--bgp-port": 1, "--bmp-port": 1, "--vxlan-port": 1}
 
 
 class RoamcapDaskError(Exception):
@@ -161,7 +161,7 @@ def run_sharded(client, command, inputs, *, topology=None, shards=None, options=
 
     topology: the --topology file; shards: N (default: roamcap's plan); options: more roamcap
     options for pass 2 (e.g. ["--policy", "flood"]), of which the fabric settings, the
-    read filter and the control plane (TIMELINE_OPTIONS) are given to pass 1 as well; roamcap: the binary's path on the workers
+    read filter, the control plane and the VXLAN ports (TIMELINE_OPTIONS) are given to pass 1 as well; roamcap: the binary's path on the workers
     (default: their $ROAMCAP_BIN, else roamcap on their PATH); progress: a text stream for one
     line per finished task (default stderr; False for none).
 

@@ -44,7 +44,7 @@ def test_pass1_then_every_shard_with_the_timeline_bytes_then_combine_in_shard_or
     assert lines[4].startswith("roamcap-dask: combine done in ")
 
 
-def test_fabric_settings_read_filter_and_control_plane_go_to_pass1_too(client, make_fake):
+def test_fabric_settings_read_filter_control_plane_and_vxlan_ports_go_to_pass1_too(client, make_fake):
     fake = make_fake()
     options = ["--policy", "flood", "--aging", "30s", "--advertise-delay=C=3.5s", "-f", "not arp",
                "--read-filter", "not udp port 53", "--keep-going", "--unknown-unicast", "drop",
@@ -53,7 +53,7 @@ def test_fabric_settings_read_filter_and_control_plane_go_to_pass1_too(client, m
     assert fake.runs_of("timeline") == [
         ["timeline", "/x.pcap", "--aging", "30s", "--advertise-delay=C=3.5s", "--read-filter", "not udp port 53",
          "--keep-going", "--unknown-unicast", "drop", "--control-plane", "captured", "--bgp-port", "1179",
-         "--bmp-port=1019", "--shards", "2", "-o", "output.json"]]
+         "--bmp-port=1019", "--vxlan-port", "8472", "--shards", "2", "-o", "output.json"]]
     assert fake.runs_of("simulate", "1/2")[0][2:2 + len(options)] == options
 
 
