@@ -195,11 +195,10 @@ public func analyzeFlows(inputs: [String], topology: Topology?, settings: FlowSe
                 progress(p.read, p.total, stream.number)
             }
         }
-        table.finish()
         result.topology = portMap.topology
         result.events = try background?.wait().get().events ?? tracker?.events ?? []
         result.migrations = result.events.filter(\.isMove)
-        result.flows = flowRecords(table.flows, migrations: result.migrations, window: settings.migrationWindow)
+        result.flows = table.records(migrations: result.migrations, hasPolicy: false)
         stream.record(into: &result.pass)
         return result
     } catch {
@@ -247,9 +246,6 @@ private func analyzeFlowsUnderPolicy(inputs: [String], topology: Topology?, tabl
             table.record(outcome: FlowFrameOutcome(judgment), forFlow: flow, fromB: fromB, at: judgment.time)
         }
     })
-    table.finish()
-    // The fabric's outcomes replace what the trace alone suggests.
-    table.removeInferredOutages()
     var result = FlowAnalysis(flows: [], migrations: [], topology: report.topology)
     result.pass = report.pass
     result.pass.packetsUnclaimed = packetsUnclaimed
@@ -257,9 +253,18 @@ private func analyzeFlowsUnderPolicy(inputs: [String], topology: Topology?, tabl
     result.packetsProcessed = packetsProcessed
     result.firstTime = report.firstTime
     result.migrations = tracker.events.filter(\.isMove)
-    result.flows = flowRecords(table.flows, migrations: result.migrations, window: table.settings.migrationWindow,
-                               hasPolicy: true)
+    result.flows = table.records(migrations: result.migrations, hasPolicy: true)
     return result
+}
+
+extension FlowTable {
+    /// Ends the table (`finish`) and gives its flows as records (`flowRecords`, its migration
+    /// window); with a policy, the policy's outcomes replace the outages the trace suggests.
+    func records(migrations: [TableEvent], hasPolicy: Bool) -> [FlowRecord] {
+        finish()
+        if hasPolicy { removeInferredOutages() }
+        return flowRecords(flows, migrations: migrations, window: settings.migrationWindow, hasPolicy: hasPolicy)
+    }
 }
 
 /// The flows as records, each outage tied to the nearest migration (or move) of an endpoint

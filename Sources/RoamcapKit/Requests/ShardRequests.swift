@@ -96,7 +96,7 @@ public func runSimulateShard(_ request: SimulateRequest, shard: ShardRequest, pr
     }
     try writeShardFile(part.encoded(), to: output, force: request.force,
                        inputs: request.inputs + [request.topology].compactMap { $0 }, brokenPipe: .endsRunQuietly)
-    let ended = part.simulate?.endedByError == true ? part.simulate?.skippedErrors.first : nil
+    let ended = part.simulate?.pass.endedByError == true ? part.simulate?.pass.skippedErrors.first : nil
     return ShardOutcome(part: part, endingError: ended)
 }
 

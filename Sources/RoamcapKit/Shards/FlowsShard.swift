@@ -33,14 +33,8 @@ public struct FlowsPart: Codable, Sendable {
 struct FlowsPartEnd: Codable, Sendable {
     /// Frames in the part.
     var frames: Int
-    var packetsRead: Int
-    var packetsUnclaimed: Int
     var packetsProcessed: Int
-    var outOfOrder: Int
-    var skippedRecords: Int
-    var skippedErrors: [String]
-    var unclaimed: [String]
-    var endedByError: Bool
+    var pass: ShardPass
 }
 
 extension TableEvent {
@@ -243,10 +237,12 @@ public func flowsShard(inputs: [String], topology: Topology?, topologyDigest: St
             }
         })
         if let failure { throw failure }
+        // As the single run counts: unclaimed among the selected frames, every frame a flow's.
         let unclaimed = pass.packetsUnclaimed
         stream.record(into: &statistics.pass)
         pass = statistics.pass
         pass.packetsUnclaimed = unclaimed
+        pass.notEthernet = 0
     } else {
         let portMap = stream.portMap
         let filtering = selection.map { !$0.selectsEverything || $0.readFilter != nil } ?? false
@@ -270,16 +266,10 @@ public func flowsShard(inputs: [String], topology: Topology?, topologyDigest: St
                 progress(p.read, p.total, stream.number)
             }
         }
-        let (read, unclaimed) = (pass.packetsRead, pass.packetsUnclaimed)
         stream.record(into: &pass)
-        pass.packetsRead = read
-        pass.packetsUnclaimed = unclaimed
     }
-    let ended = pass.endingError(keepGoing: reading.keepGoing) != nil
-    try writer.finish(FlowsPartEnd(frames: 0, packetsRead: pass.packetsRead, packetsUnclaimed: pass.packetsUnclaimed,
-                                   packetsProcessed: processed, outOfOrder: pass.outOfOrder, skippedRecords: pass.skippedRecords,
-                                   skippedErrors: pass.skippedErrors.map(\.description), unclaimed: pass.unclaimed,
-                                   endedByError: ended))
+    try writer.finish(FlowsPartEnd(frames: 0, packetsProcessed: processed,
+                                   pass: ShardPass(pass, endedByError: pass.endingError(keepGoing: reading.keepGoing) != nil)))
     return part
 }
 
@@ -305,10 +295,8 @@ func combineFlowsParts(_ ordered: [(path: String, part: Part)]) throws(TimelineE
         return event
     }
     let table = FlowTable(settings: settings)
-    var pass = PassStatistics()
+    var pass = ShardPass()
     var processed = 0
-    var skipped: [String] = []
-    var endedByError = false
     var decoded = DecodedPacket()
     for (path, part) in ordered {
         guard part.flows?.migrations == head.migrations else { throw TimelineError("\(path) does not fit the other parts (migrations differ)") }
@@ -318,25 +306,16 @@ func combineFlowsParts(_ ordered: [(path: String, part: Part)]) throws(TimelineE
         } catch {
             throw TimelineError(error.description)
         }
-        pass.packetsRead += end.packetsRead
-        pass.packetsUnclaimed += end.packetsUnclaimed
+        pass.add(end.pass)
         processed += end.packetsProcessed
-        pass.outOfOrder += end.outOfOrder
-        pass.skippedRecords += end.skippedRecords
-        pass.unclaimed = end.unclaimed
-        skipped += end.skippedErrors
-        endedByError = endedByError || end.endedByError
     }
-    table.finish()
-    if head.policy != nil { table.removeInferredOutages() }
-    var analysis = FlowAnalysis(flows: flowRecords(table.flows, migrations: migrations, window: settings.migrationWindow,
-                                                   hasPolicy: head.policy != nil),
+    var analysis = FlowAnalysis(flows: table.records(migrations: migrations, hasPolicy: head.policy != nil),
                                 migrations: migrations, topology: Timeline.topology(of: head.sites))
-    analysis.pass = pass
+    analysis.pass = pass.statistics
     analysis.packetsProcessed = processed
     analysis.firstTime = head.firstTime
-    return CombinedFlows(analysis: analysis, top: head.top, outagesOnly: head.outagesOnly, skippedErrors: skipped,
-                         endedByError: endedByError)
+    return CombinedFlows(analysis: analysis, top: head.top, outagesOnly: head.outagesOnly, skippedErrors: pass.skippedErrors,
+                         endedByError: pass.endedByError)
 }
 
 /// Runs one flows part's frames through `table` (their outcomes recorded on the flow of their

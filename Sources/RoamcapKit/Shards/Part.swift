@@ -61,6 +61,56 @@ public struct Part: Codable, Sendable {
     }
 }
 
+/// What a shard's pass counted, as its part carries it (`combine` adds the shards' up).
+public struct ShardPass: Codable, Sendable {
+    var packetsRead = 0
+    var packetsUnclaimed = 0
+    var notEthernet = 0
+    var outOfOrder = 0
+    var skippedRecords = 0
+    /// The unreadable records met, as their errors say them.
+    public internal(set) var skippedErrors: [String] = []
+    /// The capture interfaces no port claims (every shard says them).
+    var unclaimed: [String] = []
+    /// Whether an unreadable record ended an input.
+    public internal(set) var endedByError = false
+
+    init() {}
+
+    init(_ pass: PassStatistics, endedByError: Bool) {
+        packetsRead = pass.packetsRead
+        packetsUnclaimed = pass.packetsUnclaimed
+        notEthernet = pass.notEthernet
+        outOfOrder = pass.outOfOrder
+        skippedRecords = pass.skippedRecords
+        skippedErrors = pass.skippedErrors.map(\.description)
+        unclaimed = pass.unclaimed
+        self.endedByError = endedByError
+    }
+
+    /// Adds the next shard's counts.
+    mutating func add(_ next: ShardPass) {
+        packetsRead += next.packetsRead
+        packetsUnclaimed += next.packetsUnclaimed
+        notEthernet += next.notEthernet
+        outOfOrder += next.outOfOrder
+        skippedRecords += next.skippedRecords
+        skippedErrors += next.skippedErrors
+        unclaimed = next.unclaimed
+        endedByError = endedByError || next.endedByError
+    }
+
+    /// The counts as a pass's statistics (the errors stay text: `skippedErrors`).
+    var statistics: PassStatistics {
+        var s = PassStatistics(packetsRead: packetsRead, skippedRecords: skippedRecords)
+        s.packetsUnclaimed = packetsUnclaimed
+        s.notEthernet = notEthernet
+        s.outOfOrder = outOfOrder
+        s.unclaimed = unclaimed
+        return s
+    }
+}
+
 /// `tables`' share of a shard: the events it reports (SPEC §5 JSON, one line each).
 public struct TablesPart: Codable, Sendable {
     var events: [String]
@@ -77,16 +127,9 @@ public struct SimulatePart: Codable, Sendable {
     var counts: [FabricCounts]
     /// Per policy, the migrations whose traffic the shard saw lost.
     var losses: [[Loss]]
-    var packetsRead: Int
-    var packetsUnclaimed: Int
-    var notEthernet: Int
+    public internal(set) var pass: ShardPass
     var packetsSimulated: Int
     var broadcasts: Int
-    var outOfOrder: Int
-    var skippedRecords: Int
-    public internal(set) var skippedErrors: [String]
-    var unclaimed: [String]
-    public internal(set) var endedByError: Bool
     /// With the captured control plane: per migration, `unadvertised`; the routes applied and
     /// those no site claims (the same in every part: they come from the timeline).
     public internal(set) var unadvertised: [Bool]?
@@ -143,16 +186,9 @@ extension SimulatePart {
                 Loss(migration: m, lostFrames: loss.lostFrames, lastLost: loss.lastLost)
             }
         }
-        packetsRead = report.pass.packetsRead
-        packetsUnclaimed = report.pass.packetsUnclaimed
-        notEthernet = report.pass.notEthernet
+        pass = ShardPass(report.pass, endedByError: report.endedByError)
         packetsSimulated = report.packetsSimulated
         broadcasts = report.broadcasts
-        outOfOrder = report.pass.outOfOrder
-        skippedRecords = report.pass.skippedRecords
-        skippedErrors = report.pass.skippedErrors.map(\.description)
-        unclaimed = report.pass.unclaimed
-        endedByError = report.endedByError
         if report.policies.contains(.captured) {
             unadvertised = report.unadvertised
             capturedRoutes = report.capturedRoutes

@@ -205,6 +205,7 @@ public func combineSimulateParts(_ parts: [(path: String, part: Part)]) throws(T
     var counts = Array(repeating: FabricCounts(), count: policies.count)
     var losses = Array(repeating: Array(repeating: MigrationLoss(), count: migrations.count), count: policies.count)
     var report = FabricReport(topology: topology, policies: policies, counts: [], migrations: migrations, losses: [])
+    var pass = ShardPass()
     report.firstTime = head.firstTime
     report.unadvertised = head.unadvertised ?? []
     report.capturedRoutes = head.capturedRoutes ?? 0
@@ -225,16 +226,12 @@ public func combineSimulateParts(_ parts: [(path: String, part: Part)]) throws(T
                 losses[p][m].outage = losses[p][m].lastLost &- migrations[m].offset
             }
         }
-        report.pass.packetsRead += s.packetsRead
-        report.pass.packetsUnclaimed += s.packetsUnclaimed
-        report.pass.notEthernet += s.notEthernet
+        pass.add(s.pass)
         report.packetsSimulated += s.packetsSimulated
         report.broadcasts += s.broadcasts
-        report.pass.outOfOrder += s.outOfOrder
-        report.pass.skippedRecords += s.skippedRecords
-        report.endedByError = report.endedByError || s.endedByError
-        report.pass.unclaimed = s.unclaimed
     }
+    report.pass = pass.statistics
+    report.endedByError = pass.endedByError
     report.counts = counts
     report.losses = losses
     return report
@@ -285,6 +282,6 @@ public func combineParts(paths: [String]) throws(TimelineError) -> CombinedParts
                              endedByError: combined.endedByError)
     }
     let report = try combineSimulateParts(ordered)
-    let errors = ordered.map(\.part).flatMap { $0.simulate?.skippedErrors ?? [] }
+    let errors = ordered.map(\.part).flatMap { $0.simulate?.pass.skippedErrors ?? [] }
     return CombinedParts(command: "simulate", simulate: report, events: [], flows: nil, skippedErrors: errors)
 }

@@ -99,10 +99,9 @@ private final class SharedFlowPass {
 
     /// The analysis, outages tied to the migrations of `events` (the tables' of every frame).
     func finish(events: [TableEvent], topology: Topology, pass: PassStatistics, firstTime: Timestamp?) -> FlowAnalysis {
-        table.finish()
         let migrations = events.filter(\.isMove)
-        var analysis = FlowAnalysis(flows: flowRecords(table.flows, migrations: migrations, window: request.settings.migrationWindow),
-                                    migrations: migrations, topology: topology)
+        var analysis = FlowAnalysis(flows: table.records(migrations: migrations, hasPolicy: false), migrations: migrations,
+                                    topology: topology)
         analysis.events = events
         analysis.pass = pass
         analysis.firstTime = reference ?? firstTime
@@ -205,12 +204,8 @@ public func runShared(_ runs: SharedRuns) throws(RequestError) -> SharedOutcome 
             stream.record(into: &statistics)
             finalTopology = stream.portMap.topology
             firstTime = stream.firstTime
-        } catch let error as CaptureError {
-            throw RequestError(error.description)
-        } catch let error as FilterError {
-            throw RequestError(error.description)
         } catch {
-            throw RequestError("\(error)")
+            throw RequestError(ConversionError(error).description)
         }
         outcome.passes = 1
     }
