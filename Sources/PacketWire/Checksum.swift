@@ -209,3 +209,41 @@ public enum Checksum {
         }
     }
 }
+
+/// A mutable header view whose checksum field may not have been captured (TCP, ICMP, ICMPv6):
+/// its incremental updates, written once. Where the field was not captured they do nothing.
+/// (UDP's view has its own: a zero checksum there means none.)
+public protocol CapturedChecksumField {
+    /// The checksum field, or nil if it was not captured.
+    var capturedChecksum: UInt16? { get }
+    /// Sets the checksum field where captured.
+    func setChecksum(_ value: UInt16)
+}
+
+extension CapturedChecksumField {
+    /// Updates the checksum, where captured, for a covered 16-bit aligned word that changed.
+    @inlinable
+    public func updateChecksum(replacing old: UInt16, with new: UInt16) {
+        guard let checksum = capturedChecksum else { return }
+        setChecksum(Checksum.update(checksum, replacing: old, with: new))
+    }
+
+    /// Updates the checksum, where captured, for a covered address (in the pseudo-header or a
+    /// quoted packet) that changed from `old` to `new`.
+    @inlinable
+    public func updateChecksum(replacing old: IPAddress, with new: IPAddress) {
+        guard let checksum = capturedChecksum else { return }
+        setChecksum(Checksum.update(checksum, replacing: old, with: new))
+    }
+
+    /// Updates the checksum, where captured, for the pseudo-header's address changes; returns
+    /// its old and new value when it changed.
+    @inlinable @discardableResult
+    public func updateChecksum(for changes: IPAddressChanges) -> (old: UInt16, new: UInt16)? {
+        guard let old = capturedChecksum else { return nil }
+        let new = changes.updating(old)
+        guard new != old else { return nil }
+        setChecksum(new)
+        return (old, new)
+    }
+}

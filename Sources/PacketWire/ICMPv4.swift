@@ -147,7 +147,7 @@ public struct ICMPv4Packet {
 ///
 /// Tolerant of truncation: `init(captured:)` takes a message cut anywhere, and the checksum
 /// is updated only where its field was captured.
-public struct MutableICMPv4Packet {
+public struct MutableICMPv4Packet: CapturedChecksumField {
     /// The message's bytes, header first.
     public let bytes: UnsafeMutableRawBufferPointer
 
@@ -191,20 +191,6 @@ public struct MutableICMPv4Packet {
     public func setChecksum(_ value: UInt16) {
         guard bytes.count >= ICMPv4Field.restOfHeader else { return }
         bytes.writeUInt16(value, at: ICMPv4Field.checksum)
-    }
-
-    /// Updates the checksum, where captured, for a covered 16-bit aligned word that changed.
-    @inlinable
-    public func updateChecksum(replacing old: UInt16, with new: UInt16) {
-        guard let checksum = capturedChecksum else { return }
-        setChecksum(Checksum.update(checksum, replacing: old, with: new))
-    }
-
-    /// Updates the checksum, where captured, for a covered address that changed.
-    @inlinable
-    public func updateChecksum(replacing old: IPAddress, with new: IPAddress) {
-        guard let checksum = capturedChecksum else { return }
-        setChecksum(Checksum.update(checksum, replacing: old, with: new))
     }
 
     /// Sets the identifier and updates the checksum incrementally, where captured.

@@ -211,7 +211,7 @@ public struct ICMPv6Packet {
 ///
 /// Tolerant of truncation: `init(captured:)` takes a message cut anywhere, and the checksum
 /// is updated only where its field was captured.
-public struct MutableICMPv6Packet {
+public struct MutableICMPv6Packet: CapturedChecksumField {
     /// The message's bytes, header first.
     public let bytes: UnsafeMutableRawBufferPointer
 
@@ -257,36 +257,10 @@ public struct MutableICMPv6Packet {
         bytes.writeUInt16(value, at: ICMPv6Field.checksum)
     }
 
-    /// Updates the checksum, where captured, for a covered 16-bit aligned word that changed.
-    @inlinable
-    public func updateChecksum(replacing old: UInt16, with new: UInt16) {
-        guard let checksum = capturedChecksum else { return }
-        setChecksum(Checksum.update(checksum, replacing: old, with: new))
-    }
-
-    /// Updates the checksum, where captured, for an address (in the pseudo-header or the
-    /// quoted packet) that changed from `old` to `new`.
-    @inlinable
-    public func updateChecksum(replacing old: IPAddress, with new: IPAddress) {
-        guard let checksum = capturedChecksum else { return }
-        setChecksum(Checksum.update(checksum, replacing: old, with: new))
-    }
-
     /// Updates the checksum, where captured, for a pseudo-header address that changed.
     @inlinable
     public func updateChecksum(replacing old: IPv6Address, with new: IPv6Address) {
         updateChecksum(replacing: .v6(old), with: .v6(new))
-    }
-
-    /// Updates the checksum, where captured, for the pseudo-header's address changes; returns
-    /// its old and new value when it changed.
-    @inlinable @discardableResult
-    public func updateChecksum(for changes: IPAddressChanges) -> (old: UInt16, new: UInt16)? {
-        guard let old = capturedChecksum else { return nil }
-        let new = changes.updating(old)
-        guard new != old else { return nil }
-        setChecksum(new)
-        return (old, new)
     }
 
     /// Recomputes the checksum over the whole message from scratch.

@@ -140,7 +140,7 @@ public struct TCPPacket {
 ///
 /// Tolerant of truncation: `init(captured:)` takes a segment cut anywhere, and the ports and
 /// the checksum are rewritten only where the checksum field was captured (it follows them).
-public struct MutableTCPPacket {
+public struct MutableTCPPacket: CapturedChecksumField {
     /// The segment's bytes, header first.
     public let bytes: UnsafeMutableRawBufferPointer
 
@@ -194,24 +194,6 @@ public struct MutableTCPPacket {
         bytes.writeUInt16(port, at: TCPField.destinationPort)
     }
 
-    /// Updates the checksum, where captured, for a pseudo-header address that changed from
-    /// `old` to `new`.
-    @inlinable
-    public func updateChecksum(replacing old: IPAddress, with new: IPAddress) {
-        guard let checksum = capturedChecksum else { return }
-        setChecksum(Checksum.update(checksum, replacing: old, with: new))
-    }
-
-    /// Updates the checksum, where captured, for the pseudo-header's address changes; returns
-    /// its old and new value when it changed.
-    @inlinable @discardableResult
-    public func updateChecksum(for changes: IPAddressChanges) -> (old: UInt16, new: UInt16)? {
-        guard let old = capturedChecksum else { return nil }
-        let new = changes.updating(old)
-        guard new != old else { return nil }
-        setChecksum(new)
-        return (old, new)
-    }
 
     /// Recomputes the checksum over the whole segment from scratch.
     @inlinable
