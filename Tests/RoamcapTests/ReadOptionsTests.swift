@@ -9,15 +9,6 @@ import Glibc
 /// How inputs are read is a value each run is given (`ReadOptions`), not process-wide state:
 /// two runs in one process with different options each get their own (issue 8).
 @Suite struct ReadOptionsTests {
-    /// A GARP of station 9 inside VXLAN (VNI 300) to UDP port 8472, from station 1.
-    func vxlanOn8472(_ path: String) {
-        var b = PcapngBuilder()
-        b.interface(name: "eth0")
-        b.packet(ticks: 1_795_168_800_000_000, Frames.udp(1, to: 8472, payload: Frames.vxlan(300) + Frames.garp(9)))
-        b.packet(ticks: 1_795_168_800_000_100, Frames.garp(2))
-        b.write(path)
-    }
-
     func stations(_ result: TableRebuildResult) -> Set<String> {
         Set(result.events.map { "\($0.segment) \($0.mac)" })
     }
@@ -25,7 +16,7 @@ import Glibc
     @Test func vxlanPortsAreThoseOfEachRun() throws {
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }
-        vxlanOn8472(dir + "/t.pcapng")
+        SampleTraces.writeVXLANOn8472(dir + "/t.pcapng")
         let plain = try rebuildTables(inputs: [dir + "/t.pcapng"], topology: nil)
         let tunnelled = try rebuildTables(inputs: [dir + "/t.pcapng"], topology: nil, reading: ReadOptions(vxlanPorts: [8472]))
         let plainAgain = try rebuildTables(inputs: [dir + "/t.pcapng"], topology: nil, reading: ReadOptions())
@@ -38,7 +29,7 @@ import Glibc
     @Test func endingAtTheFirstErrorIsThatOfEachRun() throws {
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }
-        vxlanOn8472(dir + "/whole.pcapng")
+        SampleTraces.writeVXLANOn8472(dir + "/whole.pcapng")
         let bytes = TestSupport.readFile(dir + "/whole.pcapng")
         TestSupport.writeFile(dir + "/cut.pcapng", Array(bytes.dropLast(10)))
         let path = dir + "/cut.pcapng"

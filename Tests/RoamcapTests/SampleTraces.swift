@@ -2,6 +2,16 @@ import CaptureFile
 
 /// Small traces written by the tests themselves.
 enum SampleTraces {
+    /// A GARP of station 9 inside VXLAN (VNI 300) to UDP port 8472, from station 1, then a
+    /// plain GARP of station 2 (pcapng, one interface "eth0").
+    static func writeVXLANOn8472(_ path: String) {
+        var b = PcapngBuilder()
+        b.interface(name: "eth0")
+        b.packet(ticks: 1_795_168_800_000_000, Frames.udp(1, to: 8472, payload: Frames.vxlan(300) + Frames.garp(9)))
+        b.packet(ticks: 1_795_168_800_000_100, Frames.garp(2))
+        b.write(path)
+    }
+
     /// 2026-11-20T10:00:00Z.
     static let base: Int64 = 1_795_168_800
 

@@ -278,12 +278,7 @@ import Testing
     @Test func vxlanPortsAreTheTimelines() {
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }
-        var b = PcapngBuilder()
-        b.interface(name: "eth0")
-        b.packet(ticks: 1_795_168_800_000_000, Frames.udp(1, to: 8472, payload: Frames.vxlan(300) + Frames.garp(9)))
-        b.packet(ticks: 1_795_168_800_000_100, Frames.garp(2))
-        b.packet(ticks: 1_795_168_800_000_200, Frames.udp(1, to: 8472, payload: Frames.vxlan(300) + Frames.garp(9)))
-        b.write(dir + "/t.pcapng")
+        SampleTraces.writeVXLANOn8472(dir + "/t.pcapng")
         let trace = dir + "/t.pcapng"
         #expect(TestSupport.run(roamcap, ["timeline", trace, "--shards", "2", "-o", dir + "/tl"]).status == 0)
         for command in ["tables", "flows"] {

@@ -108,11 +108,7 @@ import Testing
     @Test func aCheckWithItsOwnVXLANPortDecodesItsRunOnly() {
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.removeTree(dir) }
-        var b = PcapngBuilder()
-        b.interface(name: "eth0")
-        b.packet(ticks: 1_795_168_800_000_000, Frames.udp(1, to: 8472, payload: Frames.vxlan(300) + Frames.garp(9)))
-        b.packet(ticks: 1_795_168_800_000_100, Frames.garp(2))
-        b.write(dir + "/t.pcapng")
+        SampleTraces.writeVXLANOn8472(dir + "/t.pcapng")
         TestSupport.writeFile(dir + "/e.yaml", Array("""
             traces: [t.pcapng]
             checks:
