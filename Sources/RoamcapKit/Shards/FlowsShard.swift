@@ -80,11 +80,12 @@ extension FlowFrameOutcome {
         }
     }
 
-    /// Every outcome with its text's bytes (for reading parts without building strings).
-    static let partTexts: [(bytes: [UInt8], outcome: FlowFrameOutcome)] =
+    /// Every outcome with its text's bytes (for reading parts without building strings) and
+    /// the frame options that say it (for writing them, shared by every frame).
+    static let partTexts: [(bytes: [UInt8], outcome: FlowFrameOutcome, options: [BlockOption])] =
         ([.delivered, .misdelivered, .inTransit] + OutageCause.allCases.filter { !$0.isInferred }
             .filter { $0 != .misdelivered && $0 != .inTransit }.map { .dropped($0) })
-        .map { (Array($0.partText.utf8), $0) }
+        .map { (Array($0.partText.utf8), $0, [BlockOption(code: BlockOption.commentCode, string: outcomePrefix + $0.partText)]) }
 
     init?(partText text: Substring) {
         switch text {
@@ -152,9 +153,12 @@ final class FlowsPartWriter {
                           number: packet.number)
         var options: [BlockOption] = []
         if let (outcome, time) = outcome {
-            var text = outcomePrefix + outcome.partText
-            if time != packet.timestamp { text += " @\(time.seconds).\(time.nanoseconds)" }
-            options.append(BlockOption(code: BlockOption.commentCode, string: text))
+            if time != packet.timestamp {
+                options = [BlockOption(code: BlockOption.commentCode,
+                                       string: outcomePrefix + outcome.partText + " @\(time.seconds).\(time.nanoseconds)")]
+            } else if let known = FlowFrameOutcome.partTexts.first(where: { $0.outcome == outcome }) {
+                options = known.options
+            }
         }
         try writer.write(kept, interfaceID: id, keepTicks: false, extraOptions: options)
         frames += 1
@@ -164,9 +168,7 @@ final class FlowsPartWriter {
     func finish(_ end: FlowsPartEnd) throws(CaptureError) {
         var end = end
         end.frames = frames
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let text = String(decoding: try! encoder.encode(end), as: UTF8.self)
+        let text = String(decoding: sortedJSON(end), as: UTF8.self)
         try writer.beginSection(SectionHeader(options: [BlockOption(code: BlockOption.commentCode, string: text)]))
         try writer.output.commit()
     }

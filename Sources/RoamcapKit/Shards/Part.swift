@@ -54,11 +54,7 @@ public struct Part: Codable, Sendable {
         return part
     }
 
-    public func encoded() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return [UInt8](try! encoder.encode(self))
-    }
+    public func encoded() -> [UInt8] { sortedJSON(self) }
 }
 
 /// What a shard's pass counted, as its part carries it (`combine` adds the shards' up).

@@ -158,12 +158,7 @@ public struct Timeline: Codable, Sendable {
     }
 
     /// The timeline as JSON (keys sorted, so equal timelines are equal bytes).
-    public func encoded() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Every field is a number, string, array or object: encoding cannot fail.
-        return [UInt8](try! encoder.encode(self))
-    }
+    public func encoded() -> [UInt8] { sortedJSON(self) }
 
     /// Sets `id` to the digest of the rest.
     mutating func seal() {
@@ -233,6 +228,14 @@ extension Timeline.Site {
         name = site.name
         ports = site.ports.map { [$0.name, $0.capture] }
     }
+}
+
+/// A timeline's or part's JSON, keys sorted (equal values are equal bytes). Their fields are
+/// numbers, strings, arrays and objects: encoding cannot fail.
+func sortedJSON(_ value: some Encodable) -> [UInt8] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return [UInt8](try! encoder.encode(value))
 }
 
 /// A 64-bit FNV-1a digest as 16 hex digits (identity, not security).
