@@ -262,19 +262,24 @@ func runBenchmark(_ options: BenchOptions) -> Int32 {
         Command(program: roamcap, arguments: ["timeline", multiSite, "--topology", multiTopology, "--shards",
                                               String(shardCount), "-o", timeline, "--force"]),
     ], inspect: { _ in timelineBytes = fileSize(timeline) })
-    var shardCPU = timelineRuns[0].cpuSeconds
-    var shardsOK = timelineRuns[0].ok
-    var parts: [String] = []
-    for k in 1...shardCount where shardsOK {
-        let part = "\(work)/\(stem).part\(k).json"
-        let runs = time("simulate shard \(k)/\(shardCount)", [
-            Command(program: roamcap, arguments: ["simulate", multiSite, "--topology", multiTopology, "--timeline", timeline,
-                                                  "--shard", "\(k)/\(shardCount)", "-o", part, "--force"]),
-        ])
-        shardsOK = shardsOK && runs[0].ok
-        shardCPU += runs[0].cpuSeconds
-        parts.append(part)
+    /// Every shard of `command` on the timeline, apart: their parts, their CPU time (with pass
+    /// 1's), the slowest one's wall time, and whether all (and pass 1) succeeded.
+    func runShards(_ command: String, part name: (Int) -> String) -> (parts: [String], cpu: Double, slowest: Double, ok: Bool) {
+        var result = (parts: [String](), cpu: timelineRuns[0].cpuSeconds, slowest: 0.0, ok: timelineRuns[0].ok)
+        for k in 1...shardCount where result.ok {
+            let part = name(k)
+            let runs = time("\(command) shard \(k)/\(shardCount)", [
+                Command(program: roamcap, arguments: [command, multiSite, "--topology", multiTopology, "--timeline", timeline,
+                                                      "--shard", "\(k)/\(shardCount)", "-o", part, "--force"]),
+            ])
+            result.ok = result.ok && runs[0].ok
+            result.cpu += runs[0].cpuSeconds
+            result.slowest = max(result.slowest, runs[0].seconds)
+            result.parts.append(part)
+        }
+        return result
     }
+    let (parts, shardCPU, _, shardsOK) = runShards("simulate") { "\(work)/\(stem).part\($0).json" }
     let combined = "\(work)/\(stem).combined.json"
     let single = "\(work)/\(stem).single.json"
     _ = harness.measure([Command(program: roamcap, arguments: ["combine"] + parts + ["--format", "json", "-o", combined, "--force"])])
@@ -297,21 +302,7 @@ func runBenchmark(_ options: BenchOptions) -> Int32 {
     //     headers, `combine` runs the flow table over them. Reported: the parts' size against the
     //     trace's, the CPU of pass 1 + shards + combine and the wall time of the longest shard +
     //     combine against one `flows`, and the combined JSON against the single run's.
-    var flowParts: [String] = []
-    var flowsCPU = timelineRuns[0].cpuSeconds
-    var slowestFlowShard = 0.0
-    var flowsOK = timelineRuns[0].ok
-    for k in 1...shardCount where flowsOK {
-        let part = "\(work)/\(stem).flows\(k).part"
-        let runs = time("flows shard \(k)/\(shardCount)", [
-            Command(program: roamcap, arguments: ["flows", multiSite, "--topology", multiTopology, "--timeline", timeline,
-                                                  "--shard", "\(k)/\(shardCount)", "-o", part, "--force"]),
-        ])
-        flowsOK = flowsOK && runs[0].ok
-        flowsCPU += runs[0].cpuSeconds
-        slowestFlowShard = max(slowestFlowShard, runs[0].seconds)
-        flowParts.append(part)
-    }
+    let (flowParts, flowShardsCPU, slowestFlowShard, flowsOK) = runShards("flows") { "\(work)/\(stem).flows\($0).part" }
     let flowsCombined = "\(work)/\(stem).flows-combined.json"
     let flowsSingle = "\(work)/\(stem).flows-single.json"
     let combineRuns = time("combine (flows)", [
@@ -320,7 +311,7 @@ func runBenchmark(_ options: BenchOptions) -> Int32 {
     _ = harness.measure([Command(program: roamcap, arguments: ["flows", multiSite, "--topology", multiTopology,
                                                                 "--format", "json"], stdoutPath: flowsSingle)])
     if flowsOK, combineRuns[0].ok, fabricRuns[1].ok, let traceBytes = fileSize(multiSite) {
-        flowsCPU += combineRuns[0].cpuSeconds
+        let flowsCPU = flowShardsCPU + combineRuns[0].cpuSeconds
         let partBytes = flowParts.compactMap(fileSize).reduce(0, +)
         let same = readTextFile(flowsCombined) != nil && readTextFile(flowsCombined) == readTextFile(flowsSingle)
         notes.append("sharded flows (\(shardCount) shards): parts \(megabytes(partBytes)) MB "
